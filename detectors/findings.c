@@ -1,0 +1,190 @@
+/* Findings lists, type names and the detector-set driver.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "detectors/detector.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "util/util.h"
+
+static const char *const type_names[TRAWL_TYPE_COUNT] = {
+	"email", "phone", "card", "iban", "ip", "mac", "name", "address", "custom",
+};
+
+const char *
+trawl_type_name(trawl_type_t type)
+{
+	return (unsigned)type < TRAWL_TYPE_COUNT ? type_names[type] : "unknown";
+}
+
+int
+trawl_type_from_name(const char *name)
+{
+	for (int i = 0; i < TRAWL_TYPE_COUNT; i++)
+		if (name && strcmp(name, type_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+trawl_where_name(trawl_where_t where)
+{
+	switch (where) {
+	case TRAWL_WHERE_HEADER: return "header";
+	case TRAWL_WHERE_BODY: return "body";
+	case TRAWL_WHERE_ATTACHMENT: return "attachment";
+	}
+	return "body";
+}
+
+void
+trawl_findings_init(trawl_findings_t *list)
+{
+	memset(list, 0, sizeof *list);
+}
+
+static void
+finding_free(trawl_finding_t *f)
+{
+	free(f->part);
+	free(f->value);
+	free(f->norm);
+	free(f->rule);
+}
+
+void
+trawl_findings_clear(trawl_findings_t *list)
+{
+	for (size_t i = 0; i < list->len; i++)
+		finding_free(&list->items[i]);
+	free(list->items);
+	trawl_findings_init(list);
+}
+
+static trawl_status_t
+reserve(trawl_findings_t *list, size_t extra)
+{
+	if (list->len + extra <= list->cap)
+		return TRAWL_OK;
+	size_t cap = list->cap ? list->cap * 2 : 16;
+	while (cap < list->len + extra)
+		cap *= 2;
+	trawl_finding_t *p = realloc(list->items, cap * sizeof *p);
+	if (!p)
+		return TRAWL_ENOMEM;
+	list->items = p;
+	list->cap = cap;
+	return TRAWL_OK;
+}
+
+trawl_status_t
+trawl_findings_add(trawl_findings_t *list, const trawl_finding_t *f)
+{
+	trawl_status_t rc = reserve(list, 1);
+	if (rc < 0)
+		return rc;
+	trawl_finding_t c = *f;
+	c.part = f->part ? strdup(f->part) : NULL;
+	c.value = f->value ? strdup(f->value) : NULL;
+	c.norm = f->norm ? strdup(f->norm) : NULL;
+	c.rule = f->rule ? strdup(f->rule) : NULL;
+	if ((f->part && !c.part) || (f->value && !c.value) || (f->norm && !c.norm) || (f->rule && !c.rule)) {
+		finding_free(&c);
+		return TRAWL_ENOMEM;
+	}
+	list->items[list->len++] = c;
+	return TRAWL_OK;
+}
+
+trawl_status_t
+trawl_findings_take(trawl_findings_t *dst, trawl_findings_t *src)
+{
+	trawl_status_t rc = reserve(dst, src->len);
+	if (rc < 0)
+		return rc;
+	if (src->len)
+		memcpy(dst->items + dst->len, src->items, src->len * sizeof *src->items);
+	dst->len += src->len;
+	free(src->items);
+	trawl_findings_init(src);
+	return TRAWL_OK;
+}
+
+trawl_status_t
+trawl_detect__emit(trawl_findings_t *out, const trawl_text_t *text, trawl_type_t type, size_t start,
+                   size_t end, const char *norm, double confidence, const char *rule)
+{
+	if (end > text->len || start > end)
+		return TRAWL_EINVAL;
+	char *value = trawl_strndup(text->text + start, end - start);
+	if (!value)
+		return TRAWL_ENOMEM;
+	trawl_finding_t f = {
+		.type = type,
+		.where = text->where,
+		.part = (char *)(text->part ? text->part : ""),
+		.value = value,
+		.norm = (char *)norm,
+		.start = start,
+		.end = end,
+		.confidence = confidence,
+		.rule = (char *)rule,
+	};
+	trawl_status_t rc = trawl_findings_add(out, &f);
+	free(value);
+	return rc;
+}
+
+bool
+trawl_detect__context_before(const trawl_text_t *text, size_t pos, size_t window,
+                             const char *const *words)
+{
+	size_t from = pos > window ? pos - window : 0;
+	for (const char *const *w = words; *w; w++) {
+		size_t wl = strlen(*w);
+		if (wl > pos - from)
+			continue;
+		for (size_t i = from; i + wl <= pos; i++) {
+			if (strncasecmp(text->text + i, *w, wl) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+static int
+cmp_finding(const void *a, const void *b)
+{
+	/* by part, then position, then type; the most confident first */
+	const trawl_finding_t *x = a, *y = b;
+	int c = strcmp(x->part ? x->part : "", y->part ? y->part : "");
+	if (c)
+		return c;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	if (x->type != y->type)
+		return (int)x->type - (int)y->type;
+	return (x->confidence < y->confidence) - (x->confidence > y->confidence);
+}
+
+void
+trawl_findings_finish(const trawl_detector_set_t *set, trawl_findings_t *list)
+{
+	double min = set ? set->min_confidence : TRAWL_DEFAULT_MIN_CONFIDENCE;
+	if (list->len > 1)
+		qsort(list->items, list->len, sizeof *list->items, cmp_finding);
+	size_t w = 0;
+	for (size_t i = 0; i < list->len; i++) {
+		trawl_finding_t *f = &list->items[i];
+		bool dup = w > 0 && list->items[w - 1].type == f->type && list->items[w - 1].start == f->start &&
+		           list->items[w - 1].end == f->end &&
+		           strcmp(list->items[w - 1].part ? list->items[w - 1].part : "", f->part ? f->part : "") == 0;
+		if (dup || f->confidence < min) {
+			finding_free(f);
+			continue;
+		}
+		list->items[w++] = *f;
+	}
+	list->len = w;
+}

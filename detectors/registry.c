@@ -1,0 +1,57 @@
+/* The one table of detectors, and the detector set built from it.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "detectors/detector.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+extern const trawl_detector_t trawl_detector_email;
+extern const trawl_detector_t trawl_detector_card;
+extern const trawl_detector_t trawl_detector_iban;
+extern const trawl_detector_t trawl_detector_ip;
+extern const trawl_detector_t trawl_detector_mac;
+
+/* Adding a detector: one line here and one file beside this one. */
+static const trawl_detector_t *const registry[] = {
+	&trawl_detector_email,
+	&trawl_detector_card,
+	&trawl_detector_iban,
+	&trawl_detector_ip,
+	&trawl_detector_mac,
+	NULL,
+};
+
+trawl_status_t
+trawl_detector_set_new(trawl_detector_set_t **out, const trawl_detect_opts_t *opts, char **errmsg)
+{
+	*out = NULL;
+	if (errmsg)
+		*errmsg = NULL;
+	trawl_detector_set_t *set = calloc(1, sizeof *set);
+	if (!set)
+		return TRAWL_ENOMEM;
+	if (opts)
+		set->opts = *opts;
+	set->min_confidence = set->opts.min_confidence > 0 ? set->opts.min_confidence
+	                                                   : TRAWL_DEFAULT_MIN_CONFIDENCE;
+	set->detectors = registry;
+	*out = set;
+	return TRAWL_OK;
+}
+
+void
+trawl_detector_set_free(trawl_detector_set_t *set)
+{
+	free(set);
+}
+
+trawl_status_t
+trawl_detect_text(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t *text)
+{
+	for (const trawl_detector_t *const *d = set->detectors; *d; d++) {
+		trawl_status_t rc = (*d)->scan(set, out, text);
+		if (rc < 0)
+			return rc;
+	}
+	return TRAWL_OK;
+}

@@ -1,0 +1,113 @@
+/* trawl/scan.h: walk paths, read every message in every container, and
+ * run the detectors over every part.
+ *
+ * trawl_scan_run() drives a pipeline: a walker, N workers that read, parse,
+ * extract text and detect, and the caller's thread, which receives every
+ * message record and every event through callbacks. The callbacks are only
+ * ever called from the thread that called trawl_scan_run(), one at a time,
+ * so that thread can own the index writer.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef TRAWL_SCAN_H
+#define TRAWL_SCAN_H
+
+#include <signal.h>
+#include <stdint.h>
+#include "trawl/detect.h"
+#include "trawl/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+	TRAWL_ITEM_MESSAGE,
+	TRAWL_ITEM_CONTACT,     /* PST contact */
+	TRAWL_ITEM_APPOINTMENT  /* PST calendar item */
+} trawl_item_kind_t;
+
+/* One message (or PST contact / appointment) and what was found in it.
+ * All strings are owned by the record and freed by trawl_message_free(). */
+typedef struct {
+	trawl_item_kind_t kind;
+	char *source;       /* the file on disk, as given or found under PATH */
+	char *location;     /* source, then "!/member" per archive level, "#N" per mbox message */
+	char *message_id;   /* without <>, or "sha256:<hex>" of the raw bytes */
+	char *date;         /* ISO 8601 UTC "2021-03-17T22:55:54Z", or NULL */
+	int64_t time;       /* the same as Unix seconds, 0 when unknown */
+	char *from;         /* sender addr-spec, lower-cased, or NULL */
+	char *from_name;    /* sender display name, or NULL */
+	char *subject;      /* decoded Subject, or NULL */
+	char *content_hash; /* sha256 hex of the raw message bytes */
+	uint64_t size;      /* raw message bytes */
+	trawl_findings_t findings;
+} trawl_message_t;
+
+/* Frees every field and the record itself. NULL is a no-op. */
+void trawl_message_free(trawl_message_t *msg);
+
+typedef enum {
+	TRAWL_EVENT_SOURCE_BEGIN, /* a file under PATH is about to be read; kind set */
+	TRAWL_EVENT_SKIP,         /* something was skipped or unreadable: location and reason */
+	TRAWL_EVENT_SOURCE_END    /* a file is done: counts set */
+} trawl_event_type_t;
+
+/* Strings are owned by the scanner and valid during the callback only. */
+typedef struct {
+	trawl_event_type_t type;
+	const char *source;
+	const char *kind;     /* "mbox", "eml", "maildir", "pst", "zip", "tar", ... */
+	const char *location; /* SKIP: what was skipped */
+	const char *reason;   /* SKIP: why, in a few words */
+	trawl_status_t status;/* SKIP: the status behind the reason */
+	uint64_t messages, contacts, appointments; /* SOURCE_END */
+	uint64_t bytes;       /* SOURCE_BEGIN: size on disk */
+	int64_t mtime;        /* SOURCE_BEGIN: modification time on disk */
+} trawl_event_t;
+
+/* Receives one record and takes ownership of it (free it with
+ * trawl_message_free()). Return TRAWL_OK to go on; anything else stops the
+ * scan and is returned by trawl_scan_run(). */
+typedef trawl_status_t (*trawl_message_fn)(trawl_message_t *msg, void *payload);
+typedef void (*trawl_event_fn)(const trawl_event_t *event, void *payload);
+/* Asked before a file is read: return nonzero to leave it out (incremental
+ * scans: unchanged since the last one). NULL means read everything. */
+typedef int (*trawl_skip_fn)(const char *source, uint64_t size, int64_t mtime, void *payload);
+
+/* Limits against hostile input; zero means the documented default. */
+typedef struct {
+	unsigned max_depth;           /* containers inside containers: default 16 */
+	uint64_t max_part_bytes;      /* one decoded part: default 64 MiB */
+	uint64_t max_expanded_bytes;  /* bytes expanded from one archive: default 4 GiB */
+	double max_ratio;             /* expanded / compressed for one archive: default 200 */
+	uint64_t max_members;         /* members of one archive: default 100000 */
+	uint64_t max_message_bytes;   /* one message: default 256 MiB */
+} trawl_limits_t;
+
+typedef struct {
+	unsigned threads;                       /* workers; 0 = number of cores */
+	const trawl_detector_set_t *detectors;  /* required; borrowed */
+	trawl_limits_t limits;
+	volatile sig_atomic_t *stop;            /* set nonzero (e.g. by SIGINT) to stop; may be NULL */
+	trawl_skip_fn skip;                     /* may be NULL */
+} trawl_scan_opts_t;
+
+/* Reads every path ("-" is standard input) and calls on_message for every
+ * message record and on_event (may be NULL) for every event. Unreadable input
+ * is reported through TRAWL_EVENT_SKIP and the scan goes on.
+ * Returns TRAWL_OK when every input was walked (skips included), TRAWL_EINTR
+ * when *stop was set, or the first error a callback returned. */
+trawl_status_t trawl_scan_run(const trawl_scan_opts_t *opts, const char *const *paths, size_t n_paths,
+                              trawl_message_fn on_message, trawl_event_fn on_event, void *payload);
+
+/* Reads one file or an in-memory blob the same way, on the calling thread
+ * (tests, fuzzing). name is what appears as source and location. */
+trawl_status_t trawl_scan_buffer(const trawl_scan_opts_t *opts, const char *name, const void *data,
+                                 size_t len, trawl_message_fn on_message, trawl_event_fn on_event,
+                                 void *payload);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "util/util.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib.h>
+
+trawl_status_t
+trawl_buf_grow(trawl_buf_t *b, size_t extra)
+{
+	if (b->len + extra + 1 <= b->cap)
+		return TRAWL_OK;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < b->len + extra + 1) {
+		if (cap > SIZE_MAX / 2)
+			return TRAWL_ENOMEM;
+		cap *= 2;
+	}
+	char *p = realloc(b->data, cap);
+	if (!p)
+		return TRAWL_ENOMEM;
+	b->data = p;
+	b->cap = cap;
+	return TRAWL_OK;
+}
+
+trawl_status_t
+trawl_buf_put(trawl_buf_t *b, const void *p, size_t n)
+{
+	trawl_status_t rc = trawl_buf_grow(b, n);
+	if (rc < 0)
+		return rc;
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return TRAWL_OK;
+}
+
+trawl_status_t
+trawl_buf_puts(trawl_buf_t *b, const char *s)
+{
+	return trawl_buf_put(b, s, strlen(s));
+}
+
+trawl_status_t
+trawl_buf_putc(trawl_buf_t *b, char c)
+{
+	return trawl_buf_put(b, &c, 1);
+}
+
+trawl_status_t
+trawl_buf_printf(trawl_buf_t *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return TRAWL_EINVAL;
+	trawl_status_t rc = trawl_buf_grow(b, (size_t)n);
+	if (rc < 0)
+		return rc;
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return TRAWL_OK;
+}
+
+const char *
+trawl_buf_cstr(trawl_buf_t *b)
+{
+	return b->data ? b->data : "";
+}
+
+char *
+trawl_buf_detach(trawl_buf_t *b)
+{
+	char *p = b->data ? b->data : strdup("");
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+void
+trawl_buf_reset(trawl_buf_t *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+void
+trawl_buf_free(trawl_buf_t *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+size_t
+trawl_utf8_seq_len(const unsigned char *s, size_t avail)
+{
+	if (avail == 0)
+		return 0;
+	unsigned char c = s[0];
+	size_t n;
+	uint32_t min;
+	if (c < 0x80)
+		return 1;
+	else if ((c & 0xE0) == 0xC0)
+		n = 2, min = 0x80;
+	else if ((c & 0xF0) == 0xE0)
+		n = 3, min = 0x800;
+	else if ((c & 0xF8) == 0xF0)
+		n = 4, min = 0x10000;
+	else
+		return 0;
+	if (n > avail)
+		return 0;
+	uint32_t cp = c & (0xFF >> (n + 1));
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return n;
+}
+
+trawl_status_t
+trawl_json_str(trawl_buf_t *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	if (!s)
+		return trawl_buf_puts(b, "null");
+	if (n == (size_t)-1)
+		n = strlen(s);
+	trawl_status_t rc = trawl_buf_grow(b, n + 2);
+	if (rc < 0)
+		return rc;
+	trawl_buf_putc(b, '"');
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	while (p < end) {
+		unsigned char c = *p;
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			const unsigned char *q = p;
+			while (q < end && *q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\')
+				q++;
+			if ((rc = trawl_buf_put(b, p, (size_t)(q - p))) < 0)
+				return rc;
+			p = q;
+			continue;
+		}
+		if (c >= 0x80) {
+			size_t l = trawl_utf8_seq_len(p, (size_t)(end - p));
+			if (l == 0) {
+				rc = trawl_buf_puts(b, "\xEF\xBF\xBD");
+				p++;
+			} else {
+				rc = trawl_buf_put(b, p, l);
+				p += l;
+			}
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		char esc[7] = {'\\', 0};
+		switch (c) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		default:
+			esc[1] = 'u', esc[2] = '0', esc[3] = '0';
+			esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
+		}
+		if ((rc = trawl_buf_puts(b, esc)) < 0)
+			return rc;
+		p++;
+	}
+	return trawl_buf_putc(b, '"');
+}
+
+void
+trawl_json_fputs(FILE *f, const char *s)
+{
+	trawl_buf_t b = {0};
+	if (trawl_json_str(&b, s, (size_t)-1) == TRAWL_OK)
+		fwrite(b.data, 1, b.len, f);
+	trawl_buf_free(&b);
+}
+
+char *
+trawl_strndup(const char *p, size_t n)
+{
+	if (!p)
+		return NULL;
+	char *s = malloc(n + 1);
+	if (!s)
+		return NULL;
+	memcpy(s, p, n);
+	s[n] = '\0';
+	return s;
+}
+
+char *
+trawl_ascii_lower(char *s)
+{
+	for (char *p = s; p && *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return s;
+}
+
+void
+trawl_sha256_hex(char out[65], const void *data, size_t len)
+{
+	/* GLib's checksum: one well-kept implementation instead of our own. */
+	GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+	g_checksum_update(c, data, (gssize)len);
+	g_strlcpy(out, g_checksum_get_string(c), 65);
+	g_checksum_free(c);
+}
