@@ -8,6 +8,7 @@
 #ifndef TRAWL_CLI_H
 #define TRAWL_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 enum { TRAWL_EXIT_OK = 0, TRAWL_EXIT_PARTIAL = 1, TRAWL_EXIT_USAGE = 2, TRAWL_EXIT_FATAL = 3 };
@@ -30,3 +31,39 @@ FILE *trawl_cli_open_output(const char *path);
 int trawl_cli_close_output(FILE *f, const char *path);
 
 #endif
+
+/* ---- options shared by scan and detect (cli/scanopts.c) ---- */
+#include <signal.h>
+#include "trawl/scan.h"
+
+typedef struct {
+	trawl_scan_opts_t scan;
+	trawl_detect_opts_t detect;
+	const char *format;
+	bool quiet;
+	/* counts for the summary and the exit status */
+	unsigned long long sources, messages, skipped, unreadable;
+	unsigned long long by_type[TRAWL_TYPE_COUNT];
+} trawl_cli_scan_t;
+
+/* Set by SIGINT/SIGTERM; every loop of the scanner checks it. */
+extern volatile sig_atomic_t trawl_cli_stop;
+void trawl_cli_catch_signals(void);
+
+/* getopt_long options shared by scan and detect; OPT_* values start at 1000. */
+#include <getopt.h>
+#define TRAWL_CLI_SCAN_OPTIONS                                                                     \
+	{"threads", required_argument, NULL, 1000}, {"rules", required_argument, NULL, 1001},          \
+	{"min-confidence", required_argument, NULL, 1002}, {"max-depth", required_argument, NULL, 1003}, \
+	{"max-part-size", required_argument, NULL, 1004}, {"max-expanded", required_argument, NULL, 1005}, \
+	{"max-ratio", required_argument, NULL, 1006}, {"max-members", required_argument, NULL, 1007},   \
+	{"default-region", required_argument, NULL, 1008}
+/* Handles one of those; returns 0, or -1 after printing what is wrong. */
+int trawl_cli_scan_option(trawl_cli_scan_t *s, int opt, const char *arg, const char *cmd);
+/* The help text of those options. */
+extern const char trawl_cli_scan_options_help[];
+
+/* Counts an event for the summary and reports skips on stderr. */
+void trawl_cli_count_event(trawl_cli_scan_t *s, const trawl_event_t *ev, const char *cmd);
+/* Builds the detector set, reporting rule errors; NULL on failure. */
+trawl_detector_set_t *trawl_cli_detectors(trawl_cli_scan_t *s, const char *cmd);

@@ -72,7 +72,9 @@ typedef struct {
 typedef trawl_status_t (*trawl_message_fn)(trawl_message_t *msg, void *payload);
 typedef void (*trawl_event_fn)(const trawl_event_t *event, void *payload);
 /* Asked before a file is read: return nonzero to leave it out (incremental
- * scans: unchanged since the last one). NULL means read everything. */
+ * scans: unchanged since the last one). NULL means read everything.
+ * Unlike the other callbacks it is called from the worker threads, at the
+ * same time from several: it must be thread-safe (read-only data). */
 typedef int (*trawl_skip_fn)(const char *source, uint64_t size, int64_t mtime, void *payload);
 
 /* Limits against hostile input; zero means the documented default. */

@@ -1,0 +1,211 @@
+/* trawl scan: read mail under PATHs into the index.
+ *
+ * This thread owns the index writer: the scanner's workers hand it records
+ * through trawl_scan_run()'s callbacks, and it commits in batches. On Ctrl-C
+ * or an error nothing after the last commit is kept, so the index answers as
+ * of its last commit; sources finished by then need not be read again.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "cli/cli.h"
+#include "trawl/trawl.h"
+
+#define COMMIT_EVERY 5000 /* messages between commits */
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: trawl scan [--index DIR] [OPTIONS] PATH...\n"
+	           "\n"
+	           "Reads every mbox, EML, maildir and archive under PATHs, finds personal data in\n"
+	           "every part and writes it to the index (default " TRAWL_DEFAULT_INDEX ").\n"
+	           "A source read by an earlier scan is read again and replaces what it gave then.\n"
+	           "\n"
+	           "  --index DIR           the index folder (created mode 0700)\n"
+	           "  --quiet               no progress line and no summary\n"
+	           "%s",
+	        trawl_cli_scan_options_help);
+}
+
+typedef struct {
+	trawl_cli_scan_t *s;
+	trawl_index_t *idx;
+	const char *dir;
+	unsigned long long since_commit, bytes;
+	bool tty;
+	struct timespec t0, last;
+	trawl_status_t error;
+} scan_t;
+
+static double
+seconds_since(const struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static void
+progress(scan_t *sc, bool force)
+{
+	if (!sc->tty)
+		return;
+	if (!force && seconds_since(&sc->last) < 0.25)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &sc->last);
+	double el = seconds_since(&sc->t0), mb = (double)sc->bytes / 1e6;
+	fprintf(stderr, "\r\033[Kscan: %llu files, %llu messages, %.1f MB, %.1f MB/s, %.0fs", sc->s->sources,
+	        sc->s->messages, mb, el > 0 ? mb / el : 0, el);
+}
+
+static trawl_status_t
+commit(scan_t *sc)
+{
+	trawl_status_t rc = trawl_index_commit(sc->idx);
+	if (rc < 0)
+		fprintf(stderr, "\ntrawl scan: %s: commit failed: %s\n", sc->dir, trawl_index_last_error(sc->idx));
+	sc->since_commit = 0;
+	return rc;
+}
+
+static trawl_status_t
+on_message(trawl_message_t *m, void *payload)
+{
+	scan_t *sc = payload;
+	trawl_status_t rc = trawl_index_add_message(sc->idx, m);
+	if (rc < 0) {
+		fprintf(stderr, "\ntrawl scan: %s: %s\n", sc->dir, trawl_index_last_error(sc->idx));
+		sc->error = rc;
+	}
+	for (size_t i = 0; i < m->findings.len; i++)
+		if ((unsigned)m->findings.items[i].type < TRAWL_TYPE_COUNT)
+			sc->s->by_type[m->findings.items[i].type]++;
+	trawl_message_free(m);
+	if (rc == TRAWL_OK && ++sc->since_commit >= COMMIT_EVERY)
+		rc = commit(sc);
+	progress(sc, false);
+	return rc;
+}
+
+static void
+on_event(const trawl_event_t *ev, void *payload)
+{
+	scan_t *sc = payload;
+	if (sc->error)
+		return;
+	if (ev->type == TRAWL_EVENT_SKIP && sc->tty && !sc->s->quiet)
+		fputs("\r\033[K", stderr);
+	if (sc->s->quiet && ev->type == TRAWL_EVENT_SKIP) {
+		sc->s->skipped++;
+		sc->s->unreadable += ev->status != TRAWL_EUNSUPPORTED;
+	} else {
+		trawl_cli_count_event(sc->s, ev, "scan");
+	}
+	if (ev->type == TRAWL_EVENT_SOURCE_END)
+		sc->bytes += ev->bytes;
+	trawl_status_t rc = trawl_index_add_event(sc->idx, ev);
+	if (rc < 0) {
+		fprintf(stderr, "\ntrawl scan: %s: %s\n", sc->dir, trawl_index_last_error(sc->idx));
+		sc->error = rc;
+		trawl_cli_stop = 1;
+	}
+}
+
+static void
+summary(scan_t *sc)
+{
+	trawl_cli_scan_t *s = sc->s;
+	double el = seconds_since(&sc->t0);
+	fprintf(stderr, "scanned %llu files, %llu messages, %.1f MB in %.1fs", s->sources, s->messages,
+	        (double)sc->bytes / 1e6, el);
+	bool any = false;
+	for (int t = 0; t < TRAWL_TYPE_COUNT; t++) {
+		if (!s->by_type[t])
+			continue;
+		fprintf(stderr, "%s %s %llu", any ? "," : "; found", trawl_type_name((trawl_type_t)t), s->by_type[t]);
+		any = true;
+	}
+	if (s->skipped)
+		fprintf(stderr, "; %llu skipped (%llu unreadable): see trawl stats", s->skipped, s->unreadable);
+	fputc('\n', stderr);
+}
+
+int
+trawl_cmd_scan(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		TRAWL_CLI_SCAN_OPTIONS,
+		{"index", required_argument, NULL, 'i'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	trawl_cli_scan_t s = {0};
+	const char *dir = TRAWL_DEFAULT_INDEX;
+	int opt, status = TRAWL_EXIT_OK;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'i': dir = optarg; break;
+		case 'q': s.quiet = true; break;
+		case 'h': usage(stdout); return TRAWL_EXIT_OK;
+		default:
+			if (opt >= 1000 && trawl_cli_scan_option(&s, opt, optarg, "scan") == 0)
+				break;
+			usage(stderr);
+			return TRAWL_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "trawl scan: no PATH given\n");
+		usage(stderr);
+		return TRAWL_EXIT_USAGE;
+	}
+	trawl_detector_set_t *set = trawl_cli_detectors(&s, "scan");
+	if (!set)
+		return TRAWL_EXIT_FATAL;
+
+	scan_t sc = {.s = &s, .dir = dir, .tty = !s.quiet && isatty(2)};
+	trawl_status_t rc = trawl_index_open(&sc.idx, dir, TRAWL_INDEX_WRITE);
+	if (rc < 0) {
+		fprintf(stderr, "trawl scan: %s: %s\n", dir,
+		        sc.idx && *trawl_index_last_error(sc.idx) ? trawl_index_last_error(sc.idx)
+		                                                   : trawl_status_str(rc));
+		status = TRAWL_EXIT_FATAL;
+		goto done;
+	}
+	trawl_cli_catch_signals();
+	clock_gettime(CLOCK_MONOTONIC, &sc.t0);
+	sc.last = sc.t0;
+	rc = trawl_scan_run(&s.scan, (const char *const *)argv + optind, (size_t)(argc - optind), on_message,
+	                    on_event, &sc);
+	if (sc.error)
+		rc = sc.error;
+	if (rc == TRAWL_OK)
+		rc = commit(&sc);
+	progress(&sc, true);
+	if (sc.tty)
+		fputc('\n', stderr);
+	if (rc == TRAWL_EINTR) {
+		fprintf(stderr, "trawl scan: interrupted: the index holds what was committed before\n");
+		status = TRAWL_EXIT_FATAL;
+	} else if (rc < 0) {
+		fprintf(stderr, "trawl scan: %s: %s: the index holds what was committed before\n", dir,
+		        trawl_status_str(rc));
+		status = TRAWL_EXIT_FATAL;
+	} else {
+		if (!s.quiet)
+			summary(&sc);
+		if (s.unreadable)
+			status = TRAWL_EXIT_PARTIAL;
+	}
+
+done:
+	trawl_index_free(sc.idx);
+	trawl_detector_set_free(set);
+	return status;
+}

@@ -1,0 +1,518 @@
+/* One RFC 822 message: parsed with GMime, every header and every leaf part
+ * decoded to UTF-8 text and handed to the detectors; forwarded messages and
+ * attachments (text, HTML, CSV, archives, mail) walked into. Everything found
+ * belongs to the one record of the top-level message.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "scanner/scanner.h"
+
+#include <gmime/gmime.h>
+#include <libxml/parser.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static GMimeParserOptions *parser_options; /* built once, read-only after */
+
+static void
+global_init(void)
+{
+	static const char *fallback[] = {"UTF-8", "windows-1252", NULL};
+	g_mime_init();
+	xmlInitParser();
+	parser_options = g_mime_parser_options_new();
+	g_mime_parser_options_set_rfc2047_compliance_mode(parser_options, GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_address_compliance_mode(parser_options, GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_parameter_compliance_mode(parser_options, GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_fallback_charsets(parser_options, fallback);
+}
+
+void
+trawl_scan__global_init(void)
+{
+	pthread_once(&init_once, global_init);
+}
+
+/* The state of one top-level message while its parts are walked. */
+typedef struct {
+	trawl_worker_t *w;
+	trawl_message_t *msg;
+	const char *location;
+	unsigned depth;     /* containers around the message */
+	unsigned parts;     /* leaf parts seen, against runaway nesting */
+	trawl_buf_t text;   /* the current part's UTF-8 text */
+	trawl_buf_t conv;
+	trawl_buf_t path;
+} msg_ctx_t;
+
+#define MAX_PARTS 20000
+#define MAX_MIME_DEPTH 64
+
+static const char *const address_headers[] = {
+	"From", "To", "Cc", "Bcc", "Reply-To", "Sender", "Resent-From", "Resent-To", "Resent-Cc",
+	"Resent-Sender", "Delivered-To", "Return-Path", "Disposition-Notification-To", NULL,
+};
+
+/* Headers whose values are identifiers of messages or machinery, not of
+ * people: nothing in them is personal data worth reporting. */
+static const char *const skip_headers[] = {
+	"Message-ID", "References", "In-Reply-To", "Content-ID", "Resent-Message-ID", "Content-Type",
+	"Content-Transfer-Encoding", "Content-Disposition", "MIME-Version", "Date", "DKIM-Signature",
+	"ARC-Seal", "ARC-Message-Signature", "Thread-Index", "X-Google-DKIM-Signature",
+	"Domainkey-Signature", "X-MS-Exchange-Organization-Network-Message-Id", "List-Id",
+	"Content-Language", "Accept-Language", "X-Mailer", "User-Agent", NULL,
+};
+
+static bool
+in_list(const char *name, const char *const *list)
+{
+	for (const char *const *p = list; *p; p++)
+		if (strcasecmp(name, *p) == 0)
+			return true;
+	return false;
+}
+
+/* Converts bytes in charset to UTF-8 in out. Mislabelled and unknown
+ * charsets fall back: valid UTF-8 is kept as it is, anything else is read
+ * as windows-1252 (a superset of ISO-8859-1 that maps every byte but five). */
+static trawl_status_t
+to_utf8(trawl_buf_t *out, const char *charset, const char *data, size_t len)
+{
+	trawl_buf_reset(out);
+	bool declared_utf8 = !charset || !g_ascii_strcasecmp(charset, "utf-8") ||
+	                     !g_ascii_strcasecmp(charset, "utf8") || !g_ascii_strcasecmp(charset, "us-ascii");
+	if (declared_utf8 || g_utf8_validate(data, (gssize)len, NULL)) {
+		if (g_utf8_validate(data, (gssize)len, NULL))
+			return trawl_buf_put(out, data, len);
+		if (charset && g_ascii_strcasecmp(charset, "us-ascii") != 0) {
+			/* declared UTF-8 but broken: keep what is valid */
+			char *v = g_utf8_make_valid(data, (gssize)len);
+			trawl_status_t rc = trawl_buf_puts(out, v);
+			g_free(v);
+			return rc;
+		}
+		charset = "windows-1252";
+	}
+	const char *name = g_mime_charset_iconv_name(charset);
+	gsize written = 0;
+	char *conv = g_convert(data, (gssize)len, "UTF-8", name, NULL, &written, NULL);
+	if (!conv)
+		conv = g_convert(data, (gssize)len, "UTF-8", "windows-1252", NULL, &written, NULL);
+	if (!conv)
+		conv = g_convert(data, (gssize)len, "UTF-8", "ISO-8859-1", NULL, &written, NULL);
+	if (!conv)
+		return trawl_buf_put(out, data, len);
+	trawl_status_t rc = trawl_buf_put(out, conv, written);
+	g_free(conv);
+	return rc;
+}
+
+static trawl_status_t
+detect(msg_ctx_t *c, const char *text, size_t len, trawl_where_t where, const char *part, const char *header)
+{
+	trawl_text_t t = {
+		.text = text,
+		.len = len,
+		.where = where,
+		.part = part,
+		.header = header,
+		.sender = c->msg->from,
+		.message = &c->msg->findings,
+	};
+	return trawl_detect_text(c->w->opts->detectors, &c->msg->findings, &t);
+}
+
+/* The part name for a header: "header:From", or "2:header:From" for the
+ * headers of a message forwarded as part 2. */
+static void
+header_part(trawl_buf_t *b, const char *prefix, const char *name)
+{
+	trawl_buf_reset(b);
+	if (prefix && *prefix)
+		trawl_buf_printf(b, "%s:", prefix);
+	trawl_buf_printf(b, "header:%s", name);
+}
+
+static void
+add_mailboxes(msg_ctx_t *c, InternetAddressList *list, const trawl_text_t *t, unsigned depth)
+{
+	int n = list ? internet_address_list_length(list) : 0;
+	for (int i = 0; i < n && depth < 8; i++) {
+		InternetAddress *ia = internet_address_list_get_address(list, i);
+		if (INTERNET_ADDRESS_IS_GROUP(ia)) {
+			add_mailboxes(c, internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)), t, depth + 1);
+			continue;
+		}
+		if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
+			continue;
+		const char *name = internet_address_get_name(ia);
+		const char *addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+		trawl_detect_mailbox(c->w->opts->detectors, &c->msg->findings, t, name, addr);
+	}
+}
+
+static void
+scan_headers(msg_ctx_t *c, GMimeObject *obj, const char *prefix, trawl_where_t where)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(obj);
+	int n = hl ? g_mime_header_list_get_count(hl) : 0;
+	trawl_buf_t part = {0};
+	for (int i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+		const char *name = g_mime_header_get_name(h);
+		const char *value = g_mime_header_get_value(h);
+		if (!name || !value || !*value || in_list(name, skip_headers))
+			continue;
+		header_part(&part, prefix, name);
+		if (in_list(name, address_headers)) {
+			trawl_text_t t = {
+				.text = value,
+				.len = strlen(value),
+				.where = where,
+				.part = part.data,
+				.header = name,
+				.message = &c->msg->findings,
+			};
+			const char *raw = g_mime_header_get_raw_value(h);
+			InternetAddressList *list = internet_address_list_parse(parser_options, raw ? raw : value);
+			add_mailboxes(c, list, &t, 0);
+			if (list)
+				g_object_unref(list);
+			continue;
+		}
+		detect(c, value, strlen(value), where, part.data, name);
+	}
+	trawl_buf_free(&part);
+}
+
+/* Scans one decoded attachment or body whose type we know. */
+static void scan_blob_as_attachment(msg_ctx_t *c, const char *data, size_t len, const char *part,
+                                    const char *mime, const char *charset, trawl_where_t where,
+                                    unsigned depth);
+
+static void walk(msg_ctx_t *c, GMimeObject *obj, const char *path, bool attached, unsigned depth);
+
+static void
+walk_message(msg_ctx_t *c, GMimeMessage *m, const char *path, unsigned depth)
+{
+	scan_headers(c, GMIME_OBJECT(m), path, TRAWL_WHERE_ATTACHMENT);
+	GMimeObject *body = g_mime_message_get_mime_part(m);
+	if (body)
+		walk(c, body, path, true, depth + 1);
+}
+
+static void
+leaf(msg_ctx_t *c, GMimePart *part, const char *path, bool attached, unsigned depth)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
+	const char *type = ct ? g_mime_content_type_get_media_type(ct) : "text";
+	const char *sub = ct ? g_mime_content_type_get_media_subtype(ct) : "plain";
+	char mime[128];
+	snprintf(mime, sizeof mime, "%s/%s", type ? type : "application", sub ? sub : "octet-stream");
+	const char *charset = ct ? g_mime_content_type_get_parameter(ct, "charset") : NULL;
+	trawl_where_t where = attached || g_mime_part_is_attachment(part) ? TRAWL_WHERE_ATTACHMENT
+	                                                                   : TRAWL_WHERE_BODY;
+
+	GMimeDataWrapper *dw = g_mime_part_get_content(part);
+	if (!dw)
+		return;
+	GMimeStream *out = g_mime_stream_mem_new();
+	g_mime_data_wrapper_write_to_stream(dw, out);
+	GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(out));
+	if (ba->len > c->w->limits.max_part_bytes) {
+		trawl_scan__skip(c->w, c->location, TRAWL_ELIMIT, "part %s larger than %llu bytes", path,
+		                 (unsigned long long)c->w->limits.max_part_bytes);
+	} else {
+		scan_blob_as_attachment(c, (const char *)ba->data, ba->len, path, mime, charset, where, depth);
+	}
+	g_object_unref(out);
+}
+
+static void
+walk(msg_ctx_t *c, GMimeObject *obj, const char *path, bool attached, unsigned depth)
+{
+	if (depth > MAX_MIME_DEPTH) {
+		trawl_scan__skip(c->w, c->location, TRAWL_ELIMIT, "MIME nested deeper than %d at part %s",
+		                 MAX_MIME_DEPTH, path);
+		return;
+	}
+	if (GMIME_IS_MULTIPART(obj)) {
+		GMimeMultipart *mp = GMIME_MULTIPART(obj);
+		int n = g_mime_multipart_get_count(mp);
+		char child[256];
+		for (int i = 0; i < n; i++) {
+			if (c->parts >= MAX_PARTS) {
+				trawl_scan__skip(c->w, c->location, TRAWL_ELIMIT, "more than %d parts: the rest not read",
+				                 MAX_PARTS);
+				return;
+			}
+			snprintf(child, sizeof child, "%s%s%d", path, *path ? "." : "", i + 1);
+			walk(c, g_mime_multipart_get_part(mp, i), child, attached, depth + 1);
+		}
+	} else if (GMIME_IS_MESSAGE_PART(obj)) {
+		GMimeMessage *m = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+		if (m)
+			walk_message(c, m, *path ? path : "1", depth + 1);
+	} else if (GMIME_IS_PART(obj)) {
+		c->parts++;
+		leaf(c, GMIME_PART(obj), *path ? path : "1", attached, depth);
+	}
+}
+
+static bool
+is_text_mime(const char *mime)
+{
+	return g_ascii_strncasecmp(mime, "text/", 5) == 0;
+}
+
+typedef struct {
+	msg_ctx_t *c;
+	const char *part;
+	unsigned depth;
+} member_ctx_t;
+
+static trawl_status_t
+attached_member(trawl_worker_t *w, const char *location, const void *data, size_t len, void *payload)
+{
+	member_ctx_t *m = payload;
+	/* location is "<part>!/<member>": the part path of what is inside */
+	scan_blob_as_attachment(m->c, data, len, location, NULL, NULL, TRAWL_WHERE_ATTACHMENT, m->depth + 1);
+	return TRAWL_OK;
+}
+
+typedef struct {
+	msg_ctx_t *c;
+	const char *part;
+	unsigned depth;
+	unsigned n;
+} mbox_att_t;
+
+static trawl_status_t parse_and_walk(msg_ctx_t *c, const char *data, size_t len, const char *part,
+                                     unsigned depth);
+
+static trawl_status_t
+attached_mbox_message(const char *msg, size_t len, void *payload)
+{
+	mbox_att_t *a = payload;
+	char part[512];
+	snprintf(part, sizeof part, "%s#%u", a->part, ++a->n);
+	return parse_and_walk(a->c, msg, len, part, a->depth + 1);
+}
+
+static void
+scan_blob_as_attachment(msg_ctx_t *c, const char *data, size_t len, const char *part, const char *mime,
+                        const char *charset, trawl_where_t where, unsigned depth)
+{
+	if (len == 0)
+		return;
+	if (depth > MAX_MIME_DEPTH || c->depth + depth > c->w->limits.max_depth + MAX_MIME_DEPTH) {
+		trawl_scan__skip(c->w, c->location, TRAWL_ELIMIT, "attachment %s nested too deep", part);
+		return;
+	}
+	/* Declared text is taken at its word; anything else is sniffed. */
+	trawl_kind_t kind = TRAWL_KIND_TEXT;
+	const char *sniffed = NULL;
+	bool html = false;
+	if (mime && is_text_mime(mime)) {
+		html = g_ascii_strcasecmp(mime, "text/html") == 0;
+	} else if (mime && (g_ascii_strcasecmp(mime, "message/rfc822") == 0 ||
+	                    g_ascii_strcasecmp(mime, "message/global") == 0)) {
+		kind = TRAWL_KIND_EML;
+	} else {
+		kind = trawl_scan__sniff(c->w, data, len, &sniffed);
+		html = sniffed && strcmp(sniffed, "text/html") == 0;
+	}
+
+	switch (kind) {
+	case TRAWL_KIND_TEXT: {
+		if (to_utf8(&c->conv, charset, data, len) < 0)
+			return;
+		const char *text = c->conv.data ? c->conv.data : "";
+		size_t tlen = c->conv.len;
+		if (html) {
+			if (trawl_scan__html_to_text(&c->text, text, tlen) < 0)
+				return;
+			text = c->text.data ? c->text.data : "", tlen = c->text.len;
+		}
+		detect(c, text, tlen, where, part, NULL);
+		return;
+	}
+	case TRAWL_KIND_EML:
+		parse_and_walk(c, data, len, part, depth + 1);
+		return;
+	case TRAWL_KIND_MBOX: {
+		mbox_att_t a = {.c = c, .part = part, .depth = depth};
+		trawl_scan__mbox_split(data, len, attached_mbox_message, &a);
+		return;
+	}
+	case TRAWL_KIND_PST:
+		trawl_scan__skip(c->w, c->location, TRAWL_EUNSUPPORTED,
+		                 "attachment %s is an Outlook PST: this build has no PST reader", part);
+		return;
+	default:
+		break;
+	}
+	if (trawl_scan__kind_is_archive(kind)) {
+		member_ctx_t m = {.c = c, .part = part, .depth = depth};
+		trawl_buf_t loc = {0};
+		/* members are named "<part>!/<name>"; skips are reported under the message */
+		trawl_buf_printf(&loc, "%s", part);
+		trawl_scan__archive_each(c->w, data, len, loc.data, kind, attached_member, &m);
+		trawl_buf_free(&loc);
+		return;
+	}
+	/* Office documents, PDF and other binary attachments: their text
+	 * extraction is a reader of its own (not in this build); images,
+	 * audio and the like hold no text to scan. */
+}
+
+/* Parses an attached message (forwarded, or inside an archive attached to
+ * the message) and walks it as part of the carrying message. */
+static trawl_status_t
+parse_and_walk(msg_ctx_t *c, const char *data, size_t len, const char *part, unsigned depth)
+{
+	GMimeStream *s = g_mime_stream_mem_new_with_buffer(data, len);
+	GMimeParser *p = g_mime_parser_new_with_stream(s);
+	GMimeMessage *m = g_mime_parser_construct_message(p, parser_options);
+	if (m) {
+		walk_message(c, m, part, depth);
+		g_object_unref(m);
+	}
+	g_object_unref(p);
+	g_object_unref(s);
+	return TRAWL_OK;
+}
+
+static void
+set_date(trawl_message_t *msg, GMimeMessage *m)
+{
+	GDateTime *dt = g_mime_message_get_date(m);
+	if (!dt)
+		return;
+	GDateTime *utc = g_date_time_to_utc(dt);
+	if (!utc)
+		return;
+	char *s = g_date_time_format(utc, "%Y-%m-%dT%H:%M:%SZ");
+	if (s) {
+		msg->date = strdup(s);
+		g_free(s);
+	}
+	msg->time = g_date_time_to_unix(utc);
+	g_date_time_unref(utc);
+}
+
+static void
+set_sender(trawl_message_t *msg, GMimeMessage *m)
+{
+	InternetAddressList *from = g_mime_message_get_from(m);
+	if (!from || internet_address_list_length(from) < 1)
+		from = g_mime_message_get_sender(m);
+	if (!from || internet_address_list_length(from) < 1)
+		return;
+	InternetAddress *ia = internet_address_list_get_address(from, 0);
+	if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
+		return;
+	const char *addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+	const char *name = internet_address_get_name(ia);
+	if (addr && *addr)
+		msg->from = trawl_ascii_lower(strdup(addr));
+	if (name && *name)
+		msg->from_name = strdup(name);
+}
+
+trawl_status_t
+trawl_scan__message(trawl_worker_t *w, const char *data, size_t len, const char *location, unsigned depth)
+{
+	trawl_status_t rc = TRAWL_OK;
+	GMimeStream *stream = NULL;
+	GMimeParser *parser = NULL;
+	GMimeMessage *m = NULL;
+	msg_ctx_t c = {.w = w, .location = location, .depth = depth};
+
+	if (len > w->limits.max_message_bytes) {
+		trawl_scan__skip(w, location, TRAWL_ELIMIT, "message larger than %llu bytes",
+		                 (unsigned long long)w->limits.max_message_bytes);
+		return TRAWL_OK;
+	}
+	trawl_message_t *msg = calloc(1, sizeof *msg);
+	if (!msg)
+		return TRAWL_ENOMEM;
+	c.msg = msg;
+
+	stream = g_mime_stream_mem_new_with_buffer(data, len);
+	parser = g_mime_parser_new_with_stream(stream);
+	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+	m = g_mime_parser_construct_message(parser, parser_options);
+	if (!m) {
+		trawl_scan__skip(w, location, TRAWL_EFORMAT, "not a readable message");
+		goto done;
+	}
+
+	char hash[65];
+	trawl_sha256_hex(hash, data, len);
+	msg->kind = TRAWL_ITEM_MESSAGE;
+	msg->source = strdup(w->source);
+	msg->location = strdup(location);
+	msg->content_hash = strdup(hash);
+	msg->size = len;
+	const char *mid = g_mime_message_get_message_id(m);
+	if (mid && *mid) {
+		msg->message_id = strdup(mid);
+	} else {
+		msg->message_id = malloc(7 + 65);
+		if (msg->message_id)
+			snprintf(msg->message_id, 7 + 65, "sha256:%s", hash);
+	}
+	const char *subject = g_mime_message_get_subject(m);
+	if (subject)
+		msg->subject = strdup(subject);
+	set_date(msg, m);
+	set_sender(msg, m);
+	if (!msg->source || !msg->location || !msg->content_hash || !msg->message_id) {
+		rc = TRAWL_ENOMEM;
+		goto done;
+	}
+
+	scan_headers(&c, GMIME_OBJECT(m), "", TRAWL_WHERE_HEADER);
+	GMimeObject *body = g_mime_message_get_mime_part(m);
+	if (body)
+		walk(&c, body, "", false, 0);
+
+	trawl_findings_finish(w->opts->detectors, &msg->findings);
+	w->n_messages++;
+	rc = w->emit_message(w, msg);
+	msg = NULL;
+
+done:
+	trawl_message_free(msg);
+	if (m)
+		g_object_unref(m);
+	if (parser)
+		g_object_unref(parser);
+	if (stream)
+		g_object_unref(stream);
+	trawl_buf_free(&c.text);
+	trawl_buf_free(&c.conv);
+	trawl_buf_free(&c.path);
+	return rc;
+}
+
+void
+trawl_message_free(trawl_message_t *msg)
+{
+	if (!msg)
+		return;
+	free(msg->source);
+	free(msg->location);
+	free(msg->message_id);
+	free(msg->date);
+	free(msg->from);
+	free(msg->from_name);
+	free(msg->subject);
+	free(msg->content_hash);
+	trawl_findings_clear(&msg->findings);
+	free(msg);
+}

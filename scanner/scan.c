@@ -1,0 +1,578 @@
+/* The pipeline: a walker thread finds files, N workers read them, and the
+ * caller's thread receives every record and event, in the order the workers
+ * finish them. Both queues are bounded: a slow consumer (the index writer)
+ * holds the workers back, and the workers hold the walker back, so memory
+ * stays flat whatever the size of the input.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "scanner/scanner.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define GiB (1024ull * 1024 * 1024)
+#define MiB (1024ull * 1024)
+
+static void
+fill_limits(trawl_limits_t *l, const trawl_limits_t *in)
+{
+	*l = *in;
+	if (!l->max_depth)
+		l->max_depth = 16;
+	if (!l->max_part_bytes)
+		l->max_part_bytes = 64 * MiB;
+	if (!l->max_expanded_bytes)
+		l->max_expanded_bytes = 4 * GiB;
+	if (l->max_ratio <= 0)
+		l->max_ratio = 200;
+	if (!l->max_members)
+		l->max_members = 100000;
+	if (!l->max_message_bytes)
+		l->max_message_bytes = 256 * MiB;
+}
+
+trawl_status_t
+trawl_scan__worker_init(trawl_worker_t *w, const trawl_scan_opts_t *opts)
+{
+	memset(w, 0, sizeof *w);
+	w->opts = opts;
+	fill_limits(&w->limits, &opts->limits);
+	w->magic = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_ELF |
+	                      MAGIC_NO_CHECK_TAR | MAGIC_ERROR);
+	if (!w->magic)
+		return TRAWL_ENOMEM;
+	if (magic_load(w->magic, NULL) != 0) {
+		magic_close(w->magic);
+		w->magic = NULL; /* sniffing falls back to magic numbers and headers */
+	}
+	return TRAWL_OK;
+}
+
+void
+trawl_scan__worker_fini(trawl_worker_t *w)
+{
+	if (w->magic)
+		magic_close(w->magic);
+	trawl_buf_free(&w->scratch);
+}
+
+/* ---- queues ---------------------------------------------------------- */
+
+typedef struct {
+	char *path;
+	trawl_kind_t hint;
+	const char *kind; /* what the walker knows the file is part of ("maildir") */
+} job_t;
+
+typedef struct {
+	trawl_message_t *msg; /* or an event: */
+	trawl_event_t ev;
+	char *strings[4];
+} out_t;
+
+typedef struct {
+	void **items;
+	size_t cap, head, len;
+	bool closed;
+	pthread_mutex_t mu;
+	pthread_cond_t not_empty, not_full;
+} queue_t;
+
+static int
+queue_init(queue_t *q, size_t cap)
+{
+	memset(q, 0, sizeof *q);
+	q->items = calloc(cap, sizeof *q->items);
+	q->cap = cap;
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->not_empty, NULL);
+	pthread_cond_init(&q->not_full, NULL);
+	return q->items ? 0 : -1;
+}
+
+static void
+queue_destroy(queue_t *q)
+{
+	free(q->items);
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->not_empty);
+	pthread_cond_destroy(&q->not_full);
+}
+
+static void
+queue_push(queue_t *q, void *item)
+{
+	pthread_mutex_lock(&q->mu);
+	while (q->len == q->cap)
+		pthread_cond_wait(&q->not_full, &q->mu);
+	q->items[(q->head + q->len++) % q->cap] = item;
+	pthread_cond_signal(&q->not_empty);
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* NULL when the queue is closed and empty. */
+static void *
+queue_pop(queue_t *q)
+{
+	pthread_mutex_lock(&q->mu);
+	while (q->len == 0 && !q->closed)
+		pthread_cond_wait(&q->not_empty, &q->mu);
+	void *item = NULL;
+	if (q->len) {
+		item = q->items[q->head];
+		q->head = (q->head + 1) % q->cap;
+		q->len--;
+		pthread_cond_signal(&q->not_full);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return item;
+}
+
+static void
+queue_close(queue_t *q)
+{
+	pthread_mutex_lock(&q->mu);
+	q->closed = true;
+	pthread_cond_broadcast(&q->not_empty);
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* ---- the pipeline ---------------------------------------------------- */
+
+typedef struct {
+	const trawl_scan_opts_t *opts;
+	const char *const *paths;
+	size_t n_paths;
+	trawl_skip_fn skip;
+	void *payload;
+	queue_t jobs, out;
+	unsigned workers_left;
+	pthread_mutex_t mu;
+	/* directories seen, against symlink loops */
+	struct {
+		dev_t dev;
+		ino_t ino;
+	} *seen;
+	size_t n_seen, cap_seen;
+} pipeline_t;
+
+static bool
+stopped(const trawl_scan_opts_t *o)
+{
+	return o->stop && *o->stop;
+}
+
+static out_t *
+out_event(const trawl_event_t *ev)
+{
+	out_t *o = calloc(1, sizeof *o);
+	if (!o)
+		return NULL;
+	o->ev = *ev;
+	const char *src[4] = {ev->source, ev->kind, ev->location, ev->reason};
+	for (int i = 0; i < 4; i++)
+		o->strings[i] = src[i] ? strdup(src[i]) : NULL;
+	o->ev.source = o->strings[0];
+	o->ev.kind = o->strings[1];
+	o->ev.location = o->strings[2];
+	o->ev.reason = o->strings[3];
+	return o;
+}
+
+static void
+out_free(out_t *o)
+{
+	if (!o)
+		return;
+	trawl_message_free(o->msg);
+	for (int i = 0; i < 4; i++)
+		free(o->strings[i]);
+	free(o);
+}
+
+static trawl_status_t
+queue_message(trawl_worker_t *w, trawl_message_t *msg)
+{
+	pipeline_t *p = w->sink;
+	out_t *o = calloc(1, sizeof *o);
+	if (!o) {
+		trawl_message_free(msg);
+		return TRAWL_ENOMEM;
+	}
+	o->msg = msg;
+	queue_push(&p->out, o);
+	return TRAWL_OK;
+}
+
+static void
+queue_event(trawl_worker_t *w, const trawl_event_t *ev)
+{
+	pipeline_t *p = w->sink;
+	out_t *o = out_event(ev);
+	if (o)
+		queue_push(&p->out, o);
+}
+
+/* The walker's report of something it could not read. */
+static void
+walker_skip(pipeline_t *p, const char *path, trawl_status_t status, const char *reason)
+{
+	trawl_event_t ev = {.type = TRAWL_EVENT_SKIP, .source = path, .kind = "unreadable",
+	                    .location = path, .reason = reason, .status = status};
+	out_t *o = out_event(&ev);
+	if (o)
+		queue_push(&p->out, o);
+}
+
+static bool
+seen_dir(pipeline_t *p, const struct stat *st)
+{
+	for (size_t i = 0; i < p->n_seen; i++)
+		if (p->seen[i].dev == st->st_dev && p->seen[i].ino == st->st_ino)
+			return true;
+	if (p->n_seen == p->cap_seen) {
+		size_t cap = p->cap_seen ? p->cap_seen * 2 : 64;
+		void *n = realloc(p->seen, cap * sizeof *p->seen);
+		if (!n)
+			return true;
+		p->seen = n;
+		p->cap_seen = cap;
+	}
+	p->seen[p->n_seen].dev = st->st_dev;
+	p->seen[p->n_seen].ino = st->st_ino;
+	p->n_seen++;
+	return false;
+}
+
+static void
+push_job(pipeline_t *p, const char *path, trawl_kind_t hint, const char *kind)
+{
+	job_t *j = calloc(1, sizeof *j);
+	if (!j || !(j->path = strdup(path))) {
+		free(j);
+		walker_skip(p, path, TRAWL_ENOMEM, "out of memory");
+		return;
+	}
+	j->hint = hint;
+	j->kind = kind;
+	queue_push(&p->jobs, j);
+}
+
+static bool
+is_maildir(const char *dir)
+{
+	char buf[4096];
+	struct stat st;
+	snprintf(buf, sizeof buf, "%s/cur", dir);
+	if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
+		return false;
+	snprintf(buf, sizeof buf, "%s/new", dir);
+	return stat(buf, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static void walk_path(pipeline_t *p, const char *path, trawl_kind_t hint, const char *kind, unsigned depth);
+
+static void
+walk_dir(pipeline_t *p, const char *path, unsigned depth)
+{
+	struct dirent **names = NULL;
+	int n = scandir(path, &names, NULL, alphasort);
+	if (n < 0) {
+		walker_skip(p, path, TRAWL_EIO, strerror(errno));
+		return;
+	}
+	bool maildir = is_maildir(path);
+	size_t plen = strlen(path);
+	for (int i = 0; i < n; i++) {
+		const char *nm = names[i]->d_name;
+		if (!stopped(p->opts) && strcmp(nm, ".") != 0 && strcmp(nm, "..") != 0) {
+			char *child = malloc(plen + strlen(nm) + 2);
+			if (child) {
+				sprintf(child, "%s%s%s", path, plen && path[plen - 1] == '/' ? "" : "/", nm);
+				if (maildir && (strcmp(nm, "cur") == 0 || strcmp(nm, "new") == 0))
+					walk_path(p, child, TRAWL_KIND_EML, "maildir", depth + 1);
+				else if (maildir && strcmp(nm, "tmp") == 0)
+					; /* messages being delivered: not yet mail */
+				else
+					walk_path(p, child, TRAWL_KIND_UNKNOWN, NULL, depth + 1);
+				free(child);
+			}
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+static void
+walk_path(pipeline_t *p, const char *path, trawl_kind_t hint, const char *kind, unsigned depth)
+{
+	struct stat st;
+	if (stopped(p->opts))
+		return;
+	if (strcmp(path, "-") == 0) {
+		push_job(p, path, TRAWL_KIND_UNKNOWN, NULL);
+		return;
+	}
+	if (stat(path, &st) != 0) {
+		struct stat lst;
+		if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+			walker_skip(p, path, TRAWL_ENOTFOUND, "dangling symbolic link");
+		else
+			walker_skip(p, path, errno == ENOENT ? TRAWL_ENOTFOUND : TRAWL_EIO, strerror(errno));
+		return;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		if (depth > 256 || seen_dir(p, &st))
+			return; /* a symlink loop or a directory reached twice: read once */
+		walk_dir(p, path, depth);
+	} else if (S_ISREG(st.st_mode)) {
+		push_job(p, path, hint, kind);
+	} else {
+		walker_skip(p, path, TRAWL_EUNSUPPORTED,
+		            S_ISFIFO(st.st_mode) ? "a FIFO, not a file" : "a device or socket, not a file");
+	}
+}
+
+static void *
+walker_main(void *arg)
+{
+	pipeline_t *p = arg;
+	for (size_t i = 0; i < p->n_paths && !stopped(p->opts); i++)
+		walk_path(p, p->paths[i], TRAWL_KIND_UNKNOWN, NULL, 0);
+	queue_close(&p->jobs);
+	return NULL;
+}
+
+static trawl_status_t
+read_all_fd(int fd, trawl_buf_t *b)
+{
+	for (;;) {
+		if (trawl_buf_grow(b, 65536) < 0)
+			return TRAWL_ENOMEM;
+		ssize_t n = read(fd, b->data + b->len, 65536);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return TRAWL_EIO;
+		if (n == 0)
+			return TRAWL_OK;
+		b->len += (size_t)n;
+	}
+}
+
+/* Reads one file: begin, the blob, end. */
+static void
+process_job(trawl_worker_t *w, pipeline_t *p, const job_t *j)
+{
+	trawl_buf_t in = {0};
+	const char *data = NULL;
+	size_t len = 0;
+	void *map = NULL;
+	int fd = -1;
+	struct stat st = {0};
+
+	w->source = j->path;
+	w->source_kind = j->kind;
+	w->n_messages = w->n_contacts = w->n_appointments = 0;
+	w->had_error = false;
+
+	if (strcmp(j->path, "-") == 0) {
+		if (read_all_fd(0, &in) < 0) {
+			trawl_scan__skip(w, "-", TRAWL_EIO, "cannot read standard input");
+			goto done;
+		}
+		data = in.data, len = in.len;
+	} else {
+		fd = open(j->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (fd < 0 || fstat(fd, &st) != 0) {
+			w->source_kind = "unreadable";
+			trawl_scan__skip(w, j->path, errno == EACCES ? TRAWL_EIO : TRAWL_ENOTFOUND, "%s", strerror(errno));
+			goto done;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			trawl_scan__skip(w, j->path, TRAWL_EUNSUPPORTED, "not a regular file");
+			goto done;
+		}
+		if (p && p->skip && p->skip(j->path, (uint64_t)st.st_size, (int64_t)st.st_mtime, p->payload))
+			goto done; /* unchanged since the last scan */
+		len = (size_t)st.st_size;
+		if (len) {
+			map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+			if (map == MAP_FAILED) {
+				map = NULL;
+				trawl_scan__skip(w, j->path, TRAWL_EIO, "cannot map: %s", strerror(errno));
+				goto done;
+			}
+			madvise(map, len, MADV_SEQUENTIAL);
+			data = map;
+		}
+	}
+
+	trawl_event_t begin = {.type = TRAWL_EVENT_SOURCE_BEGIN, .source = j->path, .kind = j->kind,
+	                       .bytes = (uint64_t)len, .mtime = (int64_t)st.st_mtime};
+	w->emit_event(w, &begin);
+	trawl_scan__blob(w, data ? data : "", len, j->path, 0, j->hint);
+	trawl_event_t end = {.type = TRAWL_EVENT_SOURCE_END, .source = j->path,
+	                     .kind = w->source_kind ? w->source_kind : "unknown",
+	                     .messages = w->n_messages, .contacts = w->n_contacts,
+	                     .appointments = w->n_appointments, .bytes = (uint64_t)len,
+	                     .mtime = (int64_t)st.st_mtime};
+	w->emit_event(w, &end);
+
+done:
+	if (map)
+		munmap(map, len);
+	if (fd >= 0)
+		close(fd);
+	trawl_buf_free(&in);
+}
+
+static void *
+worker_main(void *arg)
+{
+	pipeline_t *p = arg;
+	trawl_worker_t w;
+	if (trawl_scan__worker_init(&w, p->opts) == TRAWL_OK) {
+		w.emit_message = queue_message;
+		w.emit_event = queue_event;
+		w.sink = p;
+		job_t *j;
+		while ((j = queue_pop(&p->jobs))) {
+			if (!stopped(p->opts))
+				process_job(&w, p, j);
+			free(j->path);
+			free(j);
+		}
+		trawl_scan__worker_fini(&w);
+	} else {
+		/* drain so the walker is not blocked forever */
+		job_t *j;
+		while ((j = queue_pop(&p->jobs))) {
+			walker_skip(p, j->path, TRAWL_ENOMEM, "worker could not start");
+			free(j->path);
+			free(j);
+		}
+	}
+	pthread_mutex_lock(&p->mu);
+	bool last = --p->workers_left == 0;
+	pthread_mutex_unlock(&p->mu);
+	if (last)
+		queue_close(&p->out);
+	return NULL;
+}
+
+static unsigned
+default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned)(n > 64 ? 64 : n) : 1;
+}
+
+trawl_status_t
+trawl_scan_run(const trawl_scan_opts_t *opts, const char *const *paths, size_t n_paths,
+               trawl_message_fn on_message, trawl_event_fn on_event, void *payload)
+{
+	trawl_status_t rc = TRAWL_OK;
+	pipeline_t p = {.opts = opts, .paths = paths, .n_paths = n_paths, .skip = opts->skip, .payload = payload};
+	unsigned n = opts->threads ? opts->threads : default_threads();
+	pthread_t walker, *workers = calloc(n, sizeof *workers);
+	if (!workers)
+		return TRAWL_ENOMEM;
+
+	trawl_scan__global_init();
+	if (queue_init(&p.jobs, 64) < 0 || queue_init(&p.out, 256) < 0) {
+		free(workers);
+		return TRAWL_ENOMEM;
+	}
+	pthread_mutex_init(&p.mu, NULL);
+	p.workers_left = n;
+	pthread_create(&walker, NULL, walker_main, &p);
+	for (unsigned i = 0; i < n; i++)
+		pthread_create(&workers[i], NULL, worker_main, &p);
+
+	/* The caller's thread: every record and event passes through here. */
+	out_t *o;
+	while ((o = queue_pop(&p.out))) {
+		if (rc == TRAWL_OK && !stopped(opts)) {
+			if (o->msg) {
+				trawl_message_t *m = o->msg;
+				o->msg = NULL;
+				rc = on_message(m, payload);
+			} else if (on_event) {
+				on_event(&o->ev, payload);
+			}
+		}
+		out_free(o);
+		if (rc != TRAWL_OK && opts->stop)
+			*opts->stop = 1; /* let the threads wind down */
+	}
+
+	pthread_join(walker, NULL);
+	for (unsigned i = 0; i < n; i++)
+		pthread_join(workers[i], NULL);
+	if (rc == TRAWL_OK && stopped(opts))
+		rc = TRAWL_EINTR;
+
+	queue_destroy(&p.jobs);
+	queue_destroy(&p.out);
+	pthread_mutex_destroy(&p.mu);
+	free(p.seen);
+	free(workers);
+	return rc;
+}
+
+/* ---- single-threaded, in memory -------------------------------------- */
+
+typedef struct {
+	trawl_message_fn on_message;
+	trawl_event_fn on_event;
+	void *payload;
+} direct_t;
+
+static trawl_status_t
+direct_message(trawl_worker_t *w, trawl_message_t *msg)
+{
+	direct_t *d = w->sink;
+	return d->on_message(msg, d->payload);
+}
+
+static void
+direct_event(trawl_worker_t *w, const trawl_event_t *ev)
+{
+	direct_t *d = w->sink;
+	if (d->on_event)
+		d->on_event(ev, d->payload);
+}
+
+trawl_status_t
+trawl_scan_buffer(const trawl_scan_opts_t *opts, const char *name, const void *data, size_t len,
+                  trawl_message_fn on_message, trawl_event_fn on_event, void *payload)
+{
+	trawl_worker_t w;
+	direct_t d = {on_message, on_event, payload};
+	trawl_scan__global_init();
+	trawl_status_t rc = trawl_scan__worker_init(&w, opts);
+	if (rc < 0)
+		return rc;
+	w.emit_message = direct_message;
+	w.emit_event = direct_event;
+	w.sink = &d;
+	w.source = name;
+	trawl_event_t begin = {.type = TRAWL_EVENT_SOURCE_BEGIN, .source = name, .bytes = len};
+	direct_event(&w, &begin);
+	rc = trawl_scan__blob(&w, data, len, name, 0, TRAWL_KIND_UNKNOWN);
+	trawl_event_t end = {.type = TRAWL_EVENT_SOURCE_END, .source = name,
+	                     .kind = w.source_kind ? w.source_kind : "unknown", .messages = w.n_messages,
+	                     .contacts = w.n_contacts, .appointments = w.n_appointments, .bytes = len};
+	direct_event(&w, &end);
+	trawl_scan__worker_fini(&w);
+	return rc;
+}

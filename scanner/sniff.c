@@ -1,0 +1,208 @@
+/* What a blob is, from its content: libmagic decides, with the magic numbers
+ * of the containers we read checked first (cheap, and libmagic names some of
+ * them differently between versions) and a header check for messages that
+ * libmagic calls plain text. Then the blob goes to its reader.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "scanner/scanner.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const kind_names[] = {
+	[TRAWL_KIND_UNKNOWN] = "unknown", [TRAWL_KIND_EML] = "eml",    [TRAWL_KIND_MBOX] = "mbox",
+	[TRAWL_KIND_PST] = "pst",         [TRAWL_KIND_ZIP] = "zip",    [TRAWL_KIND_TAR] = "tar",
+	[TRAWL_KIND_GZIP] = "gz",         [TRAWL_KIND_BZIP2] = "bz2",  [TRAWL_KIND_XZ] = "xz",
+	[TRAWL_KIND_ZSTD] = "zst",        [TRAWL_KIND_7Z] = "7z",      [TRAWL_KIND_COMPRESS] = "Z",
+	[TRAWL_KIND_LZMA] = "lzma",       [TRAWL_KIND_RAR] = "rar",    [TRAWL_KIND_TEXT] = "text",
+	[TRAWL_KIND_OTHER] = "other",
+};
+
+const char *
+trawl_scan__kind_name(trawl_kind_t kind)
+{
+	return (unsigned)kind < sizeof kind_names / sizeof *kind_names ? kind_names[kind] : "unknown";
+}
+
+bool
+trawl_scan__kind_is_archive(trawl_kind_t kind)
+{
+	return kind >= TRAWL_KIND_ZIP && kind <= TRAWL_KIND_RAR;
+}
+
+/* Does the blob start like RFC 822 headers: "Name: value" lines? */
+static bool
+looks_like_headers(const char *p, size_t len)
+{
+	size_t i = 0, lines = 0;
+	while (i < len && lines < 3) {
+		size_t s = i;
+		while (i < len && p[i] != ':' && p[i] != '\n' && (unsigned char)p[i] > 32 && (unsigned char)p[i] < 127)
+			i++;
+		if (i == s || i >= len || p[i] != ':')
+			return false;
+		lines++;
+		/* skip to the next line that is not a continuation */
+		do {
+			const char *nl = memchr(p + i, '\n', len - i);
+			if (!nl)
+				return lines > 0;
+			i = (size_t)(nl - p) + 1;
+		} while (i < len && (p[i] == ' ' || p[i] == '\t'));
+		if (i < len && (p[i] == '\n' || p[i] == '\r'))
+			return true; /* end of headers */
+	}
+	return lines >= 2;
+}
+
+static trawl_kind_t
+by_magic_number(const unsigned char *p, size_t len)
+{
+	if (len >= 4 && memcmp(p, "!BDN", 4) == 0)
+		return TRAWL_KIND_PST;
+	if (len >= 4 && p[0] == 'P' && p[1] == 'K' && (p[2] == 3 || p[2] == 5 || p[2] == 7))
+		return TRAWL_KIND_ZIP;
+	if (len >= 2 && p[0] == 0x1f && p[1] == 0x8b)
+		return TRAWL_KIND_GZIP;
+	if (len >= 3 && memcmp(p, "BZh", 3) == 0)
+		return TRAWL_KIND_BZIP2;
+	if (len >= 6 && memcmp(p, "\xfd" "7zXZ\0", 6) == 0)
+		return TRAWL_KIND_XZ;
+	if (len >= 4 && memcmp(p, "\x28\xb5\x2f\xfd", 4) == 0)
+		return TRAWL_KIND_ZSTD;
+	if (len >= 6 && memcmp(p, "7z\xbc\xaf\x27\x1c", 6) == 0)
+		return TRAWL_KIND_7Z;
+	if (len >= 2 && p[0] == 0x1f && p[1] == 0x9d)
+		return TRAWL_KIND_COMPRESS;
+	if (len >= 4 && memcmp(p, "Rar!", 4) == 0)
+		return TRAWL_KIND_RAR;
+	if (len >= 262 && memcmp(p + 257, "ustar", 5) == 0)
+		return TRAWL_KIND_TAR;
+	return TRAWL_KIND_UNKNOWN;
+}
+
+static trawl_kind_t
+by_mime(const char *mime)
+{
+	static const struct {
+		const char *mime;
+		trawl_kind_t kind;
+	} map[] = {
+		{"message/rfc822", TRAWL_KIND_EML},
+		{"message/news", TRAWL_KIND_EML},
+		{"application/mbox", TRAWL_KIND_MBOX},
+		{"application/vnd.ms-outlook", TRAWL_KIND_PST},
+		{"application/zip", TRAWL_KIND_ZIP},
+		{"application/x-tar", TRAWL_KIND_TAR},
+		{"application/gzip", TRAWL_KIND_GZIP},
+		{"application/x-gzip", TRAWL_KIND_GZIP},
+		{"application/x-bzip2", TRAWL_KIND_BZIP2},
+		{"application/x-xz", TRAWL_KIND_XZ},
+		{"application/zstd", TRAWL_KIND_ZSTD},
+		{"application/x-7z-compressed", TRAWL_KIND_7Z},
+		{"application/x-compress", TRAWL_KIND_COMPRESS},
+		{"application/x-lzma", TRAWL_KIND_LZMA},
+		{"application/x-rar", TRAWL_KIND_RAR},
+		{"application/vnd.rar", TRAWL_KIND_RAR},
+	};
+	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+		if (strcmp(mime, map[i].mime) == 0)
+			return map[i].kind;
+	if (strncmp(mime, "text/", 5) == 0)
+		return TRAWL_KIND_TEXT;
+	return TRAWL_KIND_OTHER;
+}
+
+trawl_kind_t
+trawl_scan__sniff(trawl_worker_t *w, const void *data, size_t len, const char **mime_out)
+{
+	const char *mime = NULL;
+	/* libmagic reads at most its buffer size; give it the head only. */
+	if (w->magic)
+		mime = magic_buffer(w->magic, data, len < 256 * 1024 ? len : 256 * 1024);
+	if (!mime)
+		mime = "application/octet-stream";
+	if (mime_out)
+		*mime_out = mime;
+
+	trawl_kind_t kind = by_mime(mime);
+	trawl_kind_t num = by_magic_number(data, len);
+	if (num != TRAWL_KIND_UNKNOWN && (kind == TRAWL_KIND_OTHER || kind == TRAWL_KIND_TEXT || kind == num))
+		return num;
+	if (kind == TRAWL_KIND_TEXT || kind == TRAWL_KIND_OTHER || kind == TRAWL_KIND_EML) {
+		const char *p = data;
+		size_t i = 0;
+		while (i < len && (p[i] == '\n' || p[i] == '\r'))
+			i++;
+		if (len - i >= 5 && memcmp(p + i, "From ", 5) == 0 && kind != TRAWL_KIND_OTHER)
+			return TRAWL_KIND_MBOX;
+		if (kind != TRAWL_KIND_OTHER && looks_like_headers(p + i, len - i))
+			return TRAWL_KIND_EML;
+	}
+	return kind;
+}
+
+void
+trawl_scan__skip(trawl_worker_t *w, const char *location, trawl_status_t status, const char *fmt, ...)
+{
+	char reason[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof reason, fmt, ap);
+	va_end(ap);
+	w->had_error = true;
+	trawl_event_t ev = {
+		.type = TRAWL_EVENT_SKIP,
+		.source = w->source,
+		.kind = w->source_kind,
+		.location = location,
+		.reason = reason,
+		.status = status,
+	};
+	w->emit_event(w, &ev);
+}
+
+static trawl_status_t
+top_member(trawl_worker_t *w, const char *location, const void *data, size_t len, void *payload)
+{
+	unsigned depth = *(const unsigned *)payload;
+	return trawl_scan__blob(w, data, len, location, depth, TRAWL_KIND_UNKNOWN);
+}
+
+trawl_status_t
+trawl_scan__blob(trawl_worker_t *w, const void *data, size_t len, const char *location, unsigned depth,
+                 trawl_kind_t hint)
+{
+	const char *mime = NULL;
+	trawl_kind_t kind = hint != TRAWL_KIND_UNKNOWN ? hint : trawl_scan__sniff(w, data, len, &mime);
+	if (depth == 0 && !w->source_kind)
+		w->source_kind = trawl_scan__kind_name(kind);
+	if (depth > w->limits.max_depth) {
+		trawl_scan__skip(w, location, TRAWL_ELIMIT, "nested deeper than %u containers", w->limits.max_depth);
+		return TRAWL_OK;
+	}
+	if (len == 0) {
+		trawl_scan__skip(w, location, TRAWL_EFORMAT, "empty file");
+		return TRAWL_OK;
+	}
+
+	switch (kind) {
+	case TRAWL_KIND_EML:
+		return trawl_scan__message(w, data, len, location, depth);
+	case TRAWL_KIND_MBOX:
+		return trawl_scan__mbox(w, data, len, location, depth);
+	case TRAWL_KIND_PST:
+		trawl_scan__skip(w, location, TRAWL_EUNSUPPORTED, "Outlook PST/OST: this build has no PST reader");
+		return TRAWL_OK;
+	default:
+		if (trawl_scan__kind_is_archive(kind)) {
+			unsigned d = depth + 1;
+			return trawl_scan__archive_each(w, data, len, location, kind, top_member, &d);
+		}
+		trawl_scan__skip(w, location, TRAWL_EUNSUPPORTED, "not mail (%s)", mime ? mime : trawl_scan__kind_name(kind));
+		return TRAWL_OK;
+	}
+}
