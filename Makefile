@@ -40,9 +40,10 @@ PKG_LIBS   = $(eval PKG_LIBS := $(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
 TEST_CFLAGS = $(eval TEST_CFLAGS := $(shell pkg-config --cflags $(TEST_PKGS)))$(TEST_CFLAGS)
 TEST_LIBS   = $(eval TEST_LIBS := $(shell pkg-config --libs $(TEST_PKGS)))$(TEST_LIBS)
 
-WARN     := -Wall -Wextra -Werror=implicit-function-declaration -Wno-unused-parameter
+WARN     := -Wall -Wextra -Wno-unused-parameter
+CWARN    := $(WARN) -Werror=implicit-function-declaration
 CPPFLAGS += -Iinclude -I. -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_GNU_SOURCE -MD -MP
-ALL_CFLAGS   = -std=c11 $(WARN) $(OPT) $(SANFLAGS) -pthread $(PKG_CFLAGS) $(CFLAGS)
+ALL_CFLAGS   = -std=c11 $(CWARN) $(OPT) $(SANFLAGS) -pthread $(PKG_CFLAGS) $(CFLAGS)
 ALL_CXXFLAGS = -std=c++17 $(WARN) $(OPT) $(SANFLAGS) -pthread $(PKG_CFLAGS) $(CXXFLAGS)
 ALL_LDFLAGS  = $(SANFLAGS) -pthread $(LDFLAGS)
 

@@ -27,12 +27,10 @@ is_block(const char *n)
 static void
 newline(trawl_buf_t *out)
 {
-	/* trailing spaces off, at most one blank line */
+	/* trailing spaces off, one line break between blocks */
 	while (out->len && out->data[out->len - 1] == ' ')
 		out->len--;
-	if (out->len >= 2 && out->data[out->len - 1] == '\n' && out->data[out->len - 2] == '\n')
-		return;
-	if (out->len)
+	if (out->len && out->data[out->len - 1] != '\n')
 		trawl_buf_putc(out, '\n');
 }
 

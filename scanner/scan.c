@@ -280,8 +280,10 @@ is_maildir(const char *dir)
 
 static void walk_path(pipeline_t *p, const char *path, trawl_kind_t hint, const char *kind, unsigned depth);
 
+/* A folder's entries. hint and kind are inherited by the files of a
+ * maildir's cur/ and new/. */
 static void
-walk_dir(pipeline_t *p, const char *path, unsigned depth)
+walk_dir(pipeline_t *p, const char *path, trawl_kind_t hint, const char *kind, unsigned depth)
 {
 	struct dirent **names = NULL;
 	int n = scandir(path, &names, NULL, alphasort);
@@ -293,7 +295,9 @@ walk_dir(pipeline_t *p, const char *path, unsigned depth)
 	size_t plen = strlen(path);
 	for (int i = 0; i < n; i++) {
 		const char *nm = names[i]->d_name;
-		if (!stopped(p->opts) && strcmp(nm, ".") != 0 && strcmp(nm, "..") != 0) {
+		/* in a maildir's cur/ and new/, dot files are not messages */
+		bool skip = strcmp(nm, ".") == 0 || strcmp(nm, "..") == 0 || (kind && nm[0] == '.');
+		if (!stopped(p->opts) && !skip) {
 			char *child = malloc(plen + strlen(nm) + 2);
 			if (child) {
 				sprintf(child, "%s%s%s", path, plen && path[plen - 1] == '/' ? "" : "/", nm);
@@ -302,7 +306,7 @@ walk_dir(pipeline_t *p, const char *path, unsigned depth)
 				else if (maildir && strcmp(nm, "tmp") == 0)
 					; /* messages being delivered: not yet mail */
 				else
-					walk_path(p, child, TRAWL_KIND_UNKNOWN, NULL, depth + 1);
+					walk_path(p, child, hint, kind, depth + 1);
 				free(child);
 			}
 		}
@@ -332,7 +336,7 @@ walk_path(pipeline_t *p, const char *path, trawl_kind_t hint, const char *kind, 
 	if (S_ISDIR(st.st_mode)) {
 		if (depth > 256 || seen_dir(p, &st))
 			return; /* a symlink loop or a directory reached twice: read once */
-		walk_dir(p, path, depth);
+		walk_dir(p, path, hint, kind, depth);
 	} else if (S_ISREG(st.st_mode)) {
 		push_job(p, path, hint, kind);
 	} else {

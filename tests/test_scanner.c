@@ -1,0 +1,399 @@
+/* Scanner tests: the mbox splitter, the message walk, charsets, HTML,
+ * archives and the walker, on the files in fixtures/.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "detectors/detector.h"
+#include "scanner/scanner.h"
+#include "trawl/trawl.h"
+
+/* A detector that records every text it is given as one CUSTOM finding,
+ * so the tests can see what the scanner decoded. */
+static trawl_status_t
+record_text(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t *t)
+{
+	char *norm = trawl_strndup(t->text, t->len);
+	trawl_status_t rc = trawl_detect__emit(out, t, TRAWL_TYPE_CUSTOM, 0, 0, norm, 1.0, "test.text");
+	free(norm);
+	return rc;
+}
+static const trawl_detector_t recorder = {"recorder", TRAWL_TYPE_CUSTOM, record_text};
+static const trawl_detector_t *const recorders[] = {&recorder, NULL};
+
+typedef struct {
+	trawl_message_t *msgs[16];
+	size_t n;
+	char skips[4096];
+	size_t n_skips;
+	const char *kind;
+} got_t;
+
+static trawl_status_t
+keep(trawl_message_t *m, void *payload)
+{
+	got_t *g = payload;
+	if (g->n < 16)
+		g->msgs[g->n++] = m;
+	else
+		trawl_message_free(m);
+	return TRAWL_OK;
+}
+
+static void
+event(const trawl_event_t *ev, void *payload)
+{
+	got_t *g = payload;
+	if (ev->type == TRAWL_EVENT_SKIP) {
+		g->n_skips++;
+		strncat(g->skips, ev->reason, sizeof g->skips - strlen(g->skips) - 2);
+		strcat(g->skips, "\n");
+	}
+	if (ev->type == TRAWL_EVENT_SOURCE_END)
+		g->kind = ev->kind; /* static strings */
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	char full[4096];
+	snprintf(full, sizeof full, "%s/%s", getenv("TRAWL_SRC") ? getenv("TRAWL_SRC") : ".", path);
+	FILE *f = fopen(full, "rb");
+	cr_assert_not_null(f, "cannot open %s", full);
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *buf = malloc((size_t)n + 1);
+	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	buf[n] = 0;
+	*len = (size_t)n;
+	return buf;
+}
+
+static void
+scan_fixture(const char *path, got_t *g)
+{
+	static trawl_detector_set_t set = {.min_confidence = 0, .detectors = recorders};
+	trawl_scan_opts_t opts = {.detectors = &set};
+	size_t len;
+	char *data = slurp(path, &len);
+	memset(g, 0, sizeof *g);
+	cr_assert_eq(trawl_scan_buffer(&opts, path, data, len, keep, event, g), TRAWL_OK);
+	free(data);
+}
+
+static void
+free_got(got_t *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		trawl_message_free(g->msgs[i]);
+}
+
+/* The text the scanner handed the detectors for part (or any part when NULL)
+ * contains needle. */
+static bool
+text_has(const trawl_message_t *m, const char *part, const char *needle)
+{
+	for (size_t i = 0; i < m->findings.len; i++) {
+		const trawl_finding_t *f = &m->findings.items[i];
+		if (f->type == TRAWL_TYPE_CUSTOM && (!part || strcmp(f->part, part) == 0) && strstr(f->norm, needle))
+			return true;
+	}
+	return false;
+}
+
+static bool
+where_of(const trawl_message_t *m, const char *needle, trawl_where_t *out)
+{
+	for (size_t i = 0; i < m->findings.len; i++) {
+		const trawl_finding_t *f = &m->findings.items[i];
+		if (f->type == TRAWL_TYPE_CUSTOM && strstr(f->norm, needle)) {
+			*out = f->where;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* ---- mbox ---- */
+
+Test(mbox, mboxrd_unquotes_one_level_of_from_quoting)
+{
+	got_t g;
+	scan_fixture("fixtures/mbox/mboxrd.mbox", &g);
+	cr_assert_eq(g.n, 2);
+	cr_assert_str_eq(g.kind, "mbox");
+	cr_assert(text_has(g.msgs[0], "1", "\nFrom the start of a line"));
+	cr_assert(text_has(g.msgs[0], "1", "\n>From quoted twice"));
+	cr_assert_str_eq(g.msgs[0]->location, "fixtures/mbox/mboxrd.mbox#1");
+	cr_assert_str_eq(g.msgs[1]->location, "fixtures/mbox/mboxrd.mbox#2");
+	free_got(&g);
+}
+
+Test(mbox, from_line_in_body_without_date_does_not_split)
+{
+	got_t g;
+	scan_fixture("fixtures/mbox/body-from.mbox", &g);
+	cr_assert_eq(g.n, 2);
+	cr_assert(text_has(g.msgs[0], "1", "From the desk of Person 1"));
+	cr_assert_str_eq(g.msgs[1]->message_id, "m2@trawl-demo.org");
+	free_got(&g);
+}
+
+Test(mbox, content_length_wins_over_from_line_in_body)
+{
+	got_t g;
+	scan_fixture("fixtures/mbox/mboxcl.mbox", &g);
+	cr_assert_eq(g.n, 2, "got %zu messages", g.n);
+	cr_assert(text_has(g.msgs[0], "1", "still message 1"));
+	cr_assert_str_eq(g.msgs[1]->message_id, "m2@trawl-demo.org");
+	free_got(&g);
+}
+
+Test(mbox, crlf_line_ends_split_and_parse)
+{
+	got_t g;
+	scan_fixture("fixtures/mbox/crlf.mbox", &g);
+	cr_assert_eq(g.n, 2);
+	cr_assert_str_eq(g.msgs[0]->message_id, "m1@trawl-demo.org");
+	cr_assert(text_has(g.msgs[1], "1", "crlf two"));
+	cr_assert_str_eq(g.msgs[1]->date, "2023-05-02T10:00:00Z");
+	free_got(&g);
+}
+
+static trawl_status_t
+count_split(const char *m, size_t len, void *payload)
+{
+	(*(int *)payload)++;
+	return TRAWL_OK;
+}
+
+Test(mbox, text_without_from_line_is_not_an_mbox)
+{
+	int n = 0;
+	const char *s = "Subject: x\n\nbody\n";
+	cr_assert_eq(trawl_scan__mbox_split(s, strlen(s), count_split, &n), TRAWL_EFORMAT);
+	cr_assert_eq(n, 0);
+}
+
+Test(mbox, truncated_mbox_yields_what_is_there)
+{
+	int n = 0;
+	const char *s = "From a@b Mon May  1 10:00:00 2023\nSubject: x";
+	cr_assert_eq(trawl_scan__mbox_split(s, strlen(s), count_split, &n), TRAWL_OK);
+	cr_assert_eq(n, 1);
+}
+
+/* ---- messages ---- */
+
+Test(message, rfc2047_subject_and_date_decoded)
+{
+	got_t g;
+	scan_fixture("fixtures/mime/rfc2047-lastfirst.eml", &g);
+	cr_assert_eq(g.n, 1);
+	cr_assert_str_eq(g.kind, "eml");
+	cr_assert_str_eq(g.msgs[0]->subject, "Grüße");
+	cr_assert_str_eq(g.msgs[0]->date, "2023-05-02T08:00:00Z");
+	cr_assert_str_eq(g.msgs[0]->from, "juergen.mueller@trawl-demo.org");
+	cr_assert_str_eq(g.msgs[0]->from_name, "Müller, Jürgen");
+	free_got(&g);
+}
+
+Test(message, bytes_in_us_ascii_part_read_as_windows_1252)
+{
+	got_t g;
+	scan_fixture("fixtures/mime/latin1-mislabelled.eml", &g);
+	cr_assert_eq(g.n, 1);
+	cr_assert(text_has(g.msgs[0], "1", "Straße in München"));
+	free_got(&g);
+}
+
+Test(message, unknown_charset_falls_back)
+{
+	got_t g;
+	scan_fixture("fixtures/mime/unknown-charset.eml", &g);
+	cr_assert_eq(g.n, 1);
+	cr_assert(text_has(g.msgs[0], "1", "Grüße"));
+	free_got(&g);
+}
+
+Test(message, missing_message_id_gets_sha256_of_raw_bytes)
+{
+	got_t g;
+	size_t len;
+	char *raw = slurp("fixtures/mime/no-message-id.eml", &len);
+	char hex[65], want[80];
+	trawl_sha256_hex(hex, raw, len);
+	snprintf(want, sizeof want, "sha256:%s", hex);
+	scan_fixture("fixtures/mime/no-message-id.eml", &g);
+	cr_assert_eq(g.n, 1);
+	cr_assert_str_eq(g.msgs[0]->message_id, want);
+	free(raw);
+	free_got(&g);
+}
+
+Test(message, forwarded_message_walked_and_base64_decoded_as_attachment)
+{
+	got_t g;
+	scan_fixture("fixtures/mime/forwarded.eml", &g);
+	cr_assert_eq(g.n, 1, "one record: the forwarded message belongs to the outer one");
+	cr_assert_str_eq(g.msgs[0]->message_id, "outer@trawl-demo.org");
+	trawl_where_t where = TRAWL_WHERE_BODY;
+	cr_assert(where_of(g.msgs[0], "inner-body@trawl-demo.org", &where));
+	cr_assert_eq(where, TRAWL_WHERE_ATTACHMENT);
+	cr_assert(text_has(g.msgs[0], "2:header:Subject", "inner"));
+	cr_assert(where_of(g.msgs[0], "see below", &where));
+	cr_assert_eq(where, TRAWL_WHERE_BODY);
+	free_got(&g);
+}
+
+Test(message, html_entities_decoded_tags_removed_links_kept)
+{
+	got_t g;
+	scan_fixture("fixtures/mime/html-entities.eml", &g);
+	cr_assert_eq(g.n, 1);
+	const trawl_message_t *m = g.msgs[0];
+	cr_assert(text_has(m, "1", "Café & Straße 1"));
+	cr_assert(text_has(m, "1", "\nsecond block"));
+	cr_assert(text_has(m, "1", "linked@trawl-demo.org"));
+	cr_assert(text_has(m, "1", "+4930123456"));
+	cr_assert(text_has(m, "1", "Jane Doe\tcell@trawl-demo.org"));
+	cr_assert_not(text_has(m, "1", "hidden@trawl-demo.org"), "script content is not text");
+	cr_assert_not(text_has(m, "1", "color:red"), "style content is not text");
+	cr_assert_not(text_has(m, "1", "<p>"));
+	free_got(&g);
+}
+
+Test(message, message_id_header_not_scanned)
+{
+	got_t g;
+	scan_fixture("fixtures/mime/forwarded.eml", &g);
+	cr_assert_not(text_has(g.msgs[0], "header:Message-ID", "outer"));
+	free_got(&g);
+}
+
+/* ---- html ---- */
+
+Test(html, block_elements_become_line_breaks)
+{
+	trawl_buf_t out = {0};
+	const char *h = "<div>a</div><div>b<br>c</div><ul><li>d</li></ul>";
+	cr_assert_eq(trawl_scan__html_to_text(&out, h, strlen(h)), TRAWL_OK);
+	cr_assert_str_eq(out.data, "a\nb\nc\nd\n");
+	trawl_buf_free(&out);
+}
+
+Test(html, broken_markup_still_gives_text)
+{
+	trawl_buf_t out = {0};
+	const char *h = "<p>unclosed <b>bold <i>text &amp; more &#1234567890; &bogus;";
+	cr_assert_eq(trawl_scan__html_to_text(&out, h, strlen(h)), TRAWL_OK);
+	cr_assert(strstr(out.data, "unclosed bold text & more"));
+	trawl_buf_free(&out);
+}
+
+/* ---- containers ---- */
+
+Test(archive, zip_member_read_with_member_chain)
+{
+	got_t g;
+	scan_fixture("fixtures/sample/backup/export.zip", &g);
+	cr_assert_eq(g.n, 1);
+	cr_assert_str_eq(g.kind, "zip");
+	cr_assert_str_eq(g.msgs[0]->location, "fixtures/sample/backup/export.zip!/Export/Inbox/1.eml");
+	cr_assert_str_eq(g.msgs[0]->message_id, "sample-6@trawl-demo.org");
+	free_got(&g);
+}
+
+Test(archive, tar_gz_holding_mbox_gives_member_and_message_number)
+{
+	got_t g;
+	scan_fixture("fixtures/sample/backup/2022.tar.gz", &g);
+	cr_assert_eq(g.n, 1);
+	cr_assert_str_eq(g.msgs[0]->location, "fixtures/sample/backup/2022.tar.gz!/mail/2022.mbox#1");
+	free_got(&g);
+}
+
+Test(archive, corrupt_archive_reported_not_fatal)
+{
+	static trawl_detector_set_t set = {.min_confidence = 0, .detectors = recorders};
+	trawl_scan_opts_t opts = {.detectors = &set};
+	got_t g = {0};
+	/* a zip local header followed by garbage */
+	const char junk[] = "PK\x03\x04garbage garbage garbage garbage garbage garbage";
+	cr_assert_eq(trawl_scan_buffer(&opts, "junk.zip", junk, sizeof junk - 1, keep, event, &g), TRAWL_OK);
+	cr_assert_eq(g.n, 0);
+	cr_assert_geq(g.n_skips, 1);
+	free_got(&g);
+}
+
+Test(sniff, plain_text_is_reported_as_not_mail)
+{
+	got_t g;
+	scan_fixture("fixtures/sample/notes.txt", &g);
+	cr_assert_eq(g.n, 0);
+	cr_assert_eq(g.n_skips, 1);
+	cr_assert(strstr(g.skips, "not mail"), "%s", g.skips);
+	free_got(&g);
+}
+
+/* ---- the walker ---- */
+
+typedef struct {
+	int messages, skips, maildir;
+} walk_t;
+
+static trawl_status_t
+count_msg(trawl_message_t *m, void *payload)
+{
+	((walk_t *)payload)->messages++;
+	trawl_message_free(m);
+	return TRAWL_OK;
+}
+
+static void
+count_ev(const trawl_event_t *ev, void *payload)
+{
+	walk_t *w = payload;
+	if (ev->type == TRAWL_EVENT_SKIP)
+		w->skips++;
+	if (ev->type == TRAWL_EVENT_SOURCE_END && ev->kind && strcmp(ev->kind, "maildir") == 0)
+		w->maildir++;
+}
+
+Test(walk, sample_tree_every_message_once_with_two_threads)
+{
+	static trawl_detector_set_t set = {.min_confidence = 0, .detectors = recorders};
+	trawl_scan_opts_t opts = {.detectors = &set, .threads = 2};
+	char path[4096];
+	snprintf(path, sizeof path, "%s/fixtures/sample", getenv("TRAWL_SRC") ? getenv("TRAWL_SRC") : ".");
+	const char *paths[] = {path};
+	walk_t w = {0};
+	cr_assert_eq(trawl_scan_run(&opts, paths, 1, count_msg, count_ev, &w), TRAWL_OK);
+	cr_assert_eq(w.messages, 7);
+	cr_assert_eq(w.maildir, 1);
+	cr_assert_eq(w.skips, 1, "notes.txt is not mail");
+}
+
+Test(walk, symlink_loop_and_missing_path_do_not_hang)
+{
+	static trawl_detector_set_t set = {.min_confidence = 0, .detectors = recorders};
+	trawl_scan_opts_t opts = {.detectors = &set, .threads = 1};
+	char dir[] = "/tmp/trawl-walk-XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	char link[4200], missing[4200];
+	snprintf(link, sizeof link, "%s/loop", dir);
+	snprintf(missing, sizeof missing, "%s/does-not-exist", dir);
+	cr_assert_eq(symlink(dir, link), 0);
+	const char *paths[] = {dir, missing};
+	walk_t w = {0};
+	cr_assert_eq(trawl_scan_run(&opts, paths, 2, count_msg, count_ev, &w), TRAWL_OK);
+	cr_assert_eq(w.messages, 0);
+	cr_assert_eq(w.skips, 1, "the missing path is reported");
+	unlink(link);
+	rmdir(dir);
+}
