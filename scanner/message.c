@@ -37,7 +37,7 @@ trawl_scan__global_init(void)
 }
 
 /* The state of one top-level message while its parts are walked. */
-typedef struct {
+typedef struct trawl_msg {
 	trawl_worker_t *w;
 	trawl_message_t *msg;
 	const char *location;
@@ -421,6 +421,147 @@ set_sender(trawl_message_t *msg, GMimeMessage *m)
 		msg->from = trawl_ascii_lower(strdup(addr));
 	if (name && *name)
 		msg->from_name = strdup(name);
+}
+
+
+/* ---- building a record from parts (PST items use this too) ---- */
+
+trawl_status_t
+trawl_scan__msg_begin(trawl_msg_t **out, trawl_worker_t *w, trawl_item_kind_t kind, const char *location,
+                      unsigned depth)
+{
+	*out = NULL;
+	msg_ctx_t *c = calloc(1, sizeof *c);
+	trawl_message_t *msg = calloc(1, sizeof *msg);
+	if (!c || !msg || !(msg->source = strdup(w->source)) || !(msg->location = strdup(location))) {
+		free(c);
+		trawl_message_free(msg);
+		return TRAWL_ENOMEM;
+	}
+	msg->kind = kind;
+	c->w = w;
+	c->msg = msg;
+	c->location = msg->location;
+	c->depth = depth;
+	*out = c;
+	return TRAWL_OK;
+}
+
+trawl_message_t *
+trawl_scan__msg_record(trawl_msg_t *c)
+{
+	return c->msg;
+}
+
+void
+trawl_scan__msg_headers(trawl_msg_t *c, const char *headers, size_t len, const char *prefix,
+                        trawl_where_t where)
+{
+	GMimeStream *s = g_mime_stream_mem_new_with_buffer(headers, len);
+	GMimeParser *p = g_mime_parser_new_with_stream(s);
+	GMimeMessage *m = g_mime_parser_construct_message(p, parser_options);
+	if (m) {
+		scan_headers(c, GMIME_OBJECT(m), prefix, where);
+		if (!c->msg->date)
+			set_date(c->msg, m);
+		if (!c->msg->from)
+			set_sender(c->msg, m);
+		const char *mid = g_mime_message_get_message_id(m);
+		if (!c->msg->message_id && mid && *mid)
+			c->msg->message_id = strdup(mid);
+		const char *subject = g_mime_message_get_subject(m);
+		if (!c->msg->subject && subject)
+			c->msg->subject = strdup(subject);
+		g_object_unref(m);
+	}
+	g_object_unref(p);
+	g_object_unref(s);
+}
+
+void
+trawl_scan__msg_mailbox(trawl_msg_t *c, const char *header, const char *name, const char *addr,
+                        trawl_where_t where)
+{
+	trawl_buf_t part = {0}, value = {0};
+	header_part(&part, "", header);
+	if (name && *name)
+		trawl_buf_printf(&value, "\"%s\" ", name);
+	if (addr && *addr)
+		trawl_buf_printf(&value, "<%s>", addr);
+	trawl_text_t t = {
+		.text = trawl_buf_cstr(&value),
+		.len = value.len,
+		.where = where,
+		.part = part.data,
+		.header = header,
+		.message = &c->msg->findings,
+	};
+	trawl_detect_mailbox(c->w->opts->detectors, &c->msg->findings, &t, name, addr);
+	trawl_buf_free(&part);
+	trawl_buf_free(&value);
+}
+
+void
+trawl_scan__msg_text(trawl_msg_t *c, const char *text, size_t len, const char *charset, bool html,
+                     trawl_where_t where, const char *part)
+{
+	scan_blob_as_attachment(c, text, len, part, html ? "text/html" : "text/plain", charset, where, 0);
+}
+
+void
+trawl_scan__msg_attachment(trawl_msg_t *c, const void *data, size_t len, const char *part, const char *mime)
+{
+	scan_blob_as_attachment(c, data, len, part, mime, NULL, TRAWL_WHERE_ATTACHMENT, 1);
+}
+
+void
+trawl_scan__msg_mime(trawl_msg_t *c, const char *data, size_t len, const char *part)
+{
+	parse_and_walk(c, data, len, part, 1);
+}
+
+trawl_status_t
+trawl_scan__msg_end(trawl_msg_t *c, const void *raw, size_t raw_len)
+{
+	trawl_message_t *msg = c->msg;
+	trawl_status_t rc = TRAWL_OK;
+	char hash[65];
+	trawl_sha256_hex(hash, raw ? raw : "", raw ? raw_len : 0);
+	msg->size = raw_len;
+	if (!msg->content_hash)
+		msg->content_hash = strdup(hash);
+	if (!msg->message_id && (msg->message_id = malloc(7 + 65)))
+		snprintf(msg->message_id, 7 + 65, "sha256:%s", hash);
+	if (!msg->content_hash || !msg->message_id) {
+		trawl_message_free(msg);
+		rc = TRAWL_ENOMEM;
+		goto done;
+	}
+	trawl_findings_finish(c->w->opts->detectors, &msg->findings);
+	switch (msg->kind) {
+	case TRAWL_ITEM_MESSAGE: c->w->n_messages++; break;
+	case TRAWL_ITEM_CONTACT: c->w->n_contacts++; break;
+	case TRAWL_ITEM_APPOINTMENT: c->w->n_appointments++; break;
+	}
+	rc = c->w->emit_message(c->w, msg);
+done:
+	trawl_buf_free(&c->text);
+	trawl_buf_free(&c->conv);
+	trawl_buf_free(&c->path);
+	free(c);
+	return rc;
+}
+
+void
+trawl_scan__msg_abort(trawl_msg_t *c)
+{
+	if (!c)
+		return;
+	trawl_message_free(c->msg);
+	trawl_buf_free(&c->text);
+	trawl_buf_free(&c->conv);
+	trawl_buf_free(&c->path);
+	free(c);
 }
 
 trawl_status_t

@@ -99,6 +99,38 @@ void trawl_scan__global_init(void);
 trawl_status_t trawl_scan__message(trawl_worker_t *w, const char *data, size_t len, const char *location,
                                    unsigned depth);
 
+/* Building one record from pieces, for sources that are not RFC 822 (PST
+ * items): begin, add headers, mailboxes, texts and attachments, end.
+ * Everything added lands in the one record; trawl_scan__msg_end() finishes
+ * the findings, counts the item by its kind, emits the record and frees the
+ * builder (raw: the bytes to hash for content_hash and a missing
+ * Message-ID); trawl_scan__msg_abort() frees it without emitting. */
+typedef struct trawl_msg trawl_msg_t;
+trawl_status_t trawl_scan__msg_begin(trawl_msg_t **out, trawl_worker_t *w, trawl_item_kind_t kind,
+                                     const char *location, unsigned depth);
+/* The record being built: set message_id, date, time, from, subject on it
+ * directly (malloc'd strings; the record owns them). */
+trawl_message_t *trawl_scan__msg_record(trawl_msg_t *c);
+/* An RFC 822 header block (transport headers): every header scanned, and
+ * date, sender, Message-ID and subject taken when not set yet. prefix as for
+ * part names ("" for the item's own headers). */
+void trawl_scan__msg_headers(trawl_msg_t *c, const char *headers, size_t len, const char *prefix,
+                             trawl_where_t where);
+/* One sender or recipient: header is the role ("From", "To", "Cc", "Bcc"). */
+void trawl_scan__msg_mailbox(trawl_msg_t *c, const char *header, const char *name, const char *addr,
+                             trawl_where_t where);
+/* A body or field text in charset (NULL: UTF-8 or sniffed), HTML or not. */
+void trawl_scan__msg_text(trawl_msg_t *c, const char *text, size_t len, const char *charset, bool html,
+                          trawl_where_t where, const char *part);
+/* An attachment's bytes; mime may be NULL (sniffed). Archives, mail and text
+ * inside are walked as for MIME attachments. */
+void trawl_scan__msg_attachment(trawl_msg_t *c, const void *data, size_t len, const char *part,
+                                const char *mime);
+/* An embedded RFC 822 message (e.g. an attached message in a PST). */
+void trawl_scan__msg_mime(trawl_msg_t *c, const char *data, size_t len, const char *part);
+trawl_status_t trawl_scan__msg_end(trawl_msg_t *c, const void *raw, size_t raw_len);
+void trawl_scan__msg_abort(trawl_msg_t *c);
+
 /* Splits an mbox: calls fn for each message with its raw byte range (From_
  * line excluded, still quoted). Exposed for tests and fuzzing. */
 typedef trawl_status_t (*trawl_mbox_fn)(const char *msg, size_t len, void *payload);
