@@ -55,6 +55,38 @@ is_from_line(const char *p, size_t n)
 	return time && year;
 }
 
+/* A header line "Name: value" (or a continuation-free "Name:" line). */
+static bool
+is_header_line(const char *p, size_t n)
+{
+	size_t i = 0;
+	while (i < n && p[i] != ':' && (unsigned char)p[i] > 32 && (unsigned char)p[i] < 127)
+		i++;
+	return i > 0 && i < n && p[i] == ':';
+}
+
+/* A From_ line that starts a message: one with a date, or any "From " line
+ * at the start or after a blank line that headers follow ("From - " as
+ * Mozilla writes it, or a bare "From sender"). */
+static bool
+starts_message(const char *p, const char *end, bool after_blank)
+{
+	size_t n = line_len(p, end);
+	if (n < 5 || memcmp(p, "From ", 5) != 0)
+		return false;
+	if (is_from_line(p, n))
+		return true;
+	if (!after_blank || p + n >= end)
+		return false;
+	return is_header_line(p + n, line_len(p + n, end));
+}
+
+static bool
+is_blank(const char *p, size_t n)
+{
+	return n == 1 || (n == 2 && p[0] == '\r');
+}
+
 /* The Content-Length declared in the headers at p, or -1. Also sets
  * *body to where the body starts. */
 static long long
@@ -88,7 +120,18 @@ boundary_at(const char *p, const char *end)
 {
 	while (p < end && (*p == '\n' || *p == '\r'))
 		p++;
-	return p == end || is_from_line(p, line_len(p, end));
+	return p == end || starts_message(p, end, true);
+}
+
+bool
+trawl_scan__is_mbox(const char *data, size_t len)
+{
+	const char *p = data, *end = data + len;
+	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
+	while (p < end && (*p == '\n' || *p == '\r'))
+		p++;
+	return p < end && starts_message(p, end, true);
 }
 
 trawl_status_t
@@ -97,11 +140,13 @@ trawl_scan__mbox_split(const char *data, size_t len, trawl_mbox_fn fn, void *pay
 	const char *end = data + len, *p = data;
 	trawl_status_t rc = TRAWL_OK;
 
-	/* Leading blank lines, then the first From_ line. */
+	/* A byte-order mark, leading blank lines, then the first From_ line. */
+	if (!trawl_scan__is_mbox(data, len))
+		return TRAWL_EFORMAT;
+	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
 	while (p < end && (*p == '\n' || *p == '\r'))
 		p++;
-	if (p == end || !is_from_line(p, line_len(p, end)))
-		return TRAWL_EFORMAT;
 
 	while (p < end) {
 		p += line_len(p, end); /* the From_ line */
@@ -115,10 +160,12 @@ trawl_scan__mbox_split(const char *data, size_t len, trawl_mbox_fn fn, void *pay
 		if (!stop) {
 			/* The next From_ line at the start of a line. */
 			const char *q = start;
+			bool blank = false;
 			while (q < end) {
 				size_t n = line_len(q, end);
-				if (q > start && is_from_line(q, n))
+				if (q > start && starts_message(q, end, blank))
 					break;
+				blank = is_blank(q, n);
 				q += n;
 			}
 			stop = q;

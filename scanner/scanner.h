@@ -135,6 +135,8 @@ void trawl_scan__msg_abort(trawl_msg_t *c);
  * line excluded, still quoted). Exposed for tests and fuzzing. */
 typedef trawl_status_t (*trawl_mbox_fn)(const char *msg, size_t len, void *payload);
 trawl_status_t trawl_scan__mbox_split(const char *data, size_t len, trawl_mbox_fn fn, void *payload);
+/* Does the blob start with a From_ line that begins a message? */
+bool trawl_scan__is_mbox(const char *data, size_t len);
 /* mboxrd/mboxo unquoting: ">From " -> "From ", ">>From " -> ">From ".
  * Writes into out (reset first). */
 trawl_status_t trawl_scan__mbox_unquote(trawl_buf_t *out, const char *msg, size_t len);

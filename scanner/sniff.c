@@ -33,29 +33,46 @@ trawl_scan__kind_is_archive(trawl_kind_t kind)
 	return kind >= TRAWL_KIND_ZIP && kind <= TRAWL_KIND_RAR;
 }
 
-/* Does the blob start like RFC 822 headers: "Name: value" lines? */
+static bool
+is_mail_header(const char *p, size_t n)
+{
+	static const char *const names[] = {
+		"From", "To", "Cc", "Date", "Subject", "Message-ID", "Received", "Return-Path", "MIME-Version",
+		"Reply-To", "Sender", "Delivered-To", "X-Mailer", "In-Reply-To", "References", "Content-Type",
+		"X-Sender", "Envelope-to", "Resent-From", NULL,
+	};
+	for (const char *const *h = names; *h; h++)
+		if (strlen(*h) == n && strncasecmp(p, *h, n) == 0)
+			return true;
+	return false;
+}
+
+/* Does the blob start like RFC 822 headers: "Name: value" lines, among
+ * them one a mail message has (a bare MIME entity with only Content-Type
+ * counts), up to a blank line; or two such when the blob ends early? */
 static bool
 looks_like_headers(const char *p, size_t len)
 {
-	size_t i = 0, lines = 0;
-	while (i < len && lines < 3) {
+	size_t i = 0, lines = 0, known = 0;
+	while (i < len && lines < 40) {
 		size_t s = i;
 		while (i < len && p[i] != ':' && p[i] != '\n' && (unsigned char)p[i] > 32 && (unsigned char)p[i] < 127)
 			i++;
 		if (i == s || i >= len || p[i] != ':')
-			return false;
+			return known >= 1 && (p[s] == '\n' || p[s] == '\r');
+		known += is_mail_header(p + s, i - s);
 		lines++;
 		/* skip to the next line that is not a continuation */
 		do {
 			const char *nl = memchr(p + i, '\n', len - i);
 			if (!nl)
-				return lines > 0;
+				return known >= 2;
 			i = (size_t)(nl - p) + 1;
 		} while (i < len && (p[i] == ' ' || p[i] == '\t'));
 		if (i < len && (p[i] == '\n' || p[i] == '\r'))
-			return true; /* end of headers */
+			return known >= 1; /* end of headers */
 	}
-	return lines >= 2;
+	return known >= 2;
 }
 
 static trawl_kind_t
@@ -130,17 +147,29 @@ trawl_scan__sniff(trawl_worker_t *w, const void *data, size_t len, const char **
 
 	trawl_kind_t kind = by_mime(mime);
 	trawl_kind_t num = by_magic_number(data, len);
+	/* Office documents are zips, but documents, not archives of mail. */
+	bool document = strncmp(mime, "application/vnd.", 16) == 0 && strstr(mime, "office");
+	if (document || strstr(mime, "opendocument") || strcmp(mime, "application/epub+zip") == 0 ||
+	    strcmp(mime, "application/java-archive") == 0)
+		return TRAWL_KIND_OTHER;
 	if (num != TRAWL_KIND_UNKNOWN && (kind == TRAWL_KIND_OTHER || kind == TRAWL_KIND_TEXT || kind == num))
 		return num;
-	if (kind == TRAWL_KIND_TEXT || kind == TRAWL_KIND_OTHER || kind == TRAWL_KIND_EML) {
+	if (kind == TRAWL_KIND_TEXT || kind == TRAWL_KIND_OTHER || kind == TRAWL_KIND_EML ||
+	    kind == TRAWL_KIND_MBOX) {
+		/* libmagic is easily misled by a message's binary parts or an
+		 * unusual first header; the headers themselves decide. */
 		const char *p = data;
 		size_t i = 0;
+		if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+			i = 3;
 		while (i < len && (p[i] == '\n' || p[i] == '\r'))
 			i++;
-		if (len - i >= 5 && memcmp(p + i, "From ", 5) == 0 && kind != TRAWL_KIND_OTHER)
+		if (len - i >= 5 && memcmp(p + i, "From ", 5) == 0 && trawl_scan__is_mbox(p, len))
 			return TRAWL_KIND_MBOX;
-		if (kind != TRAWL_KIND_OTHER && looks_like_headers(p + i, len - i))
+		if (looks_like_headers(p + i, len - i))
 			return TRAWL_KIND_EML;
+		if (kind == TRAWL_KIND_EML || kind == TRAWL_KIND_MBOX)
+			return TRAWL_KIND_TEXT; /* libmagic said mail, but it has no headers */
 	}
 	return kind;
 }
