@@ -82,6 +82,17 @@ trawl_scan__archive_each(trawl_worker_t *w, const void *data, size_t len, const 
 		}
 		if (archive_entry_filetype(e) != AE_IFREG && archive_entry_filetype(e) != 0)
 			continue;
+		if (members == 0 && is_single_stream(kind) && archive_format(a) != ARCHIVE_FORMAT_RAW &&
+		    w->source_kind && strcmp(w->source_kind, trawl_scan__kind_name(kind)) == 0 &&
+		    strcmp(location, w->source) == 0) {
+			/* a compressed tar: say so in the source's kind */
+			static const char *const tar_kinds[] = {
+				[TRAWL_KIND_GZIP] = "tar.gz", [TRAWL_KIND_BZIP2] = "tar.bz2", [TRAWL_KIND_XZ] = "tar.xz",
+				[TRAWL_KIND_ZSTD] = "tar.zst", [TRAWL_KIND_COMPRESS] = "tar.Z", [TRAWL_KIND_LZMA] = "tar.lzma",
+			};
+			if (archive_format(a) & ARCHIVE_FORMAT_TAR)
+				w->source_kind = tar_kinds[kind];
+		}
 		const char *name = member_name(e);
 		trawl_buf_reset(&loc);
 		if (is_single_stream(kind) && archive_format(a) == ARCHIVE_FORMAT_RAW)

@@ -1,0 +1,179 @@
+/* End-to-end: the built trawl binary on fixtures/sample, as a user runs it.
+ * TRAWL_BIN and TRAWL_SRC are set by `make check`.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util/util.h"
+
+static char index_dir[] = "/tmp/trawl-e2e-XXXXXX";
+
+static const char *
+bin(void)
+{
+	const char *b = getenv("TRAWL_BIN");
+	return b ? b : "build/trawl";
+}
+
+static const char *
+src(void)
+{
+	const char *s = getenv("TRAWL_SRC");
+	return s ? s : ".";
+}
+
+/* Runs a shell command line; returns its exit status; stdout into *out. */
+static int
+run(char **out, const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	FILE *p = popen(cmd, "r");
+	cr_assert_not_null(p, "cannot run %s", cmd);
+	trawl_buf_t b = {0};
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
+		trawl_buf_put(&b, chunk, n);
+	int st = pclose(p);
+	if (out)
+		*out = trawl_buf_detach(&b);
+	else
+		trawl_buf_free(&b);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+static void
+scan_sample(void)
+{
+	cr_assert_not_null(mkdtemp(index_dir));
+	rmdir(index_dir); /* trawl creates it, mode 0700 */
+	int rc = run(NULL, "'%s' scan --quiet --index '%s' '%s/fixtures/sample' 2>/dev/null", bin(), index_dir, src());
+	cr_assert_eq(rc, 0, "scan exit status %d", rc);
+}
+
+static void
+remove_index(void)
+{
+	char cmd[4200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", index_dir);
+	cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(e2e, .init = scan_sample, .fini = remove_index, .timeout = 60);
+
+Test(e2e, access_by_email_lists_exactly_the_known_messages)
+{
+	char *json = NULL, *expected = NULL, *got = NULL;
+	int rc = run(&json, "'%s' access --index '%s' --email Erika.Mustermann@kontor-demo.de --format json", bin(),
+	             index_dir);
+	cr_assert_eq(rc, 0);
+	/* the message ids in the report, sorted, against the golden list */
+	rc = run(&got,
+	         "'%s' access --index '%s' --email erika.mustermann@kontor-demo.de --format json | "
+	         "python3 -c 'import json,sys; [print(m) for m in sorted({m[\"message_id\"] for m in "
+	         "json.load(sys.stdin)[\"messages\"]})]'",
+	         bin(), index_dir);
+	cr_assert_eq(rc, 0);
+	run(&expected, "cat '%s/fixtures/expected/erika-access.ids'", src());
+	cr_assert_str_eq(got, expected);
+	cr_assert(strstr(json, "\"summary\""));
+	cr_assert(strstr(json, "\"query\""));
+	free(json);
+	free(expected);
+	free(got);
+}
+
+Test(e2e, access_by_name_finds_the_same_person)
+{
+	char *got = NULL, *expected = NULL;
+	int rc = run(&got,
+	             "'%s' access --index '%s' --name 'Erika Mustermann' --format json | "
+	             "python3 -c 'import json,sys; [print(m) for m in sorted({m[\"message_id\"] for m in "
+	             "json.load(sys.stdin)[\"messages\"]})]'",
+	             bin(), index_dir);
+	cr_assert_eq(rc, 0);
+	run(&expected, "cat '%s/fixtures/expected/erika-access.ids'", src());
+	cr_assert_str_eq(got, expected);
+	free(got);
+	free(expected);
+}
+
+Test(e2e, index_folder_is_private_and_holds_no_full_card_or_iban)
+{
+	struct stat st;
+	cr_assert_eq(stat(index_dir, &st), 0);
+	cr_assert_eq(st.st_mode & 0777, 0700, "index folder mode %o", st.st_mode & 0777);
+	int rc = run(NULL, "grep -rqaE '5413330089099130|DE02120300000000202051|GB33BUKB20201555555555|"
+	                   "5413 3300 8909 9130' '%s'",
+	             index_dir);
+	cr_assert_eq(rc, 1, "a full card number or IBAN is in the index");
+}
+
+Test(e2e, stats_json_counts_sources_messages_and_the_skipped_file)
+{
+	char *out = NULL;
+	int rc = run(&out,
+	             "'%s' stats --index '%s' --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); "
+	             "print(d[\"messages\"], len(d[\"sources\"]), sum(len(s.get(\"skipped\",[])) for s in "
+	             "d[\"sources\"]), sorted({s[\"kind\"] for s in d[\"sources\"]}))'",
+	             bin(), index_dir);
+	cr_assert_eq(rc, 0);
+	cr_assert_str_eq(out, "7 6 1 ['eml', 'maildir', 'mbox', 'tar.gz', 'text', 'zip']\n");
+	free(out);
+}
+
+Test(e2e, detect_prints_contract_fields_for_every_type_planted)
+{
+	char *out = NULL;
+	int rc = run(&out,
+	             "'%s' detect '%s/fixtures/sample' 2>/dev/null | python3 -c 'import json,sys\n"
+	             "keys={\"source\",\"location\",\"message_id\",\"part\",\"where\",\"type\",\"value\",\"norm\","
+	             "\"start\",\"end\",\"confidence\",\"rule\"}\n"
+	             "seen=set()\n"
+	             "for l in sys.stdin:\n"
+	             "  f=json.loads(l); assert keys <= f.keys(), f; seen.add((f[\"type\"], f[\"norm\"]))\n"
+	             "for t in [(\"iban\",\"DE02120300000000202051\"),(\"iban\",\"GB33BUKB20201555555555\"),"
+	             "(\"card\",\"5413330089099130\"),(\"mac\",\"00:1a:2b:3c:4d:5e\"),(\"ip\",\"2a02:8108:1234::42\"),"
+	             "(\"ip\",\"10.20.30.40\"),(\"email\",\"erika.mustermann@kontor-demo.de\"),"
+	             "(\"name\",\"erika mustermann\")]:\n"
+	             "  print(t[0], t in seen)'",
+	             bin(), src());
+	cr_assert_eq(rc, 0, "detect exit %d", rc);
+	cr_assert_str_eq(out, "iban True\niban True\ncard True\nmac True\nip True\nip True\nemail True\nname True\n");
+	free(out);
+}
+
+Test(e2e, published_test_card_is_not_reported_by_default)
+{
+	char *out = NULL;
+	run(&out, "'%s' detect '%s/fixtures/sample/mail/order.eml' 2>/dev/null", bin(), src());
+	cr_assert_null(strstr(out, "4000056655665556"), "the Stripe test card passed the default threshold");
+	free(out);
+	run(&out, "'%s' detect --min-confidence 0.1 '%s/fixtures/sample/mail/order.eml' 2>/dev/null", bin(), src());
+	cr_assert(strstr(out, "4000056655665556"), "the test card is reported below the threshold");
+	free(out);
+}
+
+Test(e2e, usage_errors_exit_2_and_help_exits_0)
+{
+	cr_assert_eq(run(NULL, "'%s' 2>/dev/null", bin()), 2);
+	cr_assert_eq(run(NULL, "'%s' frobnicate 2>/dev/null", bin()), 2);
+	cr_assert_eq(run(NULL, "'%s' detect 2>/dev/null", bin()), 2);
+	cr_assert_eq(run(NULL, "'%s' access --index '%s' 2>/dev/null", bin(), index_dir), 2);
+	cr_assert_eq(run(NULL, "'%s' --help >/dev/null", bin()), 0);
+	cr_assert_eq(run(NULL, "'%s' scan --help >/dev/null", bin()), 0);
+}
+
+Test(e2e, missing_index_is_a_fatal_error)
+{
+	cr_assert_eq(run(NULL, "'%s' access --index /nonexistent/trawl-idx --email a@b.de 2>/dev/null", bin()), 3);
+}
