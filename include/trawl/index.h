@@ -14,6 +14,8 @@
 #ifndef TRAWL_INDEX_H
 #define TRAWL_INDEX_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "trawl/scan.h"
 #include "trawl/status.h"
@@ -54,6 +56,136 @@ trawl_status_t trawl_index_add_event(trawl_index_t *idx, const trawl_event_t *ev
 
 /* Makes everything added so far durable. */
 trawl_status_t trawl_index_commit(trawl_index_t *idx);
+
+/* Reading. Every function below works on a read-only or a writable handle;
+ * a writable handle also sees what it has not committed yet. */
+
+/* The data subject as a request describes them: raw strings, as given
+ * (normalised by the index: e-mail addresses and names as the contract's
+ * "norm"; phone numbers by dropping spaces, dashes, dots, parentheses and a
+ * "(0)" after the country code, "00" read as "+"). Borrowed by the call. */
+typedef struct {
+	const char *const *emails;
+	size_t n_emails;
+	const char *const *names;
+	size_t n_names;
+	const char *const *phones;
+	size_t n_phones;
+} trawl_selector_t;
+
+/* One identifier of the subject, as searched. */
+typedef struct {
+	trawl_type_t type;
+	char *norm;
+} trawl_identifier_t;
+
+/* One finding of a message as the index keeps it. */
+typedef struct {
+	trawl_type_t type;
+	trawl_where_t where;
+	char *part;        /* "header:From", "2.1", ... */
+	char *value;       /* the norm; for card and iban only a masked form
+	                    * ("•••• •••• •••• 1111"): the index never holds more */
+	size_t start, end; /* as in trawl_finding_t */
+	double confidence;
+	bool subject;      /* one of the subject's identifiers */
+	size_t pair;       /* a name in an address header: the index (in the
+	                    * message's findings) of the address it stands
+	                    * beside, "Erika M. <erika@...>"; SIZE_MAX otherwise */
+} trawl_index_finding_t;
+
+/* One message record as the index keeps it (cf. trawl_message_t). */
+typedef struct {
+	trawl_item_kind_t kind;
+	char *source, *location, *message_id;
+	char *date;         /* or NULL */
+	int64_t time;       /* 0 when unknown */
+	char *from;         /* or NULL */
+	char *from_name;    /* or NULL */
+	char *subject;      /* or NULL; card numbers and IBANs in it are masked */
+	char *content_hash; /* or NULL */
+	uint64_t size;
+	trawl_index_finding_t *findings; /* every finding of the message */
+	size_t n_findings;
+} trawl_index_message_t;
+
+typedef struct {
+	char *location, *reason;
+} trawl_index_skip_t;
+
+/* What the index knows of one source file. */
+typedef struct {
+	char *source;
+	char *kind;         /* "mbox", "pst", ..., "unreadable", "unknown" */
+	uint64_t size;      /* bytes on disk when read */
+	int64_t mtime;      /* modification time when read */
+	uint64_t messages, contacts, appointments;
+	trawl_index_skip_t *skipped;
+	size_t n_skipped;
+} trawl_index_source_t;
+
+/* The answer to a subject access request. */
+typedef struct {
+	trawl_selector_t query;             /* a copy of the selector (raw strings) */
+	trawl_identifier_t *identifiers;    /* what was searched for */
+	size_t n_identifiers;
+	trawl_index_message_t *messages;    /* every message holding any of them, by date,
+	                                     * then source and location */
+	size_t n_messages;
+	trawl_index_source_t *sources;      /* the sources of those messages, by name */
+	size_t n_sources;
+} trawl_access_t;
+
+/* Finds every message holding any identifier of the subject. The
+ * identifiers searched are, today, the selector's own, normalised; subject
+ * linking (identifiers the index ties to the person, such as the phone in
+ * their signature) will widen them in one place (expand_subject() in
+ * index/index.c) and show up in identifiers. *out is owned by the caller
+ * and freed with trawl_access_free(); NULL is a no-op. TRAWL_EINVAL when the
+ * selector is empty or a phone number is not one. */
+trawl_status_t trawl_index_access(trawl_index_t *idx, const trawl_selector_t *sel, trawl_access_t **out);
+void trawl_access_free(trawl_access_t *access);
+
+/* Index statistics. */
+typedef struct {
+	uint64_t messages, contacts, appointments;
+	uint64_t findings[TRAWL_TYPE_COUNT]; /* over every record, by type */
+	trawl_index_source_t *sources;       /* by name */
+	size_t n_sources;
+} trawl_stats_t;
+
+/* *out is owned by the caller, freed with trawl_stats_free() (NULL is a
+ * no-op). */
+trawl_status_t trawl_index_stats(trawl_index_t *idx, trawl_stats_t **out);
+void trawl_stats_free(trawl_stats_t *stats);
+
+/* What the index knows of one source, for incremental scans (compare size
+ * and mtime). *out is owned by the caller, freed with
+ * trawl_index_source_free() (NULL is a no-op); TRAWL_ENOTFOUND when the
+ * source is unknown. */
+trawl_status_t trawl_index_source(trawl_index_t *idx, const char *source, trawl_index_source_t **out);
+void trawl_index_source_free(trawl_index_source_t *src);
+
+/* One person met in address headers. */
+typedef struct {
+	char *email;              /* norm */
+	char **names;             /* display names seen with it (norms), sorted,
+	                           * NULL-terminated; NULL when none */
+	size_t n_names;
+	uint64_t messages;        /* messages it appears in */
+	uint64_t sent;            /* messages it sent (From) */
+} trawl_person_t;
+
+typedef struct {
+	trawl_person_t *items;    /* by messages, most first; then by email */
+	size_t len;
+} trawl_people_t;
+
+/* Every distinct address in From/To/Cc/... headers (of forwarded messages
+ * too), with the names beside it. *out is owned by the caller, freed with
+ * trawl_people_free() (NULL is a no-op). */
+trawl_status_t trawl_index_people(trawl_index_t *idx, trawl_people_t **out);
+void trawl_people_free(trawl_people_t *people);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,277 @@
+/* The Xapian wrapper: the only C++ of the index module.
+ *
+ * Every extern "C" function is noexcept and funnels its exceptions through
+ * fail(), which maps them to status codes and keeps the message on the
+ * handle. Nothing but the handle's own members is C++.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "index/xdb.h"
+
+#include <xapian.h>
+#include <cstring>
+#include <new>
+#include <string>
+#include <vector>
+
+struct trawl_xdb {
+	Xapian::Database db;          /* for reading; the same object as wdb when writable */
+	Xapian::WritableDatabase wdb;
+	bool writable = false;
+	bool in_txn = false;          /* a transaction is open: changes are ours to cancel */
+	std::string error;
+};
+
+namespace {
+
+/* Maps the exception being handled to a status and notes its message.
+ * Call only from inside a catch block. */
+trawl_status_t
+fail(trawl_xdb_t *h) noexcept
+{
+	trawl_status_t rc;
+	const char *what = "";
+	std::string detail;
+	try {
+		throw;
+	} catch (const Xapian::DatabaseLockError &e) {
+		rc = TRAWL_ELOCKED;
+		detail = e.get_description();
+	} catch (const Xapian::DatabaseCorruptError &e) {
+		rc = TRAWL_ECORRUPT;
+		detail = e.get_description();
+	} catch (const Xapian::DatabaseModifiedError &e) {
+		rc = TRAWL_EMODIFIED;
+		detail = e.get_description();
+	} catch (const Xapian::DatabaseVersionError &e) {
+		/* An index of another format version: there is one, so "not found"
+		 * would mislead. */
+		rc = TRAWL_EINDEX;
+		detail = e.get_description();
+	} catch (const Xapian::DatabaseOpeningError &e) {
+		/* DatabaseNotFoundError is a DatabaseOpeningError */
+		rc = TRAWL_ENOTFOUND;
+		detail = e.get_description();
+	} catch (const Xapian::Error &e) {
+		rc = TRAWL_EINDEX;
+		detail = e.get_description();
+	} catch (const std::bad_alloc &) {
+		rc = TRAWL_ENOMEM;
+		what = "out of memory";
+	} catch (const std::exception &e) {
+		rc = TRAWL_EINTERNAL;
+		what = e.what();
+	} catch (...) {
+		rc = TRAWL_EINTERNAL;
+		what = "unexpected exception";
+	}
+	if (h) {
+		try {
+			h->error = detail.empty() ? std::string(what) : detail;
+		} catch (...) {
+			h->error.clear();
+		}
+	}
+	return rc;
+}
+
+void
+note(trawl_xdb_t *h, const char *msg) noexcept
+{
+	try {
+		h->error = msg;
+	} catch (...) {
+		h->error.clear();
+	}
+}
+
+Xapian::Document
+make_doc(const trawl_xdb_doc_t *d)
+{
+	Xapian::Document doc;
+	doc.set_data(std::string(static_cast<const char *>(d->data), d->data_len));
+	for (size_t i = 0; i < d->n_terms; i++) {
+		if (d->terms[i].wdf)
+			doc.add_term(d->terms[i].name, d->terms[i].wdf);
+		else
+			doc.add_boolean_term(d->terms[i].name);
+	}
+	if (d->has_time)
+		doc.add_value(TRAWL_XDB_SLOT_TIME, Xapian::sortable_serialise(static_cast<double>(d->time)));
+	return doc;
+}
+
+} // namespace
+
+extern "C" trawl_status_t
+trawl_xdb__open(trawl_xdb_t **out, const char *path, bool writable) noexcept
+{
+	*out = nullptr;
+	trawl_xdb_t *h = new (std::nothrow) trawl_xdb_t;
+	if (!h)
+		return TRAWL_ENOMEM;
+	*out = h;
+	try {
+		if (writable) {
+			h->wdb = Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
+			h->db = h->wdb;
+			h->writable = true;
+			h->wdb.begin_transaction(true);
+			h->in_txn = true;
+		} else {
+			h->db = Xapian::Database(path);
+		}
+	} catch (...) {
+		return fail(h);
+	}
+	return TRAWL_OK;
+}
+
+extern "C" void
+trawl_xdb__free(trawl_xdb_t *h) noexcept
+{
+	if (!h)
+		return;
+	try {
+		if (h->writable) {
+			/* Cancel first: close() and the destructor commit when no
+			 * transaction is active, and we never change anything outside
+			 * one, so after this there is nothing left to commit. */
+			if (h->in_txn) {
+				h->in_txn = false;
+				h->wdb.cancel_transaction();
+			}
+			h->wdb.close();
+		} else {
+			h->db.close();
+		}
+	} catch (...) {
+		/* Nothing to report to: the handle is going. The transaction is
+		 * cancelled even when cancel_transaction() throws. */
+	}
+	delete h;
+}
+
+extern "C" const char *
+trawl_xdb__last_error(const trawl_xdb_t *h) noexcept
+{
+	return h ? h->error.c_str() : "";
+}
+
+static bool
+check_writable(trawl_xdb_t *h) noexcept
+{
+	if (h->writable && h->in_txn)
+		return true;
+	note(h, h->writable ? "the index transaction failed earlier; reopen the index"
+	                    : "the index is open read-only");
+	return false;
+}
+
+extern "C" trawl_status_t
+trawl_xdb__replace(trawl_xdb_t *h, const char *unique_term, const trawl_xdb_doc_t *doc) noexcept
+{
+	if (!check_writable(h))
+		return TRAWL_EINVAL;
+	try {
+		h->wdb.replace_document(unique_term, make_doc(doc));
+	} catch (...) {
+		return fail(h);
+	}
+	return TRAWL_OK;
+}
+
+extern "C" trawl_status_t
+trawl_xdb__delete(trawl_xdb_t *h, const char *term) noexcept
+{
+	if (!check_writable(h))
+		return TRAWL_EINVAL;
+	try {
+		h->wdb.delete_document(term);
+	} catch (...) {
+		return fail(h);
+	}
+	return TRAWL_OK;
+}
+
+extern "C" trawl_status_t
+trawl_xdb__commit(trawl_xdb_t *h) noexcept
+{
+	if (!check_writable(h))
+		return TRAWL_EINVAL;
+	try {
+		/* Whether it succeeds or throws, the transaction is over. */
+		h->in_txn = false;
+		h->wdb.commit_transaction();
+		h->wdb.begin_transaction(true);
+		h->in_txn = true;
+	} catch (...) {
+		return fail(h);
+	}
+	return TRAWL_OK;
+}
+
+extern "C" trawl_status_t
+trawl_xdb__term_freq(trawl_xdb_t *h, const char *term, uint64_t *out, uint64_t *coll) noexcept
+{
+	*out = 0;
+	if (coll)
+		*coll = 0;
+	for (int attempt = 0;; attempt++) {
+		try {
+			*out = h->db.get_termfreq(term);
+			if (coll)
+				*coll = h->db.get_collection_freq(term);
+			return TRAWL_OK;
+		} catch (const Xapian::DatabaseModifiedError &) {
+			if (attempt >= 3)
+				return fail(h);
+			try {
+				h->db.reopen();
+			} catch (...) {
+				return fail(h);
+			}
+		} catch (...) {
+			return fail(h);
+		}
+	}
+}
+
+extern "C" trawl_status_t
+trawl_xdb__each(trawl_xdb_t *h, const char *const *terms, size_t n, trawl_xdb_data_fn fn,
+                void *payload) noexcept
+{
+	if (n == 0)
+		return TRAWL_OK;
+	try {
+		Xapian::Query q;
+		if (n == 1) {
+			q = Xapian::Query(terms[0]);
+		} else {
+			std::vector<std::string> v(terms, terms + n);
+			q = Xapian::Query(Xapian::Query::OP_OR, v.begin(), v.end());
+		}
+		Xapian::Enquire enq(h->db);
+		enq.set_query(q);
+		enq.set_weighting_scheme(Xapian::BoolWeight());
+		enq.set_docid_order(Xapian::Enquire::ASCENDING);
+		Xapian::MSet mset = enq.get_mset(0, h->db.get_doccount());
+		for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
+			std::string data = it.get_document().get_data();
+			trawl_status_t rc = fn(data.data(), data.size(), payload);
+			if (rc != TRAWL_OK)
+				return rc;
+		}
+	} catch (const Xapian::DatabaseModifiedError &) {
+		trawl_status_t rc = fail(h);
+		try {
+			h->db.reopen();
+		} catch (...) {
+			return fail(h);
+		}
+		return rc;
+	} catch (...) {
+		return fail(h);
+	}
+	return TRAWL_OK;
+}

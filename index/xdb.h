@@ -1,0 +1,97 @@
+/* index/xdb.h: the thin C face of Xapian (internal to the index module).
+ *
+ * index/xdb.cc is the only C++ behind it: every function here is noexcept,
+ * maps Xapian's exceptions to trawl status codes and copies the message onto
+ * the handle. No Xapian type crosses this header; documents go in and come
+ * out as plain bytes, terms as NUL-terminated strings.
+ *
+ * A writable handle works inside a Xapian transaction from the moment it is
+ * opened: trawl_xdb__commit() commits it and starts the next one, and
+ * trawl_xdb__free() cancels whatever was not committed. (Without that, the
+ * WritableDatabase destructor, and Xapian's own flush threshold, would
+ * commit half a scan behind our back.)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef TRAWL_INDEX_XDB_H
+#define TRAWL_INDEX_XDB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "trawl/status.h"
+
+#ifdef __cplusplus
+#define TRAWL_XDB_NOEXCEPT noexcept
+extern "C" {
+#else
+#define TRAWL_XDB_NOEXCEPT
+#endif
+
+typedef struct trawl_xdb trawl_xdb_t;
+
+/* The value slot holding a message's date (Xapian::sortable_serialise of
+ * Unix seconds), for range queries and sorting. */
+#define TRAWL_XDB_SLOT_TIME 0
+
+/* One term of a document. wdf 0 makes a boolean term (a filter, no weight). */
+typedef struct {
+	const char *name;
+	unsigned wdf;
+} trawl_xdb_term_t;
+
+/* A document to store. Everything is borrowed for the call. */
+typedef struct {
+	const void *data;
+	size_t data_len;
+	const trawl_xdb_term_t *terms;
+	size_t n_terms;
+	bool has_time;
+	int64_t time; /* stored in TRAWL_XDB_SLOT_TIME when has_time */
+} trawl_xdb_doc_t;
+
+/* Opens the database at path: writable (created when absent) or read-only.
+ * *out is set whenever a handle could be allocated, also on failure, so
+ * that trawl_xdb__last_error() can say why; free it all the same. */
+trawl_status_t trawl_xdb__open(trawl_xdb_t **out, const char *path, bool writable) TRAWL_XDB_NOEXCEPT;
+
+/* Closes the database; a writable handle's uncommitted changes are
+ * discarded. NULL is a no-op. */
+void trawl_xdb__free(trawl_xdb_t *db) TRAWL_XDB_NOEXCEPT;
+
+/* The message of the last error; owned by the handle, valid until the next
+ * call on it; "" when there was none. */
+const char *trawl_xdb__last_error(const trawl_xdb_t *db) TRAWL_XDB_NOEXCEPT;
+
+/* Stores doc, replacing every document that holds unique_term (which must
+ * also be among doc's terms). Writable handles only. */
+trawl_status_t trawl_xdb__replace(trawl_xdb_t *db, const char *unique_term,
+                                  const trawl_xdb_doc_t *doc) TRAWL_XDB_NOEXCEPT;
+
+/* Deletes every document holding term. Writable handles only. */
+trawl_status_t trawl_xdb__delete(trawl_xdb_t *db, const char *term) TRAWL_XDB_NOEXCEPT;
+
+/* Commits the transaction in progress and begins the next. */
+trawl_status_t trawl_xdb__commit(trawl_xdb_t *db) TRAWL_XDB_NOEXCEPT;
+
+/* How many documents hold term (*out), and the sum of term's wdf over all
+ * documents (*coll, may be NULL). */
+trawl_status_t trawl_xdb__term_freq(trawl_xdb_t *db, const char *term, uint64_t *out,
+                                    uint64_t *coll) TRAWL_XDB_NOEXCEPT;
+
+/* Receives the data of one document; data is owned by the caller of the
+ * callback and valid during the call only. Return TRAWL_OK to go on. */
+typedef trawl_status_t (*trawl_xdb_data_fn)(const void *data, size_t len, void *payload);
+
+/* Calls fn, in document id order, with the data of every document holding
+ * any of the n terms (each document once). When a writer's commits outrun
+ * this reader (Xapian::DatabaseModifiedError), the handle is reopened at the
+ * newest revision and TRAWL_EMODIFIED returned: whatever fn gathered is from
+ * two revisions, so the caller throws it away and asks again. */
+trawl_status_t trawl_xdb__each(trawl_xdb_t *db, const char *const *terms, size_t n, trawl_xdb_data_fn fn,
+                               void *payload) TRAWL_XDB_NOEXCEPT;
+
+#ifdef __cplusplus
+}
+#endif
+#endif
