@@ -1,0 +1,261 @@
+/* IP addresses: dotted-quad IPv4 and every textual form of IPv6.
+ *
+ * One pass from left to right. IPv6 candidates are the maximal runs of hex
+ * digits, ':' and '.', looked at once each from where they start; IPv4
+ * candidates start at a digit and read at most 15 bytes. inet_pton()
+ * decides what is an IPv6 address and inet_ntop() writes its norm (glibc
+ * writes the RFC 5952 form).
+ *
+ * What is not taken: dotted version numbers ("version 10.2.3.4",
+ * "1.2.3.4.5"), times (12:30:45) and MAC addresses, which inet_pton would
+ * accept or nearly so, and the short hex pairs of C++ scopes ("a::b").
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "detectors/detector.h"
+
+#include <string.h>
+#include <strings.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+static bool
+is_v6char(unsigned char c)
+{
+	return trawl_is_xdigit(c) || c == ':' || c == '.';
+}
+
+/* Words after which a dotted number is a version, not an address. */
+static const char *const version_words[] = {
+	"version", "versions", "ver", "vers", "v", "build", "release", "rel", "rev", "revision",
+	"firmware", "fw", "patch", "oid", "identifier", NULL,
+};
+
+static bool
+after_version_word(const unsigned char *t, size_t i)
+{
+	size_t j = i, skipped = 0;
+	while (j > 0 && skipped < 3 &&
+	       (t[j - 1] == ' ' || t[j - 1] == '\t' || t[j - 1] == ':' || t[j - 1] == '=' || t[j - 1] == '#' ||
+	        t[j - 1] == '-' || t[j - 1] == '('))
+		j--, skipped++;
+	size_t e = j;
+	while (j > 0 && e - j < 12 && trawl_is_alpha(t[j - 1]))
+		j--;
+	if (j == e || (j > 0 && trawl_is_wordish(t[j - 1])))
+		return false;
+	for (const char *const *w = version_words; *w; w++)
+		if (strlen(*w) == e - j && strncasecmp((const char *)t + j, *w, e - j) == 0)
+			return true;
+	return false;
+}
+
+typedef struct {
+	double conf;
+	const char *rule;
+} ip_class_t;
+
+static ip_class_t
+class_v4(const unsigned char *a, const char *plain)
+{
+	if ((a[0] == 192 && a[1] == 0 && a[2] == 2) || (a[0] == 198 && a[1] == 51 && a[2] == 100) ||
+	    (a[0] == 203 && a[1] == 0 && a[2] == 113))
+		return (ip_class_t){0.3, "ip.doc"};
+	/* this network, loopback, multicast, reserved and broadcast: no host's */
+	if (a[0] == 0 || a[0] == 127 || a[0] >= 224)
+		return (ip_class_t){0.3, "ip.reserved"};
+	/* private networks still point at someone's machine */
+	if (a[0] == 10 || (a[0] == 172 && (a[1] & 0xF0) == 16) || (a[0] == 192 && a[1] == 168) ||
+	    (a[0] == 169 && a[1] == 254) || (a[0] == 100 && (a[1] & 0xC0) == 64))
+		return (ip_class_t){0.85, plain};
+	return (ip_class_t){0.9, plain};
+}
+
+static ip_class_t
+class_v6(const unsigned char *a)
+{
+	static const unsigned char zero[16];
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
+	if (memcmp(a, mapped, 12) == 0)
+		return class_v4(a + 12, "ip.v6");
+	if ((a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0D && a[3] == 0xB8) ||
+	    (a[0] == 0x3F && a[1] == 0xFF && (a[2] & 0xF0) == 0))
+		return (ip_class_t){0.3, "ip.doc"}; /* 2001:db8::/32, 3fff::/20 */
+	if (memcmp(a, zero, 15) == 0 && a[15] <= 1)
+		return (ip_class_t){0.3, "ip.reserved"}; /* :: and ::1 */
+	if (a[0] == 0xFF)
+		return (ip_class_t){0.3, "ip.reserved"}; /* multicast */
+	if ((a[0] & 0xFE) == 0xFC || (a[0] == 0xFE && (a[1] & 0xC0) == 0x80))
+		return (ip_class_t){0.85, "ip.v6"}; /* unique local, link-local */
+	return (ip_class_t){0.9, "ip.v6"};
+}
+
+/* An IPv4 address at i: its end, or 0. */
+static size_t
+read_v4(const unsigned char *t, size_t len, size_t i, unsigned char out[4])
+{
+	size_t j = i;
+	for (int k = 0; k < 4; k++) {
+		if (k > 0) {
+			if (j >= len || t[j] != '.')
+				return 0;
+			j++;
+		}
+		size_t s = j;
+		unsigned v = 0;
+		while (j < len && trawl_is_digit(t[j]) && j - s < 4)
+			v = v * 10 + (unsigned)(t[j++] - '0');
+		if (j == s || j - s > 3 || v > 255 || (j - s > 1 && t[s] == '0'))
+			return 0;
+		out[k] = (unsigned char)v;
+	}
+	return j;
+}
+
+static trawl_status_t
+try_v4(trawl_findings_t *out, const trawl_text_t *text, size_t i, size_t *end)
+{
+	const unsigned char *t = (const unsigned char *)text->text;
+	size_t len = text->len;
+	*end = 0;
+	if (i > 0) {
+		unsigned char p = t[i - 1];
+		if (trawl_is_wordish(p))
+			return TRAWL_OK;
+		/* the tail of a longer dotted run: 1.2.3.4.5 */
+		if (p == '.' && i >= 2 && trawl_is_alnum(t[i - 2]))
+			return TRAWL_OK;
+	}
+	unsigned char a[4];
+	size_t e = read_v4(t, len, i, a);
+	if (!e)
+		return TRAWL_OK;
+	if (e < len && (trawl_is_wordish(t[e]) || (t[e] == '.' && e + 1 < len && trawl_is_digit(t[e + 1]))))
+		return TRAWL_OK;
+	if (after_version_word(t, i))
+		return TRAWL_OK;
+	char norm[INET_ADDRSTRLEN];
+	if (!inet_ntop(AF_INET, a, norm, sizeof norm))
+		return TRAWL_OK;
+	ip_class_t c = class_v4(a, "ip.v4");
+	*end = e;
+	return trawl_detect__emit(out, text, TRAWL_TYPE_IP, i, e, norm, c.conf, c.rule);
+}
+
+/* Is s (n bytes of hex digits, ':' and '.') shaped like an IPv6 address
+ * rather than a time, a MAC address or a C++ scope? */
+static bool
+v6_shape_ok(const unsigned char *s, size_t n)
+{
+	size_t colons = 0, groups = 0, hex = 0;
+	bool dbl = false, in_group = false, v4 = false;
+	for (size_t k = 0; k < n; k++) {
+		if (s[k] == ':') {
+			colons++;
+			if (k + 1 < n && s[k + 1] == ':')
+				dbl = true;
+			in_group = false;
+		} else if (s[k] == '.') {
+			v4 = true;
+		} else {
+			hex++;
+			if (!in_group)
+				groups++;
+			in_group = true;
+		}
+	}
+	if (v4)
+		groups++; /* a.b.c.d stands for two groups and was counted once */
+	if (colons < 2 || !(dbl || groups == 8))
+		return false;
+	return groups >= 2 && hex >= 5;
+}
+
+/* An IPv6 address in [s, e) of a run; emits it and returns its end in
+ * *end, or leaves *end 0. */
+static trawl_status_t
+try_v6(trawl_findings_t *out, const trawl_text_t *text, size_t s, size_t e, size_t *end)
+{
+	const unsigned char *t = (const unsigned char *)text->text;
+	size_t len = text->len;
+	*end = 0;
+	size_t run_end = e;
+	/* what ends a sentence or a label is not part of the address */
+	while (e > s && t[e - 1] == '.')
+		e--;
+	if (e - s >= 2 && t[e - 1] == ':' && t[e - 2] != ':')
+		e--;
+	if (e - s < 3 || e - s >= INET6_ADDRSTRLEN)
+		return TRAWL_OK;
+	if (e == run_end && e < len && trawl_is_wordish(t[e]))
+		return TRAWL_OK;
+	if (!v6_shape_ok(t + s, e - s))
+		return TRAWL_OK;
+	char buf[INET6_ADDRSTRLEN];
+	memcpy(buf, t + s, e - s);
+	buf[e - s] = '\0';
+	unsigned char a[16];
+	char norm[INET6_ADDRSTRLEN];
+	if (inet_pton(AF_INET6, buf, a) != 1 || !inet_ntop(AF_INET6, a, norm, sizeof norm))
+		return TRAWL_OK;
+	ip_class_t c = class_v6(a);
+	*end = e;
+	/* a zone index (fe80::1%eth0) is the machine's own business: skipped */
+	if (e == run_end && e < len && t[e] == '%') {
+		size_t z = e + 1;
+		while (z < len && (trawl_is_alnum(t[z]) || t[z] == '_' || t[z] == '-' || t[z] == '.'))
+			z++;
+		*end = z;
+	}
+	return trawl_detect__emit(out, text, TRAWL_TYPE_IP, s, e, norm, c.conf, c.rule);
+}
+
+static trawl_status_t
+scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t *text)
+{
+	(void)set;
+	const unsigned char *t = (const unsigned char *)text->text;
+	size_t len = text->len;
+	size_t i = 0;
+	while (i < len) {
+		size_t end = 0;
+		trawl_status_t rc;
+		if (is_v6char(t[i]) && (i == 0 || !is_v6char(t[i - 1]))) {
+			size_t re = i, colons = 0, first_colon = 0;
+			while (re < len && is_v6char(t[re])) {
+				if (t[re] == ':' && colons++ == 0)
+					first_colon = re;
+				re++;
+			}
+			if (colons >= 2) {
+				if (i == 0 || !trawl_is_wordish(t[i - 1])) {
+					rc = try_v6(out, text, i, re, &end);
+				} else if (first_colon + 1 < re && t[first_colon + 1] != ':') {
+					/* glued to a label: "[IPv6:2001:db8::1]" */
+					rc = try_v6(out, text, first_colon + 1, re, &end);
+				} else {
+					rc = TRAWL_OK;
+				}
+				if (rc < 0)
+					return rc;
+				if (end) {
+					i = end;
+					continue;
+				}
+			}
+		}
+		if (trawl_is_digit(t[i])) {
+			rc = try_v4(out, text, i, &end);
+			if (rc < 0)
+				return rc;
+			if (end) {
+				i = end;
+				continue;
+			}
+		}
+		i++;
+	}
+	return TRAWL_OK;
+}
+
+const trawl_detector_t trawl_detector_ip = {"ip", TRAWL_TYPE_IP, scan};

@@ -1,0 +1,364 @@
+/* Mailboxes of address headers (From, To, Cc, ...), which the message
+ * parser has already split into display name and addr-spec, and the
+ * normalisers for email addresses and names.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "detectors/detector.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <glib.h>
+#include "util/util.h"
+
+/* g_malloc'd string -> malloc'd string (the contract of the normalisers). */
+static char *
+to_malloc(gchar *g)
+{
+	if (!g)
+		return NULL;
+	char *s = strdup(g);
+	g_free(g);
+	return s;
+}
+
+static bool
+is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+char *
+trawl_norm_email(const char *s, size_t len)
+{
+	if (!s)
+		return NULL;
+	while (len && is_space((unsigned char)*s))
+		s++, len--;
+	while (len && is_space((unsigned char)s[len - 1]))
+		len--;
+	if (len >= 2 && s[0] == '<' && s[len - 1] == '>')
+		s++, len -= 2;
+	if (len > 7 && strncasecmp(s, "mailto:", 7) == 0)
+		s += 7, len -= 7;
+	while (len && s[len - 1] == '.')
+		len--;
+	const char *at = len ? memchr(s, '@', len) : NULL;
+	if (!at || at == s || at == s + len - 1)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c <= ' ' || c == '<' || c == '>' || c == ',' || c == ';' || c == 0x7F)
+			return NULL;
+	}
+	if (memchr(at + 1, '@', len - (size_t)(at + 1 - s)))
+		return NULL;
+	if (!g_utf8_validate(s, (gssize)len, NULL))
+		return NULL;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return to_malloc(g_utf8_strdown(s, (gssize)len));
+	char *out = trawl_strndup(s, len);
+	return out ? trawl_ascii_lower(out) : NULL;
+}
+
+/* Quotes and other marks that may stand round a name. */
+static bool
+is_trim_char(gunichar c)
+{
+	return !g_unichar_isalnum(c) && !g_unichar_ismark(c);
+}
+
+/* Titles dropped from the front of a name ("Dr. Erika Mustermann"). */
+static bool
+is_title(const char *w, size_t n)
+{
+	static const char *const titles[] = {"dr", "prof", "mr", "mrs", "ms", "mx", "herr", "frau",
+	                                     "mme", "mlle", "sir", "dame", NULL};
+	if (n && w[n - 1] == '.')
+		n--;
+	for (const char *const *t = titles; *t; t++)
+		if (strlen(*t) == n && strncmp(w, *t, n) == 0)
+			return true;
+	return false;
+}
+
+/* Appends the words of s (lower-cased already) to b, single-spaced, and
+ * counts them. Text in parentheses or brackets is a comment, not a name. */
+static void
+put_words(GString *b, const char *s, size_t *words)
+{
+	int depth = 0;
+	bool in_word = false;
+	for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		if (c == '(' || c == '[') {
+			depth++;
+			in_word = false;
+			continue;
+		}
+		if ((c == ')' || c == ']') && depth > 0) {
+			depth--;
+			continue;
+		}
+		if (depth > 0)
+			continue;
+		if (g_unichar_isspace(c) || c == ',' || c == '"' || c == 0x201C || c == 0x201D || c == 0x201E ||
+		    c == 0xAB || c == 0xBB) {
+			in_word = false;
+			continue;
+		}
+		if (!in_word) {
+			if (b->len)
+				g_string_append_c(b, ' ');
+			(*words)++;
+			in_word = true;
+		}
+		g_string_append_unichar(b, c);
+	}
+}
+
+/* Truncates s before the first word made of dashes only, if any word
+ * stands before it. */
+static void
+cut_at_dash(char *s)
+{
+	bool seen_word = false;
+	char *w = s;
+	while (*w) {
+		while (*w && g_unichar_isspace(g_utf8_get_char(w)))
+			w = g_utf8_next_char(w);
+		if (!*w)
+			break;
+		char *e = w;
+		bool dashes = true;
+		while (*e && !g_unichar_isspace(g_utf8_get_char(e))) {
+			gunichar c = g_utf8_get_char(e);
+			dashes &= c == '-' || c == 0x2013 || c == 0x2014;
+			e = g_utf8_next_char(e);
+		}
+		if (dashes && seen_word) {
+			*w = '\0';
+			return;
+		}
+		seen_word |= !dashes;
+		w = e;
+	}
+}
+
+char *
+trawl_norm_name(const char *s, size_t len)
+{
+	if (!s)
+		return NULL;
+	char *out = NULL;
+	gchar *valid = g_utf8_make_valid(s, (gssize)len);
+	gchar *lower = g_utf8_strdown(valid, -1);
+	GString *b = g_string_new(NULL);
+	size_t words = 0;
+
+	/* "Huang, Mingway -- Mingway Huang", "Diego Rappazzo - Sales": a dash
+	 * standing alone ends the name; what follows is a gloss */
+	cut_at_dash(lower);
+
+	/* "Last, First" -> "First Last": one comma with words on both sides */
+	const char *comma = strchr(lower, ',');
+	if (comma && !strchr(comma + 1, ',')) {
+		gchar *last = g_strndup(lower, (gsize)(comma - lower));
+		size_t wl = 0, wf = 0;
+		GString *lb = g_string_new(NULL);
+		put_words(b, comma + 1, &wf);
+		put_words(lb, last, &wl);
+		if (wf && wl) {
+			g_string_append_c(b, ' ');
+			g_string_append(b, lb->str);
+			words = wf + wl;
+		} else {
+			g_string_truncate(b, 0);
+			put_words(b, lower, &words);
+		}
+		g_string_free(lb, TRUE);
+		g_free(last);
+	} else {
+		put_words(b, lower, &words);
+	}
+
+	/* surrounding quotes and punctuation */
+	char *p = b->str;
+	while (*p && is_trim_char(g_utf8_get_char(p)))
+		p = g_utf8_next_char(p);
+	char *e = b->str + b->len;
+	while (e > p) {
+		char *prev = g_utf8_prev_char(e);
+		if (!is_trim_char(g_utf8_get_char(prev)))
+			break;
+		e = prev;
+	}
+	*e = '\0';
+
+	/* titles, as long as a name remains */
+	for (;;) {
+		char *sp = strchr(p, ' ');
+		if (!sp || !is_title(p, (size_t)(sp - p)))
+			break;
+		p = sp + 1;
+		while (*p && is_trim_char(g_utf8_get_char(p)))
+			p = g_utf8_next_char(p);
+	}
+	if (*p)
+		out = strdup(p);
+
+	g_string_free(b, TRUE);
+	g_free(lower);
+	g_free(valid);
+	return out;
+}
+
+/* Words that make a display name an organisation, a role or a machine
+ * rather than a person. Lower case. */
+static const char *const not_person[] = {
+	"team", "support", "service", "services", "info", "information", "admin", "administrator",
+	"newsletter", "noreply", "no-reply", "donotreply", "do-not-reply", "office", "sales", "billing",
+	"customer", "customers", "kundenservice", "kundendienst", "gmbh", "ag", "kg", "ohg", "e.v.",
+	"inc", "inc.", "ltd", "ltd.", "llc", "corp", "corp.", "co.", "plc", "s.a.", "sarl", "company",
+	"group", "gruppe", "bank", "department", "abteilung", "mailer-daemon", "postmaster", "notification",
+	"notifications", "alert", "alerts", "news", "shop", "store", "online", "redaktion", "verwaltung",
+	"hotline", "helpdesk", "system", "webmaster", "via", "the", "und", "and", "of", "for", "mail",
+	"email", "e-mail", "account", "accounts", "security", "marketing", "jobs", "careers", "contact",
+	"kontakt", "reply", "updates", "digest", "calendar", "bot", "robot", "daemon", "server", "list",
+	"mailing", "members", "community", "university", "universität", "verein", "stiftung", "test",
+	"user", "users", "sender", "recipient", "dev", "nobody", NULL,
+};
+
+/* Does a display name read as a person's name? s is the name as given. */
+static bool
+looks_like_person(const char *s, const char *norm, const char *addr)
+{
+	for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		if (g_unichar_isalpha(c) || g_unichar_ismark(c) || g_unichar_isspace(c))
+			continue;
+		if (c == '-' || c == '\'' || c == 0x2019 || c == '.' || c == ',' || c == '"' || c == '(' ||
+		    c == ')' || c == 0x201C || c == 0x201D || c == 0x201E || c == 0xAB || c == 0xBB)
+			continue;
+		return false; /* digits, '@', '/', '_', '|', ... */
+	}
+	if (addr) {
+		/* "erika.mustermann" <erika.mustermann@...>: the address again */
+		const char *at = strchr(addr, '@');
+		size_t ll = at ? (size_t)(at - addr) : strlen(addr);
+		if (strlen(norm) == ll && strncasecmp(norm, addr, ll) == 0)
+			return false;
+	}
+	size_t words = 0;
+	const char *w = norm;
+	while (*w) {
+		const char *sp = strchr(w, ' ');
+		size_t n = sp ? (size_t)(sp - w) : strlen(w);
+		for (const char *const *x = not_person; *x; x++)
+			if (strlen(*x) == n && strncmp(w, *x, n) == 0)
+				return false;
+		words++;
+		w += n;
+		while (*w == ' ')
+			w++;
+	}
+	return words >= 1 && words <= 6;
+}
+
+/* Where needle stands in the text: exactly, else ignoring case. */
+static bool
+locate(const trawl_text_t *text, const char *needle, size_t *start)
+{
+	size_t n = strlen(needle);
+	if (!n || n > text->len)
+		return false;
+	/* header values are short: a plain search will do */
+	for (size_t i = 0; i + n <= text->len; i++)
+		if (memcmp(text->text + i, needle, n) == 0) {
+			*start = i;
+			return true;
+		}
+	for (size_t i = 0; i + n <= text->len; i++)
+		if (strncasecmp(text->text + i, needle, n) == 0) {
+			*start = i;
+			return true;
+		}
+	return false;
+}
+
+/* Emits value found at its place in the text, or (when the text does not
+ * hold it as given) with the value itself at offset 0. */
+static trawl_status_t
+emit_located(trawl_findings_t *out, const trawl_text_t *text, trawl_type_t type, const char *value,
+             const char *alt, const char *norm, double conf, const char *rule)
+{
+	size_t start;
+	if (locate(text, value, &start))
+		return trawl_detect__emit(out, text, type, start, start + strlen(value), norm, conf, rule);
+	if (alt && locate(text, alt, &start))
+		return trawl_detect__emit(out, text, type, start, start + strlen(alt), norm, conf, rule);
+	trawl_finding_t f = {
+		.type = type,
+		.where = text->where,
+		.part = (char *)(text->part ? text->part : ""),
+		.value = (char *)value,
+		.norm = (char *)norm,
+		.confidence = conf,
+		.rule = (char *)rule,
+	};
+	return trawl_findings_add(out, &f);
+}
+
+/* The display name without the blanks and quotes round it. */
+static char *
+strip_quotes(const char *s)
+{
+	size_t len = strlen(s);
+	size_t a = 0;
+	while (a < len && (is_space((unsigned char)s[a]) || s[a] == '"' || s[a] == '\''))
+		a++;
+	while (len > a && (is_space((unsigned char)s[len - 1]) || s[len - 1] == '"' || s[len - 1] == '\''))
+		len--;
+	return trawl_strndup(s + a, len - a);
+}
+
+trawl_status_t
+trawl_detect_mailbox(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t *text,
+                     const char *display_name, const char *addr)
+{
+	(void)set;
+	trawl_status_t rc = TRAWL_OK;
+	char *enorm = NULL, *bare = NULL, *nnorm = NULL;
+
+	if (addr && *addr) {
+		enorm = trawl_norm_email(addr, strlen(addr));
+		if (enorm) {
+			rc = emit_located(out, text, TRAWL_TYPE_EMAIL, addr, NULL, enorm, 0.99, "email.header");
+			if (rc < 0)
+				goto done;
+		}
+	}
+	if (!display_name || !*display_name || strchr(display_name, '@'))
+		goto done;
+	bare = strip_quotes(display_name);
+	if (!bare) {
+		rc = TRAWL_ENOMEM;
+		goto done;
+	}
+	if (!*bare || !g_utf8_validate(bare, -1, NULL))
+		goto done;
+	nnorm = trawl_norm_name(bare, strlen(bare));
+	if (!nnorm || !looks_like_person(bare, nnorm, addr))
+		goto done;
+	/* one word ("Erika", "Accounting") is a weaker sign than a full name */
+	double conf = strchr(nnorm, ' ') ? 0.9 : 0.6;
+	rc = emit_located(out, text, TRAWL_TYPE_NAME, display_name, bare, nnorm, conf, "name.header");
+
+done:
+	free(enorm);
+	free(bare);
+	free(nnorm);
+	return rc;
+}
