@@ -11,12 +11,15 @@ OPT      ?= -O2 -g
 SAN      ?=
 
 # pkg-config modules and the Debian packages that provide them.
-PKGS      := gmime-3.0 libarchive xapian-core libmagic libxml-2.0 glib-2.0
+PKGS      := gmime-3.0 libarchive xapian-core libmagic libxml-2.0 glib-2.0 libpff libbfio poppler-glib
 TEST_PKGS := criterion
 DEB_PKGS  := pkg-config libgmime-3.0-dev libarchive-dev libxapian-dev libmagic-dev \
-             libxml2-dev libglib2.0-dev libcriterion-dev
+             libxml2-dev libglib2.0-dev libcriterion-dev libpff-dev libbfio-dev libphonenumber-dev libicu-dev \
+             libpoppler-glib-dev
 # Checked by file rather than pkg-config (no .pc file shipped by Debian).
-DEB_FILES :=
+DEB_FILES := /usr/include/phonenumbers/phonenumberutil.h
+# libphonenumber and its geocoder (area codes), which uses ICU for locales.
+EXTRA_LIBS := -lgeocoding -lphonenumber -licuuc
 
 ifeq ($(V),1)
 Q :=
@@ -96,11 +99,11 @@ $(B)/libtrawl.a: $(LIB_OBJ)
 
 $(B)/trawl: $(CLI_OBJ) $(B)/libtrawl.a
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CXX) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libtrawl.a $(PKG_LIBS)
+	$(Q)$(CXX) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libtrawl.a $(PKG_LIBS) $(EXTRA_LIBS)
 
 $(B)/trawl-tests: $(TEST_OBJ) $(B)/libtrawl.a
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CXX) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(B)/libtrawl.a $(PKG_LIBS) $(TEST_LIBS)
+	$(Q)$(CXX) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(B)/libtrawl.a $(PKG_LIBS) $(EXTRA_LIBS) $(TEST_LIBS)
 
 # The sample archive in fixtures/sample, and an access report for one person in it.
 DEMO_INDEX := $(B)/demo-index
@@ -108,12 +111,17 @@ demo: $(B)/trawl
 	@rm -rf $(DEMO_INDEX)
 	$(B)/trawl scan --quiet --index $(DEMO_INDEX) fixtures/sample
 	$(B)/trawl stats --index $(DEMO_INDEX)
-	$(B)/trawl access --index $(DEMO_INDEX) --email "erika.mustermann@example.net" --name "Erika Mustermann" --format json
+	$(B)/trawl access --index $(DEMO_INDEX) --email "erika.mustermann@kontor-demo.de" --name "Erika Mustermann" --format json
 
 # Every test: Criterion unit tests and the end-to-end tests (which run the
 # built trawl binary; TRAWL_BIN tells them where it is).
 check: $(B)/trawl $(B)/trawl-tests
 	TRAWL_BIN=$(abspath $(B)/trawl) TRAWL_SRC=$(CURDIR) $(B)/trawl-tests $(CHECK_ARGS)
+
+# Speed on a generated mail store (bench/README.md): BENCH_SIZE=50M for a short
+# run, BENCH_FLAT=1 for the peak-RSS flatness check on a 2G mbox.
+bench: $(B)/trawl
+	bench/run.sh $(B)/trawl
 
 install: $(B)/trawl
 	install -D -m 0755 $(B)/trawl $(DESTDIR)$(PREFIX)/bin/trawl
