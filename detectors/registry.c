@@ -10,6 +10,8 @@ extern const trawl_detector_t trawl_detector_card;
 extern const trawl_detector_t trawl_detector_iban;
 extern const trawl_detector_t trawl_detector_ip;
 extern const trawl_detector_t trawl_detector_mac;
+extern const trawl_detector_t trawl_detector_name;
+extern const trawl_detector_t trawl_detector_address;
 
 /* Adding a detector: one line here and one file beside this one. */
 static const trawl_detector_t *const registry[] = {
@@ -18,6 +20,8 @@ static const trawl_detector_t *const registry[] = {
 	&trawl_detector_iban,
 	&trawl_detector_ip,
 	&trawl_detector_mac,
+	&trawl_detector_name,
+	&trawl_detector_address,
 	NULL,
 };
 

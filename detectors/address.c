@@ -1,0 +1,962 @@
+/* Postal addresses, on one line or several, found by their structure rather
+ * than by a list of places.
+ *
+ * An address is anchored on its postcode, in the forms of the countries it
+ * knows: five digits (DE, FR, IT, ES; also "D-10115"), four digits (AT, CH,
+ * BE, DK; "A-1010", "CH-8001"), "1234 AB" (NL), "12-345" (PL), the outward
+ * and inward codes of the UK ("SW1A 1AA") and a US state and ZIP code
+ * ("NY 10001", "CA 94105-1234"). The town stands after the postcode, or
+ * before it in the UK and the US. Before that, on the same line after a comma
+ * or on the line above (a line "Apt 5" or "c/o ..." may stand between), comes
+ * the street:
+ *
+ *   name then number   Ahornweg 70, Am Frankenberg 108, Via Roma 12,
+ *                      ul. Długa 5/7, Calle Mayor, 5
+ *   number then name   221B Baker Street, 7802 W South Street Apt. 4,
+ *                      12 rue de la Paix, 12, rue de la Paix
+ *   a post-office box  PO Box 123, Postfach 10 20 30
+ *
+ * Street-type words and endings (rules/address/street-*.txt: Straße, -str.,
+ * -weg, Gasse, Street, Rd, rue, via, calle, straat, ul., ...) raise the
+ * confidence, and so do words announcing an address ("Anschrift", "lives
+ * at", rules/address/hotwords.txt). A word before a number that never names
+ * a street ("Version 5", "Seite 12": not-street.txt) is no street. Rules:
+ *
+ *   address.street-postcode  street, number, postcode and town
+ *   address.po-box           post-office box, postcode and town
+ *   address.postcode-city    postcode and town after a hotword only (US and
+ *                            UK forms without a hotword, at lower confidence)
+ *   address.street           street and number after a hotword, no postcode
+ *
+ * norm: the text from street to town, lower-cased, commas, quotes and line
+ * breaks folded to single spaces.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "detectors/detector.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <glib.h>
+#include "detectors/wordlist.h"
+#include "util/util.h"
+
+#define WBUF 128
+#define MAX_STREET 8 /* tokens of a street name */
+#define MAX_CITY 5   /* words of a town */
+
+typedef struct {
+	const trawl_lexicon_t *lx;
+	const trawl_text_t *text;
+	const trawl_tok_t *t;
+	size_t n;
+	uint32_t *line_first;
+} actx_t;
+
+enum { PC_NONE, PC_5, PC_4, PC_NL, PC_PL, PC_US, PC_GB };
+
+typedef struct {
+	int kind;
+	size_t first;    /* first token of postcode and town */
+	size_t last;     /* last token */
+	size_t end;      /* byte after the town (a closing parenthesis included) */
+	bool year_like;  /* a four-digit code that could be a year */
+	bool prefixed;   /* "D-", "CH-": the country said so */
+} anchor_t;
+
+typedef struct {
+	size_t start, end; /* bytes of an address found */
+} span_t;
+
+typedef struct {
+	size_t first, last; /* tokens */
+	bool typed;         /* a street-type word or ending */
+	bool pobox;
+} street_t;
+
+/* ---- token helpers ---- */
+
+static const char *
+tok_text(const actx_t *c, size_t i, size_t *len)
+{
+	*len = c->t[i].end - c->t[i].start;
+	return c->text->text + c->t[i].start;
+}
+
+static size_t
+tok_lower(const actx_t *c, size_t i, char *buf)
+{
+	size_t len;
+	const char *s = tok_text(c, i, &len);
+	return trawl_detect__lower(buf, WBUF, s, len);
+}
+
+static bool
+in_list(const actx_t *c, const trawl_wordlist_t *wl, size_t i)
+{
+	char buf[WBUF];
+	return tok_lower(c, i, buf) && g_hash_table_contains(wl->set, buf);
+}
+
+static bool
+same_line(const actx_t *c, size_t i)
+{
+	return i < c->n && c->t[i].nl == 0;
+}
+
+static bool
+is_cap_word(const trawl_tok_t *k)
+{
+	return (k->flags & TRAWL_TOK_ALPHA) && !(k->flags & TRAWL_TOK_LEAD_DIGIT) &&
+	       (k->flags & (TRAWL_TOK_CAP | TRAWL_TOK_UPPER)) && k->ncp <= 40;
+}
+
+static bool
+is_lower_word(const trawl_tok_t *k)
+{
+	return (k->flags & TRAWL_TOK_LOWER) && !(k->flags & TRAWL_TOK_DIGIT);
+}
+
+/* Connecting words inside street and town names. */
+static bool
+is_connector(const actx_t *c, size_t i)
+{
+	static const char *const extra[] = { "am", "an", "auf", "im", "bei", "ob", "sur", "sous", "upon",
+	                                     "on", "under", "aan", "nad", "pod", "the", "of", "en", "sul",
+	                                     "sulla", "dem", "dels", "d'", NULL };
+	if (!is_lower_word(&c->t[i]) || c->t[i].ncp > 5)
+		return false;
+	char buf[WBUF];
+	if (!tok_lower(c, i, buf))
+		return false;
+	if (g_hash_table_contains(c->lx->particles.set, buf))
+		return true;
+	for (const char *const *p = extra; *p; p++)
+		if (strcmp(buf, *p) == 0)
+			return true;
+	return false;
+}
+
+static bool
+digits_only(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return len > 0;
+}
+
+/* A house number: 12, 12a, 221B, 12-14, 10/12, 3/1a. Returns its last token
+ * ("12 a" is two), or (size_t)-1. */
+static size_t
+house_number(const actx_t *c, size_t i)
+{
+	const trawl_tok_t *k = &c->t[i];
+	if (!(k->flags & TRAWL_TOK_LEAD_DIGIT) || k->ncp > 9)
+		return (size_t)-1;
+	size_t len;
+	const char *s = tok_text(c, i, &len);
+	size_t d = 0;
+	while (d < len && s[d] >= '0' && s[d] <= '9')
+		d++;
+	if (d == 0 || d > 5)
+		return (size_t)-1;
+	size_t rest = len - d;
+	if (rest == 0) {
+		/* "12 a" */
+		if (i + 1 < c->n && same_line(c, i + 1) && c->t[i + 1].gap == 0 && c->t[i + 1].ncp == 1 &&
+		    (c->t[i + 1].flags & TRAWL_TOK_ALPHA) && !(c->t[i + 1].flags & TRAWL_TOK_DOT) &&
+		    (i + 2 >= c->n || c->t[i + 2].nl || c->t[i + 2].gap))
+			return i + 1;
+		return i;
+	}
+	/* letters: one or two */
+	if (rest <= 2) {
+		bool letters = true;
+		for (size_t j = d; j < len; j++)
+			if (!((s[j] | 0x20) >= 'a' && (s[j] | 0x20) <= 'z'))
+				letters = false;
+		if (letters)
+			return i;
+	}
+	/* ranges and fractions: 12-14, 10/12, 3/1a */
+	if (s[d] == '-' || s[d] == '/') {
+		size_t e = d + 1, dd = 0;
+		while (e < len && s[e] >= '0' && s[e] <= '9')
+			e++, dd++;
+		if (dd >= 1 && dd <= 5 && (e == len || (e + 1 == len && ((s[e] | 0x20) >= 'a' && (s[e] | 0x20) <= 'z'))))
+			return i;
+	}
+	return (size_t)-1;
+}
+
+static bool
+is_ordinal(const actx_t *c, size_t i)
+{
+	size_t len;
+	const char *s = tok_text(c, i, &len);
+	size_t d = 0;
+	while (d < len && s[d] >= '0' && s[d] <= '9')
+		d++;
+	if (d == 0 || d > 3 || len - d != 2)
+		return false;
+	char a = (char)(s[d] | 0x20), b = (char)(s[d + 1] | 0x20);
+	return (a == 's' && b == 't') || (a == 'n' && b == 'd') || (a == 'r' && b == 'd') || (a == 't' && b == 'h');
+}
+
+static bool
+is_direction(const actx_t *c, size_t i)
+{
+	static const char *const dirs[] = { "N", "S", "E", "W", "NE", "NW", "SE", "SW", NULL };
+	size_t len;
+	const char *s = tok_text(c, i, &len);
+	for (const char *const *p = dirs; *p; p++)
+		if (strlen(*p) == len && memcmp(*p, s, len) == 0)
+			return true;
+	return false;
+}
+
+static bool
+is_unit_word(const actx_t *c, size_t i)
+{
+	static const char *const units[] = { "apt", "apartment", "suite", "ste", "unit", "flat", "floor", "fl",
+	                                     "room", "rm", "bldg", "building", "wohnung", "whg", "top", "stiege",
+	                                     "etage", "stock", "app", "appt", "bâtiment", "bat", "escalera",
+	                                     "esc", "piso", "puerta", "lok", "lokal", "m", "no", "nr", "interno",
+	                                     "int", "scala", NULL };
+	char buf[WBUF];
+	if (!tok_lower(c, i, buf))
+		return false;
+	for (const char *const *p = units; *p; p++)
+		if (strcmp(buf, *p) == 0)
+			return true;
+	return false;
+}
+
+/* A street-type word, or a word ending in a street-type ending ("Ahornweg",
+ * "Hauptstr", "Keizersgracht"). */
+static bool
+is_street_type(const actx_t *c, size_t i)
+{
+	char buf[WBUF];
+	size_t l = tok_lower(c, i, buf);
+	if (!l)
+		return false;
+	if (g_hash_table_contains(c->lx->street_word.set, buf))
+		return true;
+	if (!(c->t[i].flags & TRAWL_TOK_ALPHA))
+		return false;
+	/* endings of 2 to 12 bytes, on a character boundary */
+	for (size_t k = l > 12 ? l - 12 : 1; k + 2 <= l; k++) {
+		if (((unsigned char)buf[k] & 0xC0) == 0x80)
+			continue;
+		if (g_hash_table_contains(c->lx->street_suffix.set, buf + k))
+			return true;
+	}
+	return false;
+}
+
+/* ---- postcodes and towns ---- */
+
+/* Town words after token i (exclusive), on the same line: returns the last
+ * token, or (size_t)-1 when none; *end the byte after it. */
+static size_t
+town_after(const actx_t *c, size_t i, size_t *end)
+{
+	size_t k = i + 1, last = (size_t)-1, words = 0;
+	bool in_paren = false;
+	while (k < c->n && same_line(c, k) && words < MAX_CITY) {
+		uint16_t g = c->t[k].gap;
+		if (g == TRAWL_GAP_OPEN && last != (size_t)-1 && !in_paren) {
+			in_paren = true;
+		} else if (g == TRAWL_GAP_DOT && last != (size_t)-1 && (c->t[k - 1].flags & TRAWL_TOK_DOT) &&
+		           c->t[k - 1].ncp <= 3) {
+			/* "St. Gallen", "Frankfurt a. M." */
+		} else if (g != 0 && !(g == TRAWL_GAP_DASH && last != (size_t)-1)) {
+			break;
+		}
+		if (is_cap_word(&c->t[k]) && !(c->t[k].flags & TRAWL_TOK_DIGIT)) {
+			last = k;
+			words++;
+		} else if (last != (size_t)-1 && is_connector(c, k) && k + 1 < c->n && same_line(c, k + 1) &&
+		           is_cap_word(&c->t[k + 1])) {
+			/* "Frankfurt am Main", "Stratford-upon-Avon" */
+		} else if (last != (size_t)-1 && c->t[k].ncp == 1 && (c->t[k].flags & TRAWL_TOK_DOT)) {
+			/* "a." of "a. M." */
+		} else {
+			break;
+		}
+		k++;
+	}
+	if (last == (size_t)-1)
+		return last;
+	*end = c->t[last].end;
+	const char *t = c->text->text;
+	if (in_paren && *end < c->text->len && t[*end] == ')')
+		(*end)++;
+	else if (in_paren) {
+		/* an unclosed parenthesis: stop before it */
+		size_t k2 = last;
+		while (k2 > i + 1 && c->t[k2].gap != TRAWL_GAP_OPEN)
+			k2--;
+		last = k2 - 1;
+		*end = c->t[last].end;
+	}
+	return last;
+}
+
+/* Town words before token i (exclusive) on its line, back to a separator:
+ * returns the first token, or (size_t)-1. */
+static size_t
+town_before(const actx_t *c, size_t i)
+{
+	if (i == 0 || c->t[i].nl)
+		return (size_t)-1;
+	size_t k = i - 1, first = (size_t)-1, words = 0;
+	for (;;) {
+		if (is_cap_word(&c->t[k]) && !(c->t[k].flags & TRAWL_TOK_DIGIT)) {
+			first = k;
+			words++;
+		} else if (!(first != (size_t)-1 && is_connector(c, k))) {
+			break;
+		}
+		/* the gap before k: only spaces (or a dash) keep the town going */
+		uint16_t g = c->t[k].gap;
+		if (c->t[k].nl || k == 0 || words >= MAX_CITY || (g != 0 && g != TRAWL_GAP_DASH))
+			break;
+		k--;
+	}
+	return first;
+}
+
+static bool
+upper_letters(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < 'A' || s[i] > 'Z')
+			return false;
+	return true;
+}
+
+/* "SW1A", "M1", "B33", "EC1A": the outward code of a UK postcode. */
+static bool
+gb_outward(const char *s, size_t len)
+{
+	if (len < 2 || len > 4)
+		return false;
+	size_t a = 0;
+	while (a < len && s[a] >= 'A' && s[a] <= 'Z')
+		a++;
+	if (a < 1 || a > 2 || a == len || s[a] < '0' || s[a] > '9')
+		return false;
+	for (size_t i = a + 1; i < len; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'Z')))
+			return false;
+	return true;
+}
+
+/* "1AA" (also "12A", as some generators and typists write it). */
+static bool
+gb_inward(const char *s, size_t len)
+{
+	return len == 3 && s[0] >= '0' && s[0] <= '9' &&
+	       ((s[1] >= 'A' && s[1] <= 'Z') || (s[1] >= '0' && s[1] <= '9')) && s[2] >= 'A' && s[2] <= 'Z';
+}
+
+/* A postcode at token i, with its town. */
+static bool
+anchor_at(const actx_t *c, size_t i, anchor_t *a)
+{
+	const trawl_tok_t *k = &c->t[i];
+	size_t len;
+	const char *s = tok_text(c, i, &len);
+	memset(a, 0, sizeof *a);
+	if (!(k->flags & TRAWL_TOK_DIGIT))
+		return false;
+	/* the digits of a code may be prefixed by a country: "D-10115", "CH-8001" */
+	const char *d = s;
+	size_t dl = len;
+	if (!(k->flags & TRAWL_TOK_LEAD_DIGIT)) {
+		const char *h = memchr(s, '-', len);
+		if (!h || h - s > 2 || !upper_letters(s, (size_t)(h - s)))
+			goto uk;
+		d = h + 1;
+		dl = len - (size_t)(h - s) - 1;
+		a->prefixed = true;
+	}
+	/* five or four digits, "1234 AB", "12-345" */
+	if (digits_only(d, dl) && (dl == 5 || dl == 4)) {
+		/* not a part of a longer number: "12 345", "1.234", "4,5" */
+		if (i > 0 && same_line(c, i) && (c->t[i].gap & (TRAWL_GAP_DOT | TRAWL_GAP_SLASH)) &&
+		    (c->t[i - 1].flags & TRAWL_TOK_ALL_DIGITS) && !(c->t[i].gap & ~(TRAWL_GAP_DOT | TRAWL_GAP_SLASH)))
+			return false;
+		if (i + 1 < c->n && same_line(c, i + 1) && (c->t[i + 1].flags & TRAWL_TOK_DIGIT) &&
+		    (c->t[i + 1].gap & ~TRAWL_GAP_COMMA) == TRAWL_GAP_DOT)
+			return false;
+		size_t after = i;
+		a->kind = dl == 5 ? PC_5 : PC_4;
+		if (dl == 4 && !a->prefixed && i + 1 < c->n && same_line(c, i + 1) && c->t[i + 1].gap == 0 &&
+		    c->t[i + 1].ncp == 2 && (c->t[i + 1].flags & TRAWL_TOK_UPPER)) {
+			size_t l2;
+			const char *s2 = tok_text(c, i + 1, &l2);
+			if (upper_letters(s2, l2)) {
+				a->kind = PC_NL;
+				after = i + 1;
+			}
+		}
+		if (a->kind == PC_4 && !a->prefixed) {
+			int y = atoi(d);
+			a->year_like = y >= 1900 && y <= 2099;
+		}
+		size_t end;
+		size_t last = town_after(c, after, &end);
+		if (last == (size_t)-1)
+			return false;
+		/* "1118 Miriam Isle": a house number and a street, not a code and a town */
+		if (in_list(c, &c->lx->street_word, last) || (a->kind == PC_4 && is_street_type(c, last)))
+			return false;
+		a->first = i;
+		a->last = last;
+		a->end = end;
+		return true;
+	}
+	if (dl == 6 && d[2] == '-' && digits_only(d, 2) && digits_only(d + 3, 3)) {
+		size_t end;
+		size_t last = town_after(c, i, &end);
+		if (last == (size_t)-1)
+			return false;
+		a->kind = PC_PL;
+		a->first = i;
+		a->last = last;
+		a->end = end;
+		return true;
+	}
+	if (dl == 6 && digits_only(d, 4) && upper_letters(d + 4, 2)) {
+		size_t end;
+		size_t last = town_after(c, i, &end);
+		if (last == (size_t)-1)
+			return false;
+		a->kind = PC_NL;
+		a->first = i;
+		a->last = last;
+		a->end = end;
+		return true;
+	}
+uk:
+	/* UK: outward and inward code, the town before */
+	if (gb_outward(s, len) && i + 1 < c->n && same_line(c, i + 1) && c->t[i + 1].gap == 0) {
+		size_t l2;
+		const char *s2 = tok_text(c, i + 1, &l2);
+		if (!gb_inward(s2, l2))
+			return false;
+		if (i + 2 < c->n && same_line(c, i + 2) && c->t[i + 2].gap == 0)
+			return false;
+		size_t first = town_before(c, i);
+		if (first == (size_t)-1 && c->t[i].nl && i > 0) {
+			/* the town on the line above, alone */
+			size_t pl = c->line_first[i - 1];
+			bool town = i - pl <= MAX_CITY;
+			for (size_t m = pl; m < i && town; m++)
+				if (!(is_cap_word(&c->t[m]) && !(c->t[m].flags & TRAWL_TOK_DIGIT)) && !is_connector(c, m))
+					town = false;
+			if (town)
+				first = pl;
+		}
+		if (first == (size_t)-1)
+			return false;
+		a->kind = PC_GB;
+		a->first = first;
+		a->last = i + 1;
+		a->end = c->t[i + 1].end;
+		return true;
+	}
+	return false;
+}
+
+/* US: "Springfield, IL 62704" with the state at token i. */
+static bool
+anchor_us(const actx_t *c, size_t i, anchor_t *a)
+{
+	const trawl_tok_t *k = &c->t[i];
+	if (k->ncp != 2 || !(k->flags & TRAWL_TOK_UPPER) || (k->flags & TRAWL_TOK_DIGIT))
+		return false;
+	if (!in_list(c, &c->lx->us_states, i))
+		return false;
+	if (i + 1 >= c->n || !same_line(c, i + 1) || c->t[i + 1].gap != 0)
+		return false;
+	size_t len;
+	const char *s = tok_text(c, i + 1, &len);
+	if (!(digits_only(s, 5) && (len == 5 || (len == 10 && s[5] == '-' && digits_only(s + 6, 4)))))
+		return false;
+	if (c->t[i].nl || !(c->t[i].gap == TRAWL_GAP_COMMA || c->t[i].gap == 0))
+		return false;
+	size_t first = town_before(c, i);
+	if (first == (size_t)-1)
+		return false;
+	memset(a, 0, sizeof *a);
+	a->kind = PC_US;
+	a->first = first;
+	a->last = i + 1;
+	a->end = c->t[i + 1].end;
+	return true;
+}
+
+/* ---- streets ---- */
+
+/* The street words ending at token k: name then number, the number ending
+ * at k. */
+static bool
+street_name_number(const actx_t *c, size_t k, size_t floor_tok, street_t *st)
+{
+	/* the number */
+	size_t h = k;
+	if (house_number(c, h) != k) {
+		if (k > floor_tok && house_number(c, k - 1) == k)
+			h = k - 1;
+		else
+			return false;
+	}
+	if (h == floor_tok || h == 0 || c->t[h].nl)
+		return false;
+	uint16_t g = c->t[h].gap;
+	bool comma_before_number = g == TRAWL_GAP_COMMA;
+	if (g != 0 && g != TRAWL_GAP_DOT && !comma_before_number)
+		return false;
+	/* the name, backwards */
+	size_t m = h - 1, first = (size_t)-1, ntok = 0;
+	bool typed = false;
+	for (;;) {
+		const trawl_tok_t *t = &c->t[m];
+		if (is_cap_word(t) && !(t->flags & TRAWL_TOK_DIGIT)) {
+			first = m;
+		} else if (is_lower_word(t) && (in_list(c, &c->lx->street_word, m) || is_connector(c, m))) {
+			if (first != (size_t)-1 || in_list(c, &c->lx->street_word, m))
+				first = m;
+			else
+				break;
+		} else if (is_ordinal(c, m) && first != (size_t)-1) {
+			first = m;
+		} else {
+			break;
+		}
+		if (is_street_type(c, m))
+			typed = true;
+		ntok++;
+		uint16_t mg = c->t[m].gap;
+		if (m == floor_tok || c->t[m].nl || ntok >= MAX_STREET || (mg != 0 && mg != TRAWL_GAP_DOT))
+			break;
+		if (mg == TRAWL_GAP_DOT && !(c->t[m - 1].flags & TRAWL_TOK_DOT))
+			break;
+		m--;
+	}
+	if (first == (size_t)-1)
+		return false;
+	/* leading lower-case connectors out ("an Ahornweg 5") */
+	while (first < h && is_connector(c, first) && !in_list(c, &c->lx->street_word, first))
+		first++;
+	/* leading articles out ("Die Lieferung geht an ...") */
+	while (first + 1 < h) {
+		char buf[WBUF];
+		if (!tok_lower(c, first, buf) || !(strcmp(buf, "die") == 0 || strcmp(buf, "das") == 0 ||
+		                                   strcmp(buf, "the") == 0 || strcmp(buf, "la") == 0))
+			break;
+		if (in_list(c, &c->lx->street_word, first))
+			break;
+		first++;
+	}
+	if (first >= h)
+		return false;
+	/* "Version 5", "Seite 12", "März 2024" */
+	if (in_list(c, &c->lx->not_street, h - 1) || in_list(c, &c->lx->not_name, h - 1)) {
+		if (!in_list(c, &c->lx->street_word, h - 1) && !is_street_type(c, h - 1))
+			return false;
+	}
+	/* "Calle Mayor, 5" only with a street type */
+	if (comma_before_number && !typed)
+		return false;
+	/* without a type, a long run of capitalised words is a sentence: keep the last three */
+	if (!typed) {
+		size_t words = 0, f2 = h;
+		while (f2 > first && words < 3) {
+			f2--;
+			words++;
+		}
+		first = f2;
+	}
+	st->first = first;
+	st->last = k;
+	st->typed = typed;
+	st->pobox = false;
+	return true;
+}
+
+/* The first token of the segment that ends at k: back to line start or a
+ * separator, at most MAX_STREET + 4 tokens. */
+static size_t
+segment_start(const actx_t *c, size_t k, size_t floor_tok)
+{
+	size_t m = k;
+	for (size_t steps = 0; m > floor_tok && steps < MAX_STREET + 4; steps++) {
+		const trawl_tok_t *t = &c->t[m];
+		if (t->nl || (t->gap & ~(TRAWL_GAP_DOT | TRAWL_GAP_DASH | TRAWL_GAP_SLASH | TRAWL_GAP_OTHER)))
+			break;
+		if ((t->gap & TRAWL_GAP_DOT) && !(c->t[m - 1].flags & TRAWL_TOK_DOT))
+			break;
+		m--;
+	}
+	return m;
+}
+
+/* Number then name: "221B Baker Street", "7802 W South Street Apt. 4",
+ * "12 rue de la Paix", "12, rue de la Paix". The segment is [s, k]. */
+static bool
+street_number_name(const actx_t *c, size_t s, size_t k, size_t floor_tok, street_t *st)
+{
+	size_t h = s;
+	size_t he = house_number(c, h);
+	if (he == (size_t)-1 || he >= k) {
+		/* "12, rue de la Paix": the number alone before a comma */
+		if (s > floor_tok && c->t[s].gap == TRAWL_GAP_COMMA && !c->t[s].nl && house_number(c, s - 1) == s - 1 &&
+		    (s - 1 == 0 || c->t[s - 1].nl || c->t[s - 1].gap)) {
+			h = s - 1;
+			he = h;
+			if (!is_street_type(c, s))
+				return false;
+		} else {
+			return false;
+		}
+	}
+	bool typed = false, unit = false;
+	size_t words = 0;
+	for (size_t m = he + 1; m <= k; m++) {
+		const trawl_tok_t *t = &c->t[m];
+		if (unit) {
+			if (t->flags & TRAWL_TOK_DIGIT)
+				continue;
+			if (t->ncp <= 2 && (t->flags & TRAWL_TOK_UPPER))
+				continue;
+			return false;
+		}
+		if (is_street_type(c, m) && (is_cap_word(t) || is_lower_word(t))) {
+			typed = true;
+			words++;
+		} else if (words > 0 && is_unit_word(c, m)) {
+			unit = true;
+		} else if (is_cap_word(t) && !(t->flags & TRAWL_TOK_DIGIT)) {
+			words++;
+		} else if (is_ordinal(c, m) || is_direction(c, m) || is_connector(c, m)) {
+			/* "E 10th Street", "rue de la Paix" */
+		} else {
+			return false;
+		}
+	}
+	if (!words)
+		return false;
+	st->first = h;
+	st->last = k;
+	st->typed = typed;
+	st->pobox = false;
+	return true;
+}
+
+/* "PO Box 123", "Postfach 10 20 30" as the segment [s, k]. */
+static bool
+street_pobox(const actx_t *c, size_t s, size_t k, street_t *st)
+{
+	size_t maxw = c->lx->po_box.max_words;
+	for (size_t w = 1; w <= maxw && s + w <= k; w++) {
+		char buf[256];
+		size_t p = 0;
+		bool ok = true;
+		for (size_t m = s; m < s + w && ok; m++) {
+			char tb[WBUF];
+			size_t l = tok_lower(c, m, tb);
+			if (!l || p + l + 2 > sizeof buf || (m > s && c->t[m].nl))
+				ok = false;
+			else {
+				if (m > s)
+					buf[p++] = ' ';
+				memcpy(buf + p, tb, l);
+				p += l;
+			}
+		}
+		if (!ok)
+			break;
+		buf[p] = '\0';
+		if (!g_hash_table_contains(c->lx->po_box.set, buf))
+			continue;
+		bool nums = true;
+		for (size_t m = s + w; m <= k; m++)
+			if (!(c->t[m].flags & TRAWL_TOK_ALL_DIGITS))
+				nums = false;
+		if (nums) {
+			st->first = s;
+			st->last = k;
+			st->typed = true;
+			st->pobox = true;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A line or segment holding only a unit: "Apt 5", "Suite 200", "Whg. 3". */
+static bool
+is_unit_segment(const actx_t *c, size_t s, size_t k)
+{
+	if (!is_unit_word(c, s) || k - s > 2)
+		return false;
+	for (size_t m = s + 1; m <= k; m++)
+		if (!(c->t[m].flags & TRAWL_TOK_DIGIT) && c->t[m].ncp > 2)
+			return false;
+	return true;
+}
+
+/* The street before anchor token j (which starts the postcode or town). */
+static bool
+find_street(const actx_t *c, size_t j, size_t floor_tok, street_t *st)
+{
+	for (int hop = 0; hop < 2; hop++) {
+		if (j == 0 || j <= floor_tok)
+			return false;
+		const trawl_tok_t *t = &c->t[j];
+		/* the street ends the line above, or this line before a comma */
+		if (t->nl > 1)
+			return false;
+		if (t->nl == 0 && !(t->gap & TRAWL_GAP_COMMA) && t->gap != 0)
+			return false;
+		size_t k = j - 1;
+		size_t s = segment_start(c, k, floor_tok);
+		if (street_pobox(c, s, k, st))
+			return true;
+		if (street_number_name(c, s, k, floor_tok, st))
+			return true;
+		/* inside a sentence: "... new address is 221B Baker Street, London" */
+		for (size_t m = k; m-- > s && k - m <= MAX_STREET;) {
+			if (house_number(c, m) == (size_t)-1 || !same_line(c, m + 1) || c->t[m + 1].gap ||
+			    !(is_cap_word(&c->t[m + 1]) || is_direction(c, m + 1) || is_lower_word(&c->t[m + 1])))
+				continue;
+			if (street_number_name(c, m, k, floor_tok, st))
+				return true;
+			break;
+		}
+		if (street_name_number(c, k, floor_tok, st))
+			return true;
+		if (!is_unit_segment(c, s, k))
+			return false;
+		j = s; /* skip "Apt 5" and look again above it */
+	}
+	return false;
+}
+
+/* A hotword ("Anschrift", "lives at") within a few tokens before token i. */
+static bool
+hotword_before(const actx_t *c, size_t i)
+{
+	size_t maxw = c->lx->hotwords.max_words;
+	size_t lo = i > 8 ? i - 8 : 0;
+	for (size_t e = i; e > lo; e--) {
+		size_t end = e - 1;
+		for (size_t w = 1; w <= maxw && w <= end + 1; w++) {
+			size_t s = end + 1 - w;
+			char buf[256];
+			size_t p = 0;
+			bool ok = true;
+			for (size_t m = s; m <= end && ok; m++) {
+				char tb[WBUF];
+				size_t l = tok_lower(c, m, tb);
+				if (!l || p + l + 2 > sizeof buf || (m > s && (c->t[m].gap || c->t[m].nl)))
+					ok = false;
+				else {
+					if (m > s)
+						buf[p++] = ' ';
+					memcpy(buf + p, tb, l);
+					p += l;
+				}
+			}
+			if (!ok)
+				break;
+			buf[p] = '\0';
+			if (g_hash_table_contains(c->lx->hotwords.set, buf))
+				return true;
+			/* German compounds: "Lieferadresse", "Rechnungsanschrift" */
+			if (w == 1 && p > 7 && (strstr(buf, "adresse") || strstr(buf, "anschrift") || strstr(buf, "address")))
+				return true;
+		}
+		if (c->t[end].nl > 1)
+			break;
+	}
+	return false;
+}
+
+/* A c/o line or segment right before the street: included. */
+static size_t
+care_of_before(const actx_t *c, size_t s)
+{
+	if (s == 0)
+		return s;
+	const trawl_tok_t *t = &c->t[s];
+	if (t->nl > 1 || (t->nl == 0 && !(t->gap & TRAWL_GAP_COMMA)))
+		return s;
+	size_t k = s - 1, ls = c->line_first[k];
+	if (t->nl == 0)
+		ls = segment_start(c, k, 0);
+	char buf[WBUF];
+	if (!tok_lower(c, ls, buf))
+		return s;
+	if (strcmp(buf, "c/o") == 0 || strcmp(buf, "z.hd") == 0 || strcmp(buf, "attn") == 0)
+		return ls;
+	if (strcmp(buf, "c") == 0 && ls + 1 <= k && c->t[ls + 1].gap == TRAWL_GAP_SLASH) {
+		char b2[WBUF];
+		if (tok_lower(c, ls + 1, b2) && strcmp(b2, "o") == 0)
+			return ls;
+	}
+	return s;
+}
+
+static trawl_status_t
+emit(const actx_t *c, trawl_findings_t *out, size_t start, size_t end, double conf, const char *rule)
+{
+	char *norm = trawl_detect__fold(c->text->text, start, end);
+	if (!norm)
+		return TRAWL_ENOMEM;
+	trawl_status_t rc = TRAWL_OK;
+	if (*norm)
+		rc = trawl_detect__emit(out, c->text, TRAWL_TYPE_ADDRESS, start, end, norm, conf > 0.99 ? 0.99 : conf,
+		                        rule);
+	free(norm);
+	return rc;
+}
+
+/* "Ahornweg 70", "221B Baker Street" after a hotword, with no postcode. */
+static trawl_status_t
+street_only(const actx_t *c, trawl_findings_t *out, size_t h, size_t floor_tok, size_t *next)
+{
+	street_t st;
+	/* name then number: the number at h */
+	size_t he = house_number(c, h);
+	if (he == (size_t)-1)
+		return TRAWL_OK;
+	bool found = false;
+	if (h > floor_tok && street_name_number(c, he, floor_tok, &st) && st.typed) {
+		/* a type word standing alone needs a name with it ("Gate 5" is no street) */
+		found = st.first < h - 1 || !in_list(c, &c->lx->street_word, st.first);
+	}
+	if (!found) {
+		/* number then name: words after h on the line */
+		size_t k = he + 1, last = (size_t)-1;
+		while (k < c->n && same_line(c, k) && c->t[k].gap == 0 && k - he <= MAX_STREET) {
+			if (!(is_cap_word(&c->t[k]) || is_connector(c, k) || is_direction(c, k) || is_ordinal(c, k)))
+				break;
+			if (is_cap_word(&c->t[k]))
+				last = k;
+			k++;
+		}
+		if (last != (size_t)-1 && street_number_name(c, h, last, floor_tok, &st) && st.typed &&
+		    (last > he + 1 || !in_list(c, &c->lx->street_word, last)))
+			found = true;
+	}
+	if (!found)
+		return TRAWL_OK;
+	double conf = hotword_before(c, st.first) ? 0.7 : 0.45;
+	*next = st.last + 1;
+	return emit(c, out, c->t[st.first].start, c->t[st.last].end, conf, "address.street");
+}
+
+static trawl_status_t
+address_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t *text)
+{
+	(void)set;
+	trawl_status_t rc = TRAWL_OK;
+	const char *err = NULL;
+	const trawl_lexicon_t *lx = trawl_detect__lexicon(&err);
+	if (!lx)
+		return TRAWL_ERULES;
+	if (text->header && g_ascii_strcasecmp(text->header, "Subject") != 0)
+		return TRAWL_OK;
+	trawl_toks_t toks = {0};
+	actx_t c = { .lx = lx, .text = text };
+	GArray *spans = g_array_new(FALSE, FALSE, sizeof(span_t));
+	if (!text->len || (rc = trawl_detect__tokenize(&toks, text->text, text->len)) < 0)
+		goto done;
+	c.t = toks.v;
+	c.n = toks.n;
+	if (!c.n)
+		goto done;
+	c.line_first = malloc(c.n * sizeof *c.line_first);
+	if (!c.line_first) {
+		rc = TRAWL_ENOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < c.n; i++)
+		c.line_first[i] = (i == 0 || c.t[i].nl) ? (uint32_t)i : c.line_first[i - 1];
+
+	size_t floor_tok = 0; /* nothing before this token is looked at again */
+	for (size_t i = 0; i < c.n && rc == TRAWL_OK; i++) {
+		anchor_t a;
+		if (!(anchor_at(&c, i, &a) || anchor_us(&c, i, &a))) {
+			continue;
+		}
+		if (a.first < floor_tok)
+			continue;
+		street_t st;
+		bool street = find_street(&c, a.first, floor_tok, &st);
+		bool hot = hotword_before(&c, street ? st.first : a.first);
+		double conf = 0;
+		const char *rule = "address.street-postcode";
+		size_t start;
+		if (street) {
+			conf = 0.85 + (st.typed ? 0.05 : 0) + (hot ? 0.05 : 0);
+			if (a.kind == PC_4 && !a.prefixed && !st.typed && !hot)
+				conf = a.year_like ? 0 : 0.7;
+			if (st.pobox)
+				rule = "address.po-box";
+			start = c.t[care_of_before(&c, st.first)].start;
+		} else {
+			rule = "address.postcode-city";
+			if (hot && (a.kind != PC_4 || a.prefixed))
+				conf = 0.6;
+			else if (a.kind == PC_US || a.kind == PC_GB)
+				conf = 0.55;
+			start = c.t[a.first].start;
+		}
+		if (conf <= 0)
+			continue;
+		rc = emit(&c, out, start, a.end, conf, rule);
+		span_t sp = { start, a.end };
+		g_array_append_val(spans, sp);
+		floor_tok = a.last + 1;
+		i = a.last;
+	}
+	/* streets with a number and no postcode, where no address was found */
+	floor_tok = 0;
+	size_t ci = 0; /* the next of the addresses above */
+	for (size_t i = 0; i < c.n && rc == TRAWL_OK; i++) {
+		if (!(c.t[i].flags & TRAWL_TOK_LEAD_DIGIT))
+			continue;
+		while (ci < spans->len && g_array_index(spans, span_t, ci).end <= c.t[i].start)
+			ci++;
+		if (ci < spans->len && g_array_index(spans, span_t, ci).start <= c.t[i].start) {
+			floor_tok = i + 1;
+			continue;
+		}
+		size_t next = 0;
+		rc = street_only(&c, out, i, floor_tok, &next);
+		if (next > i) {
+			floor_tok = next;
+			i = next - 1;
+		}
+	}
+
+done:
+	g_array_free(spans, TRUE);
+	free(c.line_first);
+	trawl_toks_free(&toks);
+	return rc;
+}
+
+const trawl_detector_t trawl_detector_address = {
+	.name = "address",
+	.type = TRAWL_TYPE_ADDRESS,
+	.scan = address_scan,
+};

@@ -1,0 +1,1017 @@
+/* People's names in free text.
+ *
+ * The text is split into tokens once (wordlist.h). A candidate is a run of
+ * two to six capitalised (or all-capital) words on one line, with surname
+ * particles ("van der", "de la") and initials between them, or a
+ * "Last, First" pair. No word of a candidate may be one that is never part
+ * of a name here (months, weekdays, greetings, pronouns, company forms,
+ * large places: rules/names/not-names.txt, company-words.txt). A candidate is
+ * kept on evidence, strongest first:
+ *
+ *   name.header-recurring  the same words as a name the message's headers (or
+ *                          an earlier part) revealed, in either order
+ *   name.salutation        after "Dear", "Sehr geehrte Frau", "Hola", ...
+ *   name.signature         alone on a line after "Best regards", "Viele
+ *                          Grüße", ... or a "-- " separator
+ *   name.label             after "Name:", "Kontoinhaber", "account holder", ...
+ *   name.table             in a CSV / HTML table column headed "Name",
+ *                          "Vorname" + "Nachname", "first name", ...
+ *   name.given-list        its first word is a given name of the public name
+ *                          statistics in rules/names/given-*.txt, and the
+ *                          next is surname-like: not an ordinary word (unless
+ *                          a census surname), not a street type, not followed
+ *                          by a company form or a house number
+ *
+ * A given name that is also an ordinary English word ("Joy", "Will",
+ * "Grant") needs a surname that is not one. The parts of email local parts
+ * seen in the message (erika.mustermann@) only raise the confidence of a
+ * candidate that has other evidence, or admit one whose both words they hold.
+ * Lone given names ("Hallo Nancy,") are not reported: alone they rarely
+ * identify anyone and are mostly ordinary words elsewhere.
+ *
+ * Every token is looked at a bounded number of times; there are no regular
+ * expressions.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "detectors/detector.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <glib.h>
+#include "detectors/wordlist.h"
+#include "util/util.h"
+
+#define MAX_WORDS 6 /* name words in one candidate */
+#define WBUF 128
+
+typedef struct {
+	size_t start, end; /* bytes */
+	char *norm;
+	double conf;
+	const char *rule;
+} cand_t;
+
+typedef struct {
+	const trawl_lexicon_t *lx;
+	const trawl_text_t *text;
+	const trawl_tok_t *t;
+	size_t n;
+	uint32_t *line_first; /* index of the first token of each token's line */
+	GHashTable *known;    /* sorted-token keys of names seen in the message */
+	GPtrArray *locals;    /* ASCII-folded email local parts of the message */
+	GArray *cands;        /* cand_t */
+} ctx_t;
+
+/* ---- token helpers ---- */
+
+static size_t
+tok_lower(const ctx_t *c, size_t i, char *buf)
+{
+	const trawl_tok_t *k = &c->t[i];
+	size_t len = trawl_detect__lower(buf, WBUF, c->text->text + k->start, k->end - k->start);
+	/* possessive: "Erika's" */
+	if (len > 3 && buf[len - 2] == '\'' && buf[len - 1] == 's')
+		buf[len -= 2] = '\0';
+	else if (len > 5 && memcmp(buf + len - 4, "\xe2\x80\x99s", 4) == 0)
+		buf[len -= 4] = '\0';
+	return len;
+}
+
+static bool
+in_list(const ctx_t *c, const trawl_wordlist_t *wl, size_t i)
+{
+	char buf[WBUF];
+	size_t l = tok_lower(c, i, buf);
+	return l && g_hash_table_contains(wl->set, buf);
+}
+
+static bool
+same_line(const ctx_t *c, size_t i)
+{
+	return i < c->n && c->t[i].nl == 0;
+}
+
+/* A capitalised or all-capital word of letters. */
+static bool
+is_word_shape(const trawl_tok_t *k)
+{
+	if ((k->flags & (TRAWL_TOK_ALPHA | TRAWL_TOK_DIGIT)) != TRAWL_TOK_ALPHA)
+		return false;
+	if (k->ncp > 40)
+		return false;
+	if (k->flags & TRAWL_TOK_CAP)
+		return true;
+	return (k->flags & TRAWL_TOK_UPPER) && k->ncp >= 2;
+}
+
+static bool
+is_initial(const ctx_t *c, size_t i)
+{
+	const trawl_tok_t *k = &c->t[i];
+	return (k->flags & TRAWL_TOK_UPPER) && !(k->flags & TRAWL_TOK_DIGIT) && k->ncp == 1 &&
+	       (k->flags & TRAWL_TOK_DOT);
+}
+
+static bool
+is_title(const ctx_t *c, size_t i)
+{
+	return in_list(c, &c->lx->titles, i);
+}
+
+/* A word that may be part of a name at all. */
+static bool
+is_name_word(const ctx_t *c, size_t i)
+{
+	if (!is_word_shape(&c->t[i]))
+		return false;
+	char buf[WBUF];
+	size_t l = tok_lower(c, i, buf);
+	if (!l)
+		return false;
+	return !g_hash_table_contains(c->lx->not_name.set, buf) && !g_hash_table_contains(c->lx->company.set, buf) &&
+	       !g_hash_table_contains(c->lx->titles.set, buf);
+}
+
+static bool
+is_particle(const ctx_t *c, size_t i)
+{
+	const trawl_tok_t *k = &c->t[i];
+	if ((k->flags & (TRAWL_TOK_ALPHA | TRAWL_TOK_DIGIT)) != TRAWL_TOK_ALPHA || k->ncp > 5)
+		return false;
+	return in_list(c, &c->lx->particles, i);
+}
+
+/* The word is a given name: the whole token, or every part of a hyphenated one. */
+static bool
+is_given(const ctx_t *c, size_t i)
+{
+	char buf[WBUF];
+	size_t l = tok_lower(c, i, buf);
+	if (!l)
+		return false;
+	if (g_hash_table_contains(c->lx->given.set, buf))
+		return true;
+	if (!strchr(buf, '-'))
+		return false;
+	char *save = NULL;
+	size_t parts = 0;
+	for (char *p = strtok_r(buf, "-", &save); p; p = strtok_r(NULL, "-", &save)) {
+		if (!g_hash_table_contains(c->lx->given.set, p))
+			return false;
+		parts++;
+	}
+	return parts >= 2;
+}
+
+static bool
+is_common(const ctx_t *c, size_t i)
+{
+	return in_list(c, &c->lx->common, i);
+}
+
+static bool
+is_calendar(const ctx_t *c, size_t i)
+{
+	return in_list(c, &c->lx->calendar, i);
+}
+
+static bool
+is_surname(const ctx_t *c, size_t i)
+{
+	return in_list(c, &c->lx->surnames, i);
+}
+
+/* ---- candidates ---- */
+
+typedef struct {
+	size_t first, last;      /* token range */
+	size_t words[MAX_WORDS]; /* name words (not particles, not initials) */
+	size_t nwords;
+} run_t;
+
+/* The longest run of name words from i on one line. */
+static bool
+parse_run(const ctx_t *c, size_t i, run_t *r)
+{
+	if (!is_name_word(c, i))
+		return false;
+	r->first = r->last = i;
+	r->words[0] = i;
+	r->nwords = 1;
+	size_t k = i + 1;
+	while (k < c->n && r->nwords < MAX_WORDS && same_line(c, k)) {
+		const trawl_tok_t *t = &c->t[k];
+		/* only spaces between, or the full stop of an initial */
+		bool after_initial = is_initial(c, r->last) && t->gap == TRAWL_GAP_DOT;
+		if (t->gap != 0 && !after_initial)
+			break;
+		if (is_initial(c, k)) {
+			if (k + 1 < c->n && same_line(c, k + 1) && c->t[k + 1].gap == TRAWL_GAP_DOT &&
+			    is_name_word(c, k + 1)) {
+				r->last = k++;
+				continue;
+			}
+			break;
+		}
+		if (is_particle(c, k)) {
+			/* particles only inside: "van der Berg" */
+			size_t m = k;
+			while (m < c->n && same_line(c, m) && c->t[m].gap == 0 && is_particle(c, m) && m - k < 3)
+				m++;
+			if (m < c->n && same_line(c, m) && c->t[m].gap == 0 && is_name_word(c, m) &&
+			    !is_particle(c, m)) {
+				r->words[r->nwords++] = m;
+				r->last = m;
+				k = m + 1;
+				continue;
+			}
+			break;
+		}
+		if (!is_name_word(c, k))
+			break;
+		r->words[r->nwords++] = k;
+		r->last = k;
+		k++;
+	}
+	return true;
+}
+
+static void
+add_cand(ctx_t *c, size_t start, size_t end, char *norm, double conf, const char *rule)
+{
+	if (!norm)
+		return;
+	if (!*norm || !strchr(norm, ' ')) {
+		free(norm);
+		return;
+	}
+	cand_t x = { start, end, norm, conf > 0.99 ? 0.99 : conf, rule };
+	g_array_append_val(c->cands, x);
+}
+
+/* "first ... last" of tokens a..b, lower-cased, single spaces; initials
+ * without their full stop. */
+static void
+put_tokens(const ctx_t *c, GString *s, size_t a, size_t b)
+{
+	char buf[WBUF];
+	for (size_t k = a; k <= b; k++) {
+		size_t l = tok_lower(c, k, buf);
+		if (!l)
+			continue;
+		if (s->len)
+			g_string_append_c(s, ' ');
+		g_string_append_len(s, buf, (gssize)l);
+	}
+}
+
+static char *
+norm_range(const ctx_t *c, size_t a, size_t b)
+{
+	GString *s = g_string_new(NULL);
+	put_tokens(c, s, a, b);
+	char *r = strdup(s->str);
+	g_string_free(s, TRUE);
+	return r;
+}
+
+static char *
+norm_reversed(const ctx_t *c, size_t la, size_t lb, size_t fa, size_t fb)
+{
+	GString *s = g_string_new(NULL);
+	put_tokens(c, s, fa, fb);
+	put_tokens(c, s, la, lb);
+	char *r = strdup(s->str);
+	g_string_free(s, TRUE);
+	return r;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Order-free key of a norm: its words sorted, one space between. */
+static char *
+sorted_key(const char *norm)
+{
+	gchar **w = g_strsplit(norm, " ", 0);
+	guint n = g_strv_length(w);
+	qsort(w, n, sizeof *w, cmp_str);
+	GString *s = g_string_new(NULL);
+	for (guint i = 0; i < n; i++) {
+		if (!*w[i])
+			continue;
+		if (s->len)
+			g_string_append_c(s, ' ');
+		g_string_append(s, w[i]);
+	}
+	g_strfreev(w);
+	return g_string_free(s, FALSE);
+}
+
+static bool
+is_known(const ctx_t *c, const char *norm)
+{
+	if (!c->known || !norm)
+		return false;
+	gchar *k = sorted_key(norm);
+	bool r = g_hash_table_contains(c->known, k);
+	g_free(k);
+	return r;
+}
+
+/* ASCII letters of s, lower-cased ("Görlich" -> "gorlich"). */
+static gchar *
+ascii_fold(const char *s)
+{
+	gchar *a = g_str_to_ascii(s, "C");
+	size_t w = 0;
+	for (size_t r = 0; a[r]; r++) {
+		char ch = a[r];
+		if (ch >= 'A' && ch <= 'Z')
+			ch = (char)(ch + 32);
+		if (ch >= 'a' && ch <= 'z')
+			a[w++] = ch;
+	}
+	a[w] = '\0';
+	return a;
+}
+
+/* An email local part of the message holds both the first and the last
+ * word (or the first's initial right before the last). */
+static bool
+local_supports(const ctx_t *c, size_t first, size_t last)
+{
+	if (!c->locals || !c->locals->len)
+		return false;
+	char b1[WBUF], b2[WBUF];
+	if (!tok_lower(c, first, b1) || !tok_lower(c, last, b2))
+		return false;
+	gchar *f = ascii_fold(b1), *l = ascii_fold(b2);
+	bool ok = false;
+	if (strlen(f) >= 2 && strlen(l) >= 3) {
+		for (guint i = 0; i < c->locals->len && !ok; i++) {
+			const char *loc = g_ptr_array_index(c->locals, i);
+			const char *p = strstr(loc, l);
+			if (!p)
+				continue;
+			if (strstr(loc, f) || (p > loc && p[-1] == f[0] && (p - 1 == loc)))
+				ok = true;
+		}
+	}
+	g_free(f);
+	g_free(l);
+	return ok;
+}
+
+/* ---- context ---- */
+
+/* Lower-cased words of tokens a..b joined by single spaces into buf, if they
+ * stand with only spaces between them. */
+static bool
+phrase(const ctx_t *c, size_t a, size_t b, char *buf, size_t cap)
+{
+	size_t w = 0;
+	for (size_t k = a; k <= b; k++) {
+		if (k > a && (c->t[k].gap != 0 || c->t[k].nl))
+			return false;
+		char tb[WBUF];
+		size_t l = trawl_detect__lower(tb, sizeof tb, c->text->text + c->t[k].start,
+		                               c->t[k].end - c->t[k].start);
+		if (!l || w + l + 2 > cap)
+			return false;
+		if (k > a)
+			buf[w++] = ' ';
+		memcpy(buf + w, tb, l);
+		w += l;
+	}
+	buf[w] = '\0';
+	return true;
+}
+
+static bool
+phrase_in(const ctx_t *c, const trawl_wordlist_t *wl, size_t a, size_t b)
+{
+	char buf[256];
+	return phrase(c, a, b, buf, sizeof buf) && g_hash_table_contains(wl->set, buf);
+}
+
+/* Skips titles ("Frau", "Dr.") forward from k up to limit. */
+static size_t
+skip_titles(const ctx_t *c, size_t k, size_t limit)
+{
+	while (k < limit && same_line(c, k) && is_title(c, k))
+		k++;
+	return k;
+}
+
+/* The candidate starting at token i follows a greeting that opens its line. */
+static bool
+after_salutation(const ctx_t *c, size_t i)
+{
+	size_t ls = c->line_first[i];
+	if (ls == i)
+		return false;
+	size_t maxw = c->lx->greetings.max_words;
+	for (size_t g = 1; g <= maxw && ls + g <= i; g++) {
+		if (!phrase_in(c, &c->lx->greetings, ls, ls + g - 1))
+			continue;
+		if (skip_titles(c, ls + g, i) == i)
+			return true;
+	}
+	return false;
+}
+
+/* The line of token i, less punctuation, is a closing ("Best regards,"). */
+static bool
+line_is_closing(const ctx_t *c, size_t ls, size_t le)
+{
+	if (le - ls + 1 > c->lx->closings.max_words)
+		return false;
+	char buf[256];
+	size_t w = 0;
+	for (size_t k = ls; k <= le; k++) {
+		char tb[WBUF];
+		size_t l = trawl_detect__lower(tb, sizeof tb, c->text->text + c->t[k].start,
+		                               c->t[k].end - c->t[k].start);
+		if (!l || w + l + 2 > sizeof buf)
+			return false;
+		if (k > ls)
+			buf[w++] = ' ';
+		memcpy(buf + w, tb, l);
+		w += l;
+	}
+	buf[w] = '\0';
+	return g_hash_table_contains(c->lx->closings.set, buf);
+}
+
+/* The candidate tokens a..b fill their line (titles before it, punctuation
+ * after it aside) and a closing line or a "-- " separator comes before. */
+static bool
+is_signature(const ctx_t *c, size_t a, size_t b)
+{
+	size_t ls = c->line_first[a];
+	if (skip_titles(c, ls, a) != a)
+		return false;
+	if (b + 1 < c->n && c->t[b + 1].nl == 0)
+		return false;
+	if (ls == 0)
+		return false;
+	/* "-- " on a line of its own right before */
+	const char *txt = c->text->text;
+	size_t gs = c->t[ls - 1].end, ge = c->t[ls].start;
+	for (size_t p = gs; p + 1 < ge; p++)
+		if (txt[p] == '-' && txt[p + 1] == '-' && (p == 0 || txt[p - 1] == '\n'))
+			return true;
+	/* one of the two lines before is a closing */
+	size_t prev_end = ls - 1;
+	for (int back = 0; back < 2; back++) {
+		size_t pls = c->line_first[prev_end];
+		if (line_is_closing(c, pls, prev_end))
+			return true;
+		if (pls == 0)
+			break;
+		/* a short line between ("Ihr", "i.A.") */
+		if (prev_end - pls > 1)
+			break;
+		prev_end = pls - 1;
+	}
+	return false;
+}
+
+/* A label ("Name:", "Kontoinhaber", "account holder") right before token i
+ * on its line, or alone on the line before with a colon. */
+static bool
+after_label(const ctx_t *c, size_t i)
+{
+	if (i == 0)
+		return false;
+	size_t maxw = c->lx->labels.max_words;
+	uint16_t gap = c->t[i].gap;
+	if (c->t[i].nl) {
+		if (!(gap & TRAWL_GAP_COLON))
+			return false;
+		size_t pe = i - 1, pls = c->line_first[pe];
+		return pe - pls + 1 <= maxw && phrase_in(c, &c->lx->labels, pls, pe);
+	}
+	if (gap & ~(TRAWL_GAP_COLON | TRAWL_GAP_DASH))
+		return false;
+	size_t ls = c->line_first[i];
+	for (size_t g = 1; g <= maxw && g <= i - ls; g++)
+		if (phrase_in(c, &c->lx->labels, i - g, i - 1))
+			return true;
+	return false;
+}
+
+/* ---- the surname test of the given-list rule ---- */
+
+static bool
+surname_like(const ctx_t *c, size_t k)
+{
+	if (c->t[k].ncp < 2)
+		return false;
+	bool sur = is_surname(c, k);
+	if (is_calendar(c, k))
+		return false;
+	if (!sur && in_list(c, &c->lx->street_word, k))
+		return false;
+	if (!sur && is_common(c, k) && !is_given(c, k))
+		return false;
+	return true;
+}
+
+/* Around a run: a house number or postcode-like token right before or after
+ * on the line ("229 Jennifer Park", "Graham Green BT68 8SD"), or a company
+ * form after ("Schmidt & Partner GmbH"). */
+static bool
+bad_surroundings(const ctx_t *c, size_t a, size_t b)
+{
+	if (a > 0 && same_line(c, a) && (c->t[a].gap & ~TRAWL_GAP_COMMA) == 0 &&
+	    (c->t[a - 1].flags & TRAWL_TOK_DIGIT) && c->t[a - 1].ncp <= 6)
+		return true;
+	size_t k = b + 1;
+	if (k < c->n && same_line(c, k)) {
+		const trawl_tok_t *t = &c->t[k];
+		if (t->gap == 0 && (t->flags & TRAWL_TOK_DIGIT) && t->ncp <= 5)
+			return true;
+		if ((t->gap & ~(TRAWL_GAP_COMMA | TRAWL_GAP_AMP | TRAWL_GAP_DOT)) == 0 &&
+		    in_list(c, &c->lx->company, k))
+			return true;
+		if ((t->gap & TRAWL_GAP_AMP) && is_word_shape(t))
+			return true;
+		if (t->gap == 0 && in_list(c, &c->lx->street_word, k))
+			return true;
+		/* a US town: "Lake Bridie, KS 50850" */
+		if (t->gap == TRAWL_GAP_COMMA && t->ncp == 2 && (t->flags & TRAWL_TOK_UPPER) && k + 1 < c->n &&
+		    same_line(c, k + 1) && (c->t[k + 1].flags & TRAWL_TOK_ALL_DIGITS) && c->t[k + 1].ncp == 5)
+			return true;
+	}
+	return false;
+}
+
+/* ---- evaluation ---- */
+
+/* Forward candidate at run r. Returns the token after what it used. */
+static size_t
+eval_run(ctx_t *c, const run_t *r)
+{
+	const trawl_text_t *tx = c->text;
+	(void)tx;
+	/* 1. the name of a header, as a whole or inside the run */
+	if (c->known && r->nwords >= 2) {
+		for (size_t len = r->nwords; len >= 2; len--) {
+			for (size_t a = 0; a + len <= r->nwords; a++) {
+				size_t ta = r->words[a], tb = r->words[a + len - 1];
+				char *norm = norm_range(c, ta, tb);
+				if (is_known(c, norm)) {
+					add_cand(c, c->t[ta].start, c->t[tb].end, norm, 0.95, "name.header-recurring");
+					return tb + 1;
+				}
+				free(norm);
+			}
+		}
+	}
+	if (r->nwords < 2)
+		return r->last + 1;
+	size_t a = r->first, b = r->last;
+	bool given = is_given(c, r->words[0]);
+	bool support = local_supports(c, r->words[0], r->words[r->nwords - 1]);
+	/* no word of a name (outside the given names) is an ordinary English word */
+	bool plain = true;
+	for (size_t w = 1; w < r->nwords; w++)
+		if (!surname_like(c, r->words[w]))
+			plain = false;
+	bool first_common = is_common(c, r->words[0]) || is_calendar(c, r->words[0]);
+	bool surround = bad_surroundings(c, a, b);
+
+	/* 2. salutation, signature, label: the whole run */
+	const char *rule = NULL;
+	double conf = 0;
+	if (r->nwords <= 4) {
+		if (after_salutation(c, a)) {
+			rule = "name.salutation";
+			conf = 0.85;
+		} else if (is_signature(c, a, b)) {
+			rule = "name.signature";
+			conf = 0.85;
+		} else if (after_label(c, a)) {
+			rule = "name.label";
+			conf = 0.8;
+		}
+	}
+	if (rule && !surround && (given || support || (plain && !first_common))) {
+		conf += given ? 0.07 : 0;
+		conf += support ? 0.05 : 0;
+		add_cand(c, c->t[a].start, c->t[b].end, norm_range(c, a, b), conf, rule);
+		return b + 1;
+	}
+
+	/* 3. a given name of the lists and a surname-like word after it ("Calle
+	 * Mayor", "Via Roma" are streets) */
+	bool streetish = false;
+	if (in_list(c, &c->lx->street_word, r->words[0])) {
+		size_t k = r->words[r->nwords > 1 ? 1 : 0] + 1;
+		streetish = k < c->n && same_line(c, k) && (c->t[k].flags & TRAWL_TOK_LEAD_DIGIT) &&
+		            (c->t[k].gap & ~TRAWL_GAP_COMMA) == 0;
+	}
+	if (given && !surround && !streetish) {
+		/* two words, or three when the second is a given name too */
+		size_t use = 2;
+		if (r->nwords >= 3 && is_given(c, r->words[1]) && surname_like(c, r->words[2]))
+			use = 3;
+		size_t last = r->words[use - 1];
+		bool ok = true, weak = false;
+		for (size_t w = 1; w < use; w++) {
+			size_t k = r->words[w];
+			if (surname_like(c, k))
+				continue;
+			/* "Alicia Fried", "Paul Freitag": an ordinary word or a weekday as a
+			 * surname, after a given name that is no ordinary word itself */
+			if (!first_common && (c->t[k].flags & TRAWL_TOK_CAP) && c->t[k].ncp >= 3 &&
+			    !in_list(c, &c->lx->street_word, k))
+				weak = true;
+			else
+				ok = false;
+		}
+		/* "Will", "Joy", "Grant": the surname must not be an ordinary word at all */
+		if (ok && first_common && is_common(c, last) && !is_surname(c, last))
+			ok = false;
+		if (ok) {
+			double cf = weak ? 0.6 : first_common ? 0.62 : 0.72;
+			if (is_surname(c, last))
+				cf += 0.1;
+			if (support)
+				cf += 0.2;
+			add_cand(c, c->t[a].start, c->t[last].end, norm_range(c, a, last), cf, "name.given-list");
+			return last + 1;
+		}
+	}
+	/* 4. both words in an email local part of the message */
+	if (support && !surround && r->nwords == 2 && plain) {
+		add_cand(c, c->t[a].start, c->t[b].end, norm_range(c, a, b), 0.75, "name.email-local");
+		return b + 1;
+	}
+	return r->words[1];
+}
+
+/* "Last, First" at token i: returns the token after it, or 0 if none. */
+static size_t
+eval_reversed(ctx_t *c, size_t i)
+{
+	/* last name: name words and particles, at most three tokens */
+	size_t k = i, lw = 0;
+	if (!is_name_word(c, i))
+		return 0;
+	while (k < c->n && k - i < 3) {
+		if (k > i && (!same_line(c, k) || c->t[k].gap != 0))
+			break;
+		if (is_name_word(c, k) || (k > i && is_particle(c, k)))
+			lw += is_name_word(c, k), k++;
+		else
+			break;
+	}
+	size_t le = k - 1;
+	if (k >= c->n || !same_line(c, k) || c->t[k].gap != TRAWL_GAP_COMMA || !is_name_word(c, le))
+		return 0;
+	/* first names: one or two words */
+	size_t fa = k, fb = k;
+	if (!is_name_word(c, fa))
+		return 0;
+	if (fa + 1 < c->n && same_line(c, fa + 1) && c->t[fa + 1].gap == 0 && is_name_word(c, fa + 1) &&
+	    is_given(c, fa + 1))
+		fb = fa + 1;
+	char *norm = norm_reversed(c, i, le, fa, fb);
+	if (is_known(c, norm)) {
+		add_cand(c, c->t[i].start, c->t[fb].end, norm, 0.95, "name.header-recurring");
+		return fb + 1;
+	}
+	bool given = is_given(c, fa);
+	bool ctx_label = after_label(c, i);
+	/* what follows the first name ends the name: line end, a separator */
+	bool ends = fb + 1 >= c->n || c->t[fb + 1].nl || (c->t[fb + 1].gap & ~TRAWL_GAP_DOT) != 0;
+	/* what comes before the last name starts it: line start, a separator */
+	bool starts = i == 0 || c->t[i].nl || c->t[i].gap != 0;
+	if (given && ends && starts && lw >= 1) {
+		bool last_given = is_given(c, le) && !is_surname(c, le);
+		bool ok = surname_like(c, le) && !is_common(c, fa) && !last_given;
+		if (ctx_label || (ok && !bad_surroundings(c, i, fb))) {
+			double cf = ctx_label ? 0.85 : 0.7;
+			if (is_surname(c, le))
+				cf += 0.1;
+			if (local_supports(c, fa, le))
+				cf += 0.15;
+			add_cand(c, c->t[i].start, c->t[fb].end, norm, cf, ctx_label ? "name.label" : "name.given-list");
+			return fb + 1;
+		}
+	}
+	free(norm);
+	return 0;
+}
+
+/* ---- tables: CSV, TSV and HTML tables (cells joined by tabs) ---- */
+
+typedef struct {
+	size_t s, e; /* cell bytes, quotes and blanks trimmed */
+} cell_t;
+
+/* Splits line [s, e) at sep, quote-aware. */
+static void
+split_cells(const char *t, size_t s, size_t e, char sep, GArray *cells)
+{
+	g_array_set_size(cells, 0);
+	size_t p = s;
+	while (p <= e) {
+		size_t cs = p;
+		bool q = false;
+		while (p < e && (t[p] != sep || q)) {
+			if (t[p] == '"')
+				q = !q;
+			p++;
+		}
+		size_t a = cs, b = p;
+		while (a < b && (t[a] == ' ' || t[a] == '"' || t[a] == '\r'))
+			a++;
+		while (b > a && (t[b - 1] == ' ' || t[b - 1] == '"' || t[b - 1] == '\r'))
+			b--;
+		cell_t cl = { a, b };
+		g_array_append_val(cells, cl);
+		p++;
+	}
+}
+
+/* First token starting at or after byte pos. */
+static size_t
+tok_at(const ctx_t *c, size_t pos)
+{
+	size_t lo = 0, hi = c->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (c->t[mid].start < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The tokens of a cell, if they are name words and particles only:
+ * [*a, *b], the number of name words, and "Last, First" when a comma splits it. */
+static size_t
+cell_words(const ctx_t *c, const cell_t *cl, size_t *a, size_t *b, size_t *comma_at)
+{
+	size_t k = tok_at(c, cl->s), words = 0;
+	*a = k;
+	*comma_at = 0;
+	if (k >= c->n || c->t[k].start >= cl->e)
+		return 0;
+	for (; k < c->n && c->t[k].end <= cl->e; k++) {
+		if (k > *a) {
+			uint16_t g = c->t[k].gap;
+			if (g == TRAWL_GAP_COMMA && !*comma_at)
+				*comma_at = k;
+			else if (g != 0 && !(g == TRAWL_GAP_DOT && is_initial(c, k - 1)))
+				return 0;
+		}
+		if (is_name_word(c, k))
+			words++;
+		else if (!is_particle(c, k) && !is_initial(c, k))
+			return 0;
+	}
+	*b = k - 1;
+	return words;
+}
+
+static int
+column_of(const ctx_t *c, const cell_t *cl)
+{
+	if (cl->e - cl->s > 40 || cl->e == cl->s)
+		return 0;
+	return trawl_wordlist__get(&c->lx->columns, c->text->text + cl->s, cl->e - cl->s);
+}
+
+static void
+scan_tables(ctx_t *c)
+{
+	const char *t = c->text->text;
+	size_t len = c->text->len;
+	GArray *cells = g_array_new(FALSE, FALSE, sizeof(cell_t));
+	int kinds[64];
+	size_t ncols = 0;
+	char sep = 0;
+	size_t p = 0;
+	while (p < len) {
+		const char *nl = memchr(t + p, '\n', len - p);
+		size_t e = nl ? (size_t)(nl - t) : len;
+		if (sep) {
+			/* a data row of the table found above, until a blank line */
+			bool blank = true;
+			for (size_t q = p; q < e; q++)
+				if (t[q] != ' ' && t[q] != '\r' && t[q] != '\t')
+					blank = false;
+			if (blank) {
+				sep = 0;
+			} else {
+				split_cells(t, p, e, sep, cells);
+				size_t gi = 0, fi = 0;
+				const cell_t *gc = NULL, *fc = NULL;
+				for (size_t i = 0; i < cells->len && i < ncols; i++) {
+					const cell_t *cl = &g_array_index(cells, cell_t, i);
+					size_t a, b, comma;
+					size_t w = cell_words(c, cl, &a, &b, &comma);
+					if (!w)
+						continue;
+					if (kinds[i] == TRAWL_COL_FULL && w >= 2 && w <= 5) {
+						char *norm = comma ? norm_reversed(c, a, comma - 1, comma, b) : norm_range(c, a, b);
+						bool g = is_given(c, comma ? comma : a);
+						add_cand(c, c->t[a].start, c->t[b].end, norm, g ? 0.9 : 0.8, "name.table");
+					} else if (kinds[i] == TRAWL_COL_GIVEN && w <= 3) {
+						gc = cl;
+						gi = a;
+						(void)b;
+					} else if (kinds[i] == TRAWL_COL_FAMILY && w <= 3) {
+						fc = cl;
+						fi = a;
+					}
+				}
+				if (gc && fc) {
+					size_t ga, gb, fa, fb, cm;
+					cell_words(c, gc, &ga, &gb, &cm);
+					cell_words(c, fc, &fa, &fb, &cm);
+					char *norm = norm_reversed(c, fa, fb, ga, gb);
+					size_t s = gc->s < fc->s ? gc->s : fc->s, en = gc->e > fc->e ? gc->e : fc->e;
+					add_cand(c, s, en, norm, is_given(c, gi) ? 0.9 : 0.8, "name.table");
+					(void)fi;
+				}
+			}
+		}
+		if (!sep && e > p) {
+			/* a header row? */
+			static const char seps[] = { '\t', ';', ',', '|' };
+			for (size_t si = 0; si < sizeof seps; si++) {
+				if (!memchr(t + p, seps[si], e - p))
+					continue;
+				split_cells(t, p, e, seps[si], cells);
+				if (cells->len < 2 || cells->len > 64)
+					continue;
+				bool any = false;
+				for (size_t i = 0; i < cells->len; i++) {
+					kinds[i] = column_of(c, &g_array_index(cells, cell_t, i));
+					any = any || kinds[i];
+				}
+				if (any) {
+					sep = seps[si];
+					ncols = cells->len;
+					break;
+				}
+			}
+		}
+		p = e + 1;
+	}
+	g_array_free(cells, TRUE);
+}
+
+/* ---- known names and local parts from the message ---- */
+
+static void
+collect_message(ctx_t *c)
+{
+	const trawl_findings_t *m = c->text->message;
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->len; i++) {
+		const trawl_finding_t *f = &m->items[i];
+		if (!f->norm)
+			continue;
+		if (f->type == TRAWL_TYPE_NAME && f->confidence >= 0.85 && strchr(f->norm, ' ')) {
+			if (!c->known)
+				c->known = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+			g_hash_table_add(c->known, sorted_key(f->norm));
+		} else if (f->type == TRAWL_TYPE_EMAIL) {
+			const char *at = strchr(f->norm, '@');
+			if (!at || at == f->norm)
+				continue;
+			gchar *loc = g_strndup(f->norm, (gsize)(at - f->norm));
+			gchar *fold = ascii_fold(loc);
+			g_free(loc);
+			if (!c->locals)
+				c->locals = g_ptr_array_new_with_free_func(g_free);
+			g_ptr_array_add(c->locals, fold);
+		}
+	}
+}
+
+/* ---- driver ---- */
+
+static int
+cmp_cand(const void *a, const void *b)
+{
+	const cand_t *x = a, *y = b;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return (x->conf < y->conf) - (x->conf > y->conf);
+}
+
+/* Header texts worth reading for names: the subject and the like (address
+ * headers go through trawl_detect_mailbox). */
+static bool
+header_wanted(const char *h)
+{
+	static const char *const ok[] = { "Subject", "Thread-Topic", "Comments", "Keywords", "Summary", NULL };
+	for (const char *const *p = ok; *p; p++)
+		if (g_ascii_strcasecmp(h, *p) == 0)
+			return true;
+	return false;
+}
+
+static trawl_status_t
+name_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t *text)
+{
+	(void)set;
+	trawl_status_t rc = TRAWL_OK;
+	const char *err = NULL;
+	const trawl_lexicon_t *lx = trawl_detect__lexicon(&err);
+	if (!lx)
+		return TRAWL_ERULES;
+	if (text->header && !header_wanted(text->header))
+		return TRAWL_OK;
+	if (!text->len)
+		return TRAWL_OK;
+	trawl_toks_t toks = {0};
+	ctx_t c = { .lx = lx, .text = text };
+	c.cands = g_array_new(FALSE, FALSE, sizeof(cand_t));
+	if ((rc = trawl_detect__tokenize(&toks, text->text, text->len)) < 0)
+		goto done;
+	c.t = toks.v;
+	c.n = toks.n;
+	if (!c.n)
+		goto done;
+	c.line_first = malloc(c.n * sizeof *c.line_first);
+	if (!c.line_first) {
+		rc = TRAWL_ENOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < c.n; i++)
+		c.line_first[i] = (i == 0 || c.t[i].nl) ? (uint32_t)i : c.line_first[i - 1];
+	collect_message(&c);
+
+	for (size_t i = 0; i < c.n;) {
+		if (!is_word_shape(&c.t[i])) {
+			i++;
+			continue;
+		}
+		size_t next = eval_reversed(&c, i);
+		if (next) {
+			i = next;
+			continue;
+		}
+		run_t r;
+		if (!parse_run(&c, i, &r)) {
+			i++;
+			continue;
+		}
+		next = eval_run(&c, &r);
+		i = next > i ? next : i + 1;
+	}
+	scan_tables(&c);
+
+	/* overlapping candidates: the most confident (then the earliest) wins */
+	if (c.cands->len > 1)
+		qsort(c.cands->data, c.cands->len, sizeof(cand_t), cmp_cand);
+	size_t last_end = 0;
+	double last_conf = 0;
+	for (guint i = 0; i < c.cands->len; i++) {
+		cand_t *x = &g_array_index(c.cands, cand_t, i);
+		bool overlap = i > 0 && x->start < last_end;
+		if (overlap && x->conf <= last_conf)
+			continue;
+		if (rc == TRAWL_OK)
+			rc = trawl_detect__emit(out, text, TRAWL_TYPE_NAME, x->start, x->end, x->norm, x->conf, x->rule);
+		if (x->end > last_end) {
+			last_end = x->end;
+			last_conf = x->conf;
+		}
+	}
+
+done:
+	if (c.cands) {
+		for (guint i = 0; i < c.cands->len; i++)
+			free(g_array_index(c.cands, cand_t, i).norm);
+		g_array_free(c.cands, TRUE);
+	}
+	if (c.known)
+		g_hash_table_destroy(c.known);
+	if (c.locals)
+		g_ptr_array_free(c.locals, TRUE);
+	free(c.line_first);
+	trawl_toks_free(&toks);
+	return rc;
+}
+
+const trawl_detector_t trawl_detector_name = {
+	.name = "name",
+	.type = TRAWL_TYPE_NAME,
+	.scan = name_scan,
+};

@@ -1,0 +1,488 @@
+/* Word lists from rules/ in hash sets, and the tokenizer the name and
+ * address detectors share.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "detectors/wordlist.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "util/util.h"
+
+#ifndef TRAWL_RULES_DIR
+#define TRAWL_RULES_DIR "rules"
+#endif
+
+/* ---- word lists ---- */
+
+size_t
+trawl_detect__lower(char *buf, size_t cap, const char *s, size_t len)
+{
+	bool ascii = true;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80) {
+			ascii = false;
+			break;
+		}
+	if (ascii) {
+		if (len + 1 > cap)
+			return 0;
+		for (size_t i = 0; i < len; i++) {
+			unsigned char c = (unsigned char)s[i];
+			buf[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		}
+		buf[len] = '\0';
+		return len;
+	}
+	if (!g_utf8_validate(s, (gssize)len, NULL))
+		return 0;
+	char *d = g_utf8_strdown(s, (gssize)len);
+	size_t dl = d ? strlen(d) : 0;
+	if (!d || dl + 1 > cap) {
+		g_free(d);
+		return 0;
+	}
+	memcpy(buf, d, dl + 1);
+	g_free(d);
+	return dl;
+}
+
+int
+trawl_wordlist__get(const trawl_wordlist_t *wl, const char *s, size_t len)
+{
+	char buf[256];
+	if (!wl->set || !len || !trawl_detect__lower(buf, sizeof buf, s, len))
+		return 0;
+	return GPOINTER_TO_INT(g_hash_table_lookup(wl->set, buf));
+}
+
+void
+trawl_wordlist__free(trawl_wordlist_t *wl)
+{
+	if (wl->set)
+		g_hash_table_destroy(wl->set);
+	wl->set = NULL;
+	wl->max_words = 0;
+}
+
+static char *
+errf(const char *path, size_t line, const char *what)
+{
+	trawl_buf_t b = {0};
+	if (line)
+		trawl_buf_printf(&b, "%s:%zu: %s", path, line, what);
+	else
+		trawl_buf_printf(&b, "%s: %s", path, what);
+	return trawl_buf_detach(&b);
+}
+
+trawl_status_t
+trawl_wordlist__load(trawl_wordlist_t *wl, const char *path, int (*map_value)(const char *word),
+                     char **errmsg)
+{
+	trawl_status_t rc = TRAWL_OK;
+	char *line = NULL;
+	size_t cap = 0, lineno = 0;
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		*errmsg = errf(path, 0, strerror(errno));
+		return errno == ENOENT ? TRAWL_ENOTFOUND : TRAWL_EIO;
+	}
+	if (!wl->set)
+		wl->set = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	ssize_t n;
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		size_t len = (size_t)n;
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' ' ||
+		               line[len - 1] == '\t'))
+			len--;
+		size_t s = 0;
+		while (s < len && (line[s] == ' ' || line[s] == '\t'))
+			s++;
+		if (s == len || line[s] == '#')
+			continue;
+		if (!g_utf8_validate(line + s, (gssize)(len - s), NULL)) {
+			*errmsg = errf(path, lineno, "not valid UTF-8");
+			rc = TRAWL_ERULES;
+			goto done;
+		}
+		int value = 1;
+		if (map_value) {
+			size_t sp = len;
+			while (sp > s && line[sp - 1] != ' ' && line[sp - 1] != '\t')
+				sp--;
+			if (sp == s) {
+				*errmsg = errf(path, lineno, "expected an entry and a kind after it");
+				rc = TRAWL_ERULES;
+				goto done;
+			}
+			line[len] = '\0';
+			value = map_value(line + sp);
+			if (value <= 0) {
+				*errmsg = errf(path, lineno, "unknown kind after the entry");
+				rc = TRAWL_ERULES;
+				goto done;
+			}
+			len = sp;
+			while (len > s && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+				len--;
+		}
+		/* lower-case, single spaces */
+		char *low = g_utf8_strdown(line + s, (gssize)(len - s));
+		if (!low) {
+			rc = TRAWL_ENOMEM;
+			goto done;
+		}
+		size_t w = 0, words = 1;
+		for (size_t r = 0; low[r]; r++) {
+			char c = low[r] == '\t' ? ' ' : low[r];
+			if (c == ' ' && w && low[w - 1] == ' ')
+				continue;
+			if (c == ' ')
+				words++;
+			low[w++] = c;
+		}
+		low[w] = '\0';
+		if (words > wl->max_words)
+			wl->max_words = words;
+		g_hash_table_replace(wl->set, low, GINT_TO_POINTER(value));
+	}
+	if (ferror(f)) {
+		*errmsg = errf(path, lineno, "read error");
+		rc = TRAWL_EIO;
+	}
+done:
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+/* ---- the lexicon ---- */
+
+static trawl_lexicon_t lexicon;
+static char *lexicon_error;
+static bool lexicon_ok;
+static pthread_once_t lexicon_once = PTHREAD_ONCE_INIT;
+
+static int
+column_kind(const char *w)
+{
+	if (strcmp(w, "full") == 0)
+		return TRAWL_COL_FULL;
+	if (strcmp(w, "given") == 0)
+		return TRAWL_COL_GIVEN;
+	if (strcmp(w, "family") == 0)
+		return TRAWL_COL_FAMILY;
+	return 0;
+}
+
+static const char *
+rules_dir(void)
+{
+	const char *d = getenv("TRAWL_RULES_DIR");
+	return d && *d ? d : TRAWL_RULES_DIR;
+}
+
+/* Loads dir/sub/name; a missing file is an error. */
+static trawl_status_t
+load_one(trawl_wordlist_t *wl, const char *dir, const char *sub, const char *name,
+         int (*map_value)(const char *))
+{
+	char *path = g_build_filename(dir, sub, name, NULL);
+	trawl_status_t rc = trawl_wordlist__load(wl, path, map_value, &lexicon_error);
+	g_free(path);
+	return rc;
+}
+
+static gint
+cmp_names(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Loads every dir/sub/<prefix>*.txt into wl; at least one must exist. */
+static trawl_status_t
+load_glob(trawl_wordlist_t *wl, const char *dir, const char *sub, const char *prefix)
+{
+	char *d = g_build_filename(dir, sub, NULL);
+	DIR *dh = opendir(d);
+	trawl_status_t rc = TRAWL_OK;
+	size_t found = 0;
+	if (!dh) {
+		lexicon_error = errf(d, 0, strerror(errno));
+		rc = TRAWL_ENOTFOUND;
+		goto done;
+	}
+	/* sorted, so that a later list's value wins the same way every time */
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	struct dirent *e;
+	while ((e = readdir(dh))) {
+		size_t l = strlen(e->d_name);
+		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0 && l > 4 &&
+		    strcmp(e->d_name + l - 4, ".txt") == 0)
+			g_ptr_array_add(names, g_strdup(e->d_name));
+	}
+	closedir(dh);
+	g_ptr_array_sort(names, cmp_names);
+	for (guint i = 0; i < names->len && rc == TRAWL_OK; i++) {
+		const char *nm = g_ptr_array_index(names, i);
+		rc = load_one(wl, dir, sub, nm, NULL);
+		found++;
+	}
+	g_ptr_array_free(names, TRUE);
+	if (rc == TRAWL_OK && !found) {
+		trawl_buf_t b = {0};
+		trawl_buf_printf(&b, "no list %s*.txt", prefix);
+		lexicon_error = errf(d, 0, trawl_buf_cstr(&b));
+		trawl_buf_free(&b);
+		rc = TRAWL_ENOTFOUND;
+	}
+done:
+	g_free(d);
+	return rc;
+}
+
+static void
+lexicon_load(void)
+{
+	const char *dir = rules_dir();
+	trawl_lexicon_t *x = &lexicon;
+	trawl_status_t rc = TRAWL_OK;
+#define ONE(wl, sub, file, map)                              \
+	do {                                                  \
+		if (rc == TRAWL_OK)                           \
+			rc = load_one(&x->wl, dir, sub, file, map); \
+	} while (0)
+#define GLOB(wl, sub, prefix)                             \
+	do {                                               \
+		if (rc == TRAWL_OK)                        \
+			rc = load_glob(&x->wl, dir, sub, prefix); \
+	} while (0)
+	GLOB(given, "names", "given-");
+	GLOB(surnames, "names", "surnames-");
+	GLOB(common, "names", "common-words-");
+	ONE(not_name, "names", "not-names.txt", NULL);
+	ONE(calendar, "names", "calendar-words.txt", NULL);
+	ONE(company, "names", "company-words.txt", NULL);
+	ONE(titles, "names", "titles.txt", NULL);
+	ONE(particles, "names", "particles.txt", NULL);
+	ONE(greetings, "names", "greetings.txt", NULL);
+	ONE(closings, "names", "closings.txt", NULL);
+	ONE(labels, "names", "labels.txt", NULL);
+	ONE(columns, "names", "columns.txt", column_kind);
+	ONE(street_suffix, "address", "street-suffixes.txt", NULL);
+	ONE(street_word, "address", "street-words.txt", NULL);
+	ONE(us_states, "address", "us-states.txt", NULL);
+	ONE(hotwords, "address", "hotwords.txt", NULL);
+	ONE(po_box, "address", "po-box.txt", NULL);
+	ONE(not_street, "address", "not-street.txt", NULL);
+#undef ONE
+#undef GLOB
+	lexicon_ok = rc == TRAWL_OK;
+	if (!lexicon_ok && !lexicon_error)
+		lexicon_error = strdup("rules: out of memory");
+}
+
+const trawl_lexicon_t *
+trawl_detect__lexicon(const char **errmsg)
+{
+	pthread_once(&lexicon_once, lexicon_load);
+	if (errmsg)
+		*errmsg = lexicon_ok ? NULL : lexicon_error;
+	return lexicon_ok ? &lexicon : NULL;
+}
+
+/* ---- tokens ---- */
+
+void
+trawl_toks_free(trawl_toks_t *toks)
+{
+	free(toks->v);
+	toks->v = NULL;
+	toks->n = toks->cap = 0;
+}
+
+/* The code point at p (len bytes left) and its length; a byte that starts no
+ * valid sequence is taken as one symbol. */
+static gunichar
+cp_at(const unsigned char *p, size_t avail, size_t *n)
+{
+	if (p[0] < 0x80) {
+		*n = 1;
+		return p[0];
+	}
+	size_t l = trawl_utf8_seq_len(p, avail);
+	if (l < 2) {
+		*n = 1;
+		return 0xFFFD;
+	}
+	*n = l;
+	return g_utf8_get_char((const char *)p);
+}
+
+static bool
+is_letter(gunichar c)
+{
+	if (c < 0x80)
+		return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+	return g_unichar_isalpha(c) || g_unichar_ismark(c);
+}
+
+static bool
+is_digit(gunichar c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool
+is_joiner(gunichar c)
+{
+	return c == '-' || c == '\'' || c == 0x2019 || c == '/' || c == 0x2010 || c == 0x2011;
+}
+
+static uint16_t
+gap_class(gunichar c)
+{
+	switch (c) {
+	case ',': return TRAWL_GAP_COMMA;
+	case ';': return TRAWL_GAP_SEMI;
+	case ':': return TRAWL_GAP_COLON;
+	case '\t': return TRAWL_GAP_TAB;
+	case '"': case 0x201C: case 0x201D: case 0x201E: case 0xAB: case 0xBB: case '\'': case 0x2018:
+	case 0x2019: case '`':
+		return TRAWL_GAP_QUOTE;
+	case '(': case '[': case '{': case '<': return TRAWL_GAP_OPEN;
+	case ')': case ']': case '}': case '>': return TRAWL_GAP_CLOSE;
+	case '.': return TRAWL_GAP_DOT;
+	case '-': case 0x2013: case 0x2014: case 0x2010: case 0x2011: return TRAWL_GAP_DASH;
+	case '&': case '+': return TRAWL_GAP_AMP;
+	case '|': return TRAWL_GAP_PIPE;
+	case '/': case '\\': return TRAWL_GAP_SLASH;
+	case ' ': case '\r': case '\n': case 0xA0: case 0x202F: case 0x2009: case '\f': case '\v': return 0;
+	default: return TRAWL_GAP_OTHER;
+	}
+}
+
+trawl_status_t
+trawl_detect__tokenize(trawl_toks_t *out, const char *text, size_t len)
+{
+	const unsigned char *t = (const unsigned char *)text;
+	size_t i = 0;
+	uint16_t gap = TRAWL_GAP_START, nl = 0;
+	out->n = 0;
+	while (i < len) {
+		size_t n;
+		gunichar c = cp_at(t + i, len - i, &n);
+		if (!is_letter(c) && !is_digit(c)) {
+			if (c == '\n' && nl < UINT16_MAX)
+				nl++;
+			gap |= gap_class(c);
+			i += n;
+			continue;
+		}
+		/* a token */
+		trawl_tok_t tok = { .start = (uint32_t)i, .gap = gap, .nl = nl };
+		bool first = true, upper_all = true, has_lower = false;
+		uint16_t ncp = 0;
+		size_t j = i;
+		while (j < len) {
+			size_t m;
+			gunichar d = cp_at(t + j, len - j, &m);
+			if (is_letter(d)) {
+				tok.flags |= TRAWL_TOK_ALPHA;
+				bool up = g_unichar_isupper(d) || g_unichar_istitle(d);
+				bool lo = g_unichar_islower(d);
+				if (first)
+					tok.flags |= up ? TRAWL_TOK_CAP : lo ? TRAWL_TOK_LOWER : 0;
+				if (lo) {
+					has_lower = true;
+					upper_all = false;
+				}
+			} else if (is_digit(d)) {
+				tok.flags |= TRAWL_TOK_DIGIT;
+				if (first)
+					tok.flags |= TRAWL_TOK_LEAD_DIGIT;
+			} else if (is_joiner(d) && !first) {
+				/* kept only between letters or digits */
+				size_t k;
+				gunichar e = j + m < len ? cp_at(t + j + m, len - j - m, &k) : 0;
+				if (!(is_letter(e) || is_digit(e)))
+					break;
+				tok.flags |= TRAWL_TOK_JOINED;
+			} else {
+				break;
+			}
+			first = false;
+			if (ncp < UINT16_MAX)
+				ncp++;
+			j += m;
+		}
+		tok.end = (uint32_t)j;
+		tok.ncp = ncp;
+		if ((tok.flags & TRAWL_TOK_CAP) && !has_lower)
+			tok.flags &= (uint16_t)~TRAWL_TOK_CAP;
+		if ((tok.flags & TRAWL_TOK_ALPHA) && upper_all)
+			tok.flags |= TRAWL_TOK_UPPER;
+		if (!(tok.flags & TRAWL_TOK_ALPHA)) {
+			bool ascii_digits = true;
+			for (size_t k = i; k < j; k++)
+				if (!is_digit(t[k]))
+					ascii_digits = false;
+			if (ascii_digits)
+				tok.flags |= TRAWL_TOK_ALL_DIGITS;
+		}
+		if (j < len && t[j] == '.')
+			tok.flags |= TRAWL_TOK_DOT;
+		if (out->n == out->cap) {
+			size_t cap = out->cap ? out->cap * 2 : 256;
+			trawl_tok_t *v = realloc(out->v, cap * sizeof *v);
+			if (!v)
+				return TRAWL_ENOMEM;
+			out->v = v;
+			out->cap = cap;
+		}
+		out->v[out->n++] = tok;
+		gap = 0;
+		nl = 0;
+		i = j;
+	}
+	return TRAWL_OK;
+}
+
+char *
+trawl_detect__fold(const char *text, size_t start, size_t end)
+{
+	char *low = g_utf8_strdown(text + start, (gssize)(end - start));
+	if (!low)
+		return NULL;
+	size_t w = 0;
+	bool space = true; /* drops leading separators */
+	for (size_t r = 0; low[r]; r++) {
+		unsigned char c = (unsigned char)low[r];
+		bool sep = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == ';' || c == '"' ||
+		           c == '|' || c == '\f' || c == '\v';
+		if (c == 0xC2 && (unsigned char)low[r + 1] == 0xA0) {
+			sep = true;
+			r++;
+		}
+		if (sep) {
+			if (!space)
+				low[w++] = ' ';
+			space = true;
+			continue;
+		}
+		low[w++] = (char)c;
+		space = false;
+	}
+	while (w && low[w - 1] == ' ')
+		w--;
+	low[w] = '\0';
+	char *res = strdup(low);
+	g_free(low);
+	return res;
+}

@@ -1,0 +1,136 @@
+/* detectors/wordlist.h: the word lists of rules/ (given names, street
+ * types, salutations, ...) loaded once into hash sets, and the tokenizer the
+ * name and address detectors share (internal to the detectors module).
+ *
+ * The lists are plain UTF-8 text, one entry a line, '#' starting a comment
+ * line; rules/README.md describes each and where it came from. They are read
+ * on first use, once per process (pthread_once), from the directory named by
+ * the environment variable TRAWL_RULES_DIR, else the compile-time
+ * TRAWL_RULES_DIR, else "rules"; read-only afterwards, so any number of
+ * threads may use them.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef TRAWL_DETECTORS_WORDLIST_H
+#define TRAWL_DETECTORS_WORDLIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <glib.h>
+#include "trawl/status.h"
+
+/* One word list: lower-cased entries (multi-word entries with single
+ * spaces) mapped to a small integer value (1 unless the file gives one). */
+typedef struct {
+	GHashTable *set; /* char * -> GINT_TO_POINTER(value) */
+	size_t max_words; /* the most words an entry has */
+} trawl_wordlist_t;
+
+/* Every list the name and address detectors use. */
+typedef struct {
+	/* names/ */
+	trawl_wordlist_t given;     /* given-*.txt: given names from public statistics */
+	trawl_wordlist_t surnames;  /* surnames-*.txt */
+	trawl_wordlist_t common;    /* common-words-*.txt: ordinary lower-case words */
+	trawl_wordlist_t not_name;  /* not-names.txt */
+	trawl_wordlist_t calendar;  /* calendar-words.txt: months, weekdays */
+	trawl_wordlist_t company;   /* company-words.txt */
+	trawl_wordlist_t titles;    /* titles.txt */
+	trawl_wordlist_t particles; /* particles.txt */
+	trawl_wordlist_t greetings; /* greetings.txt */
+	trawl_wordlist_t closings;  /* closings.txt */
+	trawl_wordlist_t labels;    /* labels.txt */
+	trawl_wordlist_t columns;   /* columns.txt: value = TRAWL_COL_* */
+	/* address/ */
+	trawl_wordlist_t street_suffix; /* street-suffixes.txt */
+	trawl_wordlist_t street_word;   /* street-words.txt */
+	trawl_wordlist_t us_states;     /* us-states.txt */
+	trawl_wordlist_t hotwords;      /* hotwords.txt */
+	trawl_wordlist_t po_box;        /* po-box.txt */
+	trawl_wordlist_t not_street;    /* not-street.txt */
+} trawl_lexicon_t;
+
+enum { TRAWL_COL_FULL = 1, TRAWL_COL_GIVEN = 2, TRAWL_COL_FAMILY = 3 };
+
+/* The built-in lexicon, loaded on the first call. Returns NULL when a list
+ * could not be read or is malformed; then *errmsg (if not NULL) points to
+ * "file:line: what is wrong" (static storage, valid for the process). */
+const trawl_lexicon_t *trawl_detect__lexicon(const char **errmsg);
+
+/* Loads one list file into wl (created if wl->set is NULL). Lines hold an
+ * entry, optionally followed by a space and a value word that map_value turns
+ * into a number (NULL: the whole line is the entry). On error returns
+ * TRAWL_ERULES or TRAWL_EIO with a malloc'd "file:line: ..." in *errmsg. */
+trawl_status_t trawl_wordlist__load(trawl_wordlist_t *wl, const char *path,
+                                    int (*map_value)(const char *word), char **errmsg);
+void trawl_wordlist__free(trawl_wordlist_t *wl);
+
+/* The value of s[0, len) in wl, compared lower-cased, or 0 when absent. */
+int trawl_wordlist__get(const trawl_wordlist_t *wl, const char *s, size_t len);
+static inline bool
+trawl_wordlist__has(const trawl_wordlist_t *wl, const char *s, size_t len)
+{
+	return trawl_wordlist__get(wl, s, len) != 0;
+}
+
+/* Lower-cases s[0, len) into buf (NUL-terminated); returns the length, or 0
+ * when it does not fit in cap bytes or is not valid UTF-8. */
+size_t trawl_detect__lower(char *buf, size_t cap, const char *s, size_t len);
+
+/* Tokens: runs of letters and digits (any script), with '-', '\'', U+2019
+ * and '/' kept inside when letters or digits stand on both sides, so that
+ * "Otto-Hahn-Str", "O'Brien", "12-14", "10/12" and "00-590" are one token. */
+enum {
+	TRAWL_TOK_ALPHA = 1 << 0,  /* holds a letter */
+	TRAWL_TOK_DIGIT = 1 << 1,  /* holds a digit */
+	TRAWL_TOK_LEAD_DIGIT = 1 << 2, /* starts with a digit */
+	TRAWL_TOK_CAP = 1 << 3,    /* starts with an upper-case letter and holds a lower-case one */
+	TRAWL_TOK_UPPER = 1 << 4,  /* letters all upper case (at least one) */
+	TRAWL_TOK_LOWER = 1 << 5,  /* starts with a lower-case letter */
+	TRAWL_TOK_JOINED = 1 << 6, /* holds '-', '/' or an apostrophe */
+	TRAWL_TOK_DOT = 1 << 7,    /* a '.' follows at once */
+	TRAWL_TOK_ALL_DIGITS = 1 << 8, /* ASCII digits only */
+};
+
+/* What stands between a token and the one before it (besides spaces). */
+enum {
+	TRAWL_GAP_COMMA = 1 << 0,
+	TRAWL_GAP_SEMI = 1 << 1,
+	TRAWL_GAP_COLON = 1 << 2,
+	TRAWL_GAP_TAB = 1 << 3,
+	TRAWL_GAP_QUOTE = 1 << 4,
+	TRAWL_GAP_OPEN = 1 << 5,   /* ( [ { < */
+	TRAWL_GAP_CLOSE = 1 << 6,  /* ) ] } > */
+	TRAWL_GAP_DOT = 1 << 7,
+	TRAWL_GAP_DASH = 1 << 8,   /* a free-standing - or dash */
+	TRAWL_GAP_AMP = 1 << 9,    /* & or + */
+	TRAWL_GAP_PIPE = 1 << 10,
+	TRAWL_GAP_SLASH = 1 << 11,
+	TRAWL_GAP_OTHER = 1 << 12, /* any other punctuation or symbol */
+	TRAWL_GAP_START = 1 << 13, /* the first token of the text */
+};
+
+typedef struct {
+	uint32_t start, end; /* byte offsets */
+	uint16_t flags;      /* TRAWL_TOK_* */
+	uint16_t gap;        /* TRAWL_GAP_* between the previous token and this one */
+	uint16_t nl;         /* newlines in that gap (capped) */
+	uint16_t ncp;        /* code points in the token (capped) */
+} trawl_tok_t;
+
+typedef struct {
+	trawl_tok_t *v;
+	size_t n, cap;
+} trawl_toks_t;
+
+/* Splits text[0, len) into tokens, appended to out (reset first). */
+trawl_status_t trawl_detect__tokenize(trawl_toks_t *out, const char *text, size_t len);
+void trawl_toks_free(trawl_toks_t *toks);
+
+/* The lower-cased text[start, end) with every run of white space and of the
+ * separators , ; " | folded to one space, trimmed: a malloc'd string for the
+ * caller to free, or NULL when memory is short. */
+char *trawl_detect__fold(const char *text, size_t start, size_t end);
+
+#endif
