@@ -355,6 +355,20 @@ scan_blob_as_attachment(msg_ctx_t *c, const char *data, size_t len, const char *
 	default:
 		break;
 	}
+	if (kind == TRAWL_KIND_OTHER || kind == TRAWL_KIND_ZIP) {
+		/* Office documents and PDF: their text, if this is one. A zip
+		 * that is not a document falls through to the archive walk. */
+		trawl_status_t rc = trawl_scan__document_text(c->w, data, len, mime ? mime : sniffed, &c->text);
+		if (rc != TRAWL_EUNSUPPORTED) {
+			if (rc < 0)
+				trawl_scan__skip(c->w, c->location, rc, "attachment %s: %s document%s", part,
+				                 rc == TRAWL_EENCRYPTED ? "encrypted" : rc == TRAWL_ELIMIT ? "over a limit in a" : "unreadable",
+				                 c->text.len ? " (the text read so far was scanned)" : "");
+			if (c->text.len)
+				detect(c, c->text.data, c->text.len, TRAWL_WHERE_ATTACHMENT, part, NULL);
+			return;
+		}
+	}
 	if (trawl_scan__kind_is_archive(kind)) {
 		member_ctx_t m = {.c = c, .part = part, .depth = depth};
 		trawl_buf_t loc = {0};
@@ -364,9 +378,7 @@ scan_blob_as_attachment(msg_ctx_t *c, const char *data, size_t len, const char *
 		trawl_buf_free(&loc);
 		return;
 	}
-	/* Office documents, PDF and other binary attachments: their text
-	 * extraction is a reader of its own (not in this build); images,
-	 * audio and the like hold no text to scan. */
+	/* Images, audio and the like hold no text to scan. */
 }
 
 /* Parses an attached message (forwarded, or inside an archive attached to
