@@ -58,12 +58,22 @@ typedef struct {
 	const trawl_tok_t *t;
 	size_t n;
 	uint32_t *line_first; /* index of the first token of each token's line */
+	uint32_t *memo;       /* per token: LX_DONE and the lists it is in */
 	GHashTable *known;    /* sorted-token keys of names seen in the message */
+	GHashTable *known_words; /* the words of those names */
 	GPtrArray *locals;    /* ASCII-folded email local parts of the message */
 	GArray *cands;        /* cand_t */
 } ctx_t;
 
 /* ---- token helpers ---- */
+
+static size_t tok_lower(const ctx_t *c, size_t i, char *buf);
+
+static bool
+tok_len_ok(const ctx_t *c, size_t i)
+{
+	return c->t[i].end - c->t[i].start < WBUF / 2;
+}
 
 static size_t
 tok_lower(const ctx_t *c, size_t i, char *buf)
@@ -78,12 +88,45 @@ tok_lower(const ctx_t *c, size_t i, char *buf)
 	return len;
 }
 
-static bool
-in_list(const ctx_t *c, const trawl_wordlist_t *wl, size_t i)
+/* The lists a token is in, looked up once per token (lower-casing is the
+ * cost): bits of LX_*. */
+enum {
+	LX_DONE = 1 << 0,
+	LX_NOT_NAME = 1 << 1,
+	LX_COMPANY = 1 << 2,
+	LX_TITLE = 1 << 3,
+	LX_PARTICLE = 1 << 4,
+	LX_GIVEN = 1 << 5,
+	LX_COMMON = 1 << 6,
+	LX_SURNAME = 1 << 7,
+	LX_CALENDAR = 1 << 8,
+	LX_STREET = 1 << 9,
+};
+
+static bool given_word(const ctx_t *c, char *buf);
+
+static uint32_t
+lists_of(const ctx_t *c, size_t i)
 {
+	uint32_t m = c->memo[i];
+	if (m & LX_DONE)
+		return m;
+	m = LX_DONE;
 	char buf[WBUF];
-	size_t l = tok_lower(c, i, buf);
-	return l && g_hash_table_contains(wl->set, buf);
+	if (tok_lower(c, i, buf)) {
+		const trawl_lexicon_t *lx = c->lx;
+		m |= g_hash_table_contains(lx->not_name.set, buf) ? LX_NOT_NAME : 0;
+		m |= g_hash_table_contains(lx->company.set, buf) ? LX_COMPANY : 0;
+		m |= g_hash_table_contains(lx->titles.set, buf) ? LX_TITLE : 0;
+		m |= g_hash_table_contains(lx->particles.set, buf) ? LX_PARTICLE : 0;
+		m |= g_hash_table_contains(lx->common.set, buf) ? LX_COMMON : 0;
+		m |= g_hash_table_contains(lx->surnames.set, buf) ? LX_SURNAME : 0;
+		m |= g_hash_table_contains(lx->calendar.set, buf) ? LX_CALENDAR : 0;
+		m |= g_hash_table_contains(lx->street_word.set, buf) ? LX_STREET : 0;
+		m |= given_word(c, buf) ? LX_GIVEN : 0;
+	}
+	c->memo[i] = m;
+	return m;
 }
 
 static bool
@@ -116,7 +159,7 @@ is_initial(const ctx_t *c, size_t i)
 static bool
 is_title(const ctx_t *c, size_t i)
 {
-	return in_list(c, &c->lx->titles, i);
+	return lists_of(c, i) & LX_TITLE;
 }
 
 /* A word that may be part of a name at all. */
@@ -125,12 +168,8 @@ is_name_word(const ctx_t *c, size_t i)
 {
 	if (!is_word_shape(&c->t[i]))
 		return false;
-	char buf[WBUF];
-	size_t l = tok_lower(c, i, buf);
-	if (!l)
-		return false;
-	return !g_hash_table_contains(c->lx->not_name.set, buf) && !g_hash_table_contains(c->lx->company.set, buf) &&
-	       !g_hash_table_contains(c->lx->titles.set, buf);
+	uint32_t m = lists_of(c, i);
+	return !(m & (LX_NOT_NAME | LX_COMPANY | LX_TITLE)) && tok_len_ok(c, i);
 }
 
 static bool
@@ -139,17 +178,14 @@ is_particle(const ctx_t *c, size_t i)
 	const trawl_tok_t *k = &c->t[i];
 	if ((k->flags & (TRAWL_TOK_ALPHA | TRAWL_TOK_DIGIT)) != TRAWL_TOK_ALPHA || k->ncp > 5)
 		return false;
-	return in_list(c, &c->lx->particles, i);
+	return lists_of(c, i) & LX_PARTICLE;
 }
 
-/* The word is a given name: the whole token, or every part of a hyphenated one. */
+/* buf (lower case, modified) is a given name: the whole word, or every part
+ * of a hyphenated one. */
 static bool
-is_given(const ctx_t *c, size_t i)
+given_word(const ctx_t *c, char *buf)
 {
-	char buf[WBUF];
-	size_t l = tok_lower(c, i, buf);
-	if (!l)
-		return false;
 	if (g_hash_table_contains(c->lx->given.set, buf))
 		return true;
 	if (!strchr(buf, '-'))
@@ -165,21 +201,33 @@ is_given(const ctx_t *c, size_t i)
 }
 
 static bool
+is_given(const ctx_t *c, size_t i)
+{
+	return lists_of(c, i) & LX_GIVEN;
+}
+
+static bool
 is_common(const ctx_t *c, size_t i)
 {
-	return in_list(c, &c->lx->common, i);
+	return lists_of(c, i) & LX_COMMON;
 }
 
 static bool
 is_calendar(const ctx_t *c, size_t i)
 {
-	return in_list(c, &c->lx->calendar, i);
+	return lists_of(c, i) & LX_CALENDAR;
 }
 
 static bool
 is_surname(const ctx_t *c, size_t i)
 {
-	return in_list(c, &c->lx->surnames, i);
+	return lists_of(c, i) & LX_SURNAME;
+}
+
+static bool
+is_street_word(const ctx_t *c, size_t i)
+{
+	return lists_of(c, i) & LX_STREET;
 }
 
 /* ---- candidates ---- */
@@ -516,7 +564,7 @@ surname_like(const ctx_t *c, size_t k)
 	bool sur = is_surname(c, k);
 	if (is_calendar(c, k))
 		return false;
-	if (!sur && in_list(c, &c->lx->street_word, k))
+	if (!sur && is_street_word(c, k))
 		return false;
 	if (!sur && is_common(c, k) && !is_given(c, k))
 		return false;
@@ -538,11 +586,11 @@ bad_surroundings(const ctx_t *c, size_t a, size_t b)
 		if (t->gap == 0 && (t->flags & TRAWL_TOK_DIGIT) && t->ncp <= 5)
 			return true;
 		if ((t->gap & ~(TRAWL_GAP_COMMA | TRAWL_GAP_AMP | TRAWL_GAP_DOT)) == 0 &&
-		    in_list(c, &c->lx->company, k))
+		    (lists_of(c, k) & LX_COMPANY))
 			return true;
 		if ((t->gap & TRAWL_GAP_AMP) && is_word_shape(t))
 			return true;
-		if (t->gap == 0 && in_list(c, &c->lx->street_word, k))
+		if (t->gap == 0 && is_street_word(c, k))
 			return true;
 		/* a US town: "Lake Bridie, KS 50850" */
 		if (t->gap == TRAWL_GAP_COMMA && t->ncp == 2 && (t->flags & TRAWL_TOK_UPPER) && k + 1 < c->n &&
@@ -562,9 +610,18 @@ eval_run(ctx_t *c, const run_t *r)
 	(void)tx;
 	/* 1. the name of a header, as a whole or inside the run */
 	if (c->known && r->nwords >= 2) {
-		for (size_t len = r->nwords; len >= 2; len--) {
+		bool in_known[MAX_WORDS];
+		size_t nk = 0;
+		for (size_t w = 0; w < r->nwords; w++) {
+			char buf[WBUF];
+			in_known[w] = tok_lower(c, r->words[w], buf) && g_hash_table_contains(c->known_words, buf);
+			nk += in_known[w];
+		}
+		for (size_t len = nk >= 2 ? r->nwords : 1; len >= 2; len--) {
 			for (size_t a = 0; a + len <= r->nwords; a++) {
 				size_t ta = r->words[a], tb = r->words[a + len - 1];
+				if (!in_known[a] || !in_known[a + len - 1])
+					continue;
 				char *norm = norm_range(c, ta, tb);
 				if (is_known(c, norm)) {
 					add_cand(c, c->t[ta].start, c->t[tb].end, norm, 0.95, "name.header-recurring");
@@ -612,7 +669,7 @@ eval_run(ctx_t *c, const run_t *r)
 	/* 3. a given name of the lists and a surname-like word after it ("Calle
 	 * Mayor", "Via Roma" are streets) */
 	bool streetish = false;
-	if (in_list(c, &c->lx->street_word, r->words[0])) {
+	if (is_street_word(c, r->words[0])) {
 		size_t k = r->words[r->nwords > 1 ? 1 : 0] + 1;
 		streetish = k < c->n && same_line(c, k) && (c->t[k].flags & TRAWL_TOK_LEAD_DIGIT) &&
 		            (c->t[k].gap & ~TRAWL_GAP_COMMA) == 0;
@@ -631,7 +688,7 @@ eval_run(ctx_t *c, const run_t *r)
 			/* "Alicia Fried", "Paul Freitag": an ordinary word or a weekday as a
 			 * surname, after a given name that is no ordinary word itself */
 			if (!first_common && (c->t[k].flags & TRAWL_TOK_CAP) && c->t[k].ncp >= 3 &&
-			    !in_list(c, &c->lx->street_word, k))
+			    !is_street_word(c, k))
 				weak = true;
 			else
 				ok = false;
@@ -886,9 +943,16 @@ collect_message(ctx_t *c)
 		if (!f->norm)
 			continue;
 		if (f->type == TRAWL_TYPE_NAME && f->confidence >= 0.85 && strchr(f->norm, ' ')) {
-			if (!c->known)
+			if (!c->known) {
 				c->known = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+				c->known_words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+			}
 			g_hash_table_add(c->known, sorted_key(f->norm));
+			gchar **w = g_strsplit(f->norm, " ", 0);
+			for (gchar **p = w; *p; p++)
+				if (**p)
+					g_hash_table_add(c->known_words, g_strdup(*p));
+			g_strfreev(w);
 		} else if (f->type == TRAWL_TYPE_EMAIL) {
 			const char *at = strchr(f->norm, '@');
 			if (!at || at == f->norm)
@@ -955,6 +1019,11 @@ name_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_te
 	}
 	for (size_t i = 0; i < c.n; i++)
 		c.line_first[i] = (i == 0 || c.t[i].nl) ? (uint32_t)i : c.line_first[i - 1];
+	c.memo = calloc(c.n, sizeof *c.memo);
+	if (!c.memo) {
+		rc = TRAWL_ENOMEM;
+		goto done;
+	}
 	collect_message(&c);
 
 	for (size_t i = 0; i < c.n;) {
@@ -1003,8 +1072,11 @@ done:
 	}
 	if (c.known)
 		g_hash_table_destroy(c.known);
+	if (c.known_words)
+		g_hash_table_destroy(c.known_words);
 	if (c.locals)
 		g_ptr_array_free(c.locals, TRUE);
+	free(c.memo);
 	free(c.line_first);
 	trawl_toks_free(&toks);
 	return rc;

@@ -377,6 +377,11 @@ trawl_detect__tokenize(trawl_toks_t *out, const char *text, size_t len)
 	out->n = 0;
 	while (i < len) {
 		size_t n;
+		unsigned char b = t[i];
+		if (b == ' ') {
+			i++;
+			continue;
+		}
 		gunichar c = cp_at(t + i, len - i, &n);
 		if (!is_letter(c) && !is_digit(c)) {
 			if (c == '\n' && nl < UINT16_MAX)
@@ -392,6 +397,33 @@ trawl_detect__tokenize(trawl_toks_t *out, const char *text, size_t len)
 		size_t j = i;
 		while (j < len) {
 			size_t m;
+			unsigned char b = t[j];
+			/* ASCII letters and digits, the bulk of mail, without decoding */
+			if (b < 0x80 && ((b | 0x20) >= 'a' && (b | 0x20) <= 'z')) {
+				bool up = b <= 'Z';
+				tok.flags |= TRAWL_TOK_ALPHA;
+				if (first)
+					tok.flags |= up ? TRAWL_TOK_CAP : TRAWL_TOK_LOWER;
+				if (!up) {
+					has_lower = true;
+					upper_all = false;
+				}
+				first = false;
+				if (ncp < UINT16_MAX)
+					ncp++;
+				j++;
+				continue;
+			}
+			if (b >= '0' && b <= '9') {
+				tok.flags |= TRAWL_TOK_DIGIT;
+				if (first)
+					tok.flags |= TRAWL_TOK_LEAD_DIGIT;
+				first = false;
+				if (ncp < UINT16_MAX)
+					ncp++;
+				j++;
+				continue;
+			}
 			gunichar d = cp_at(t + j, len - j, &m);
 			if (is_letter(d)) {
 				tok.flags |= TRAWL_TOK_ALPHA;
