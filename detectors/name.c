@@ -188,6 +188,18 @@ given_word(const ctx_t *c, char *buf)
 {
 	if (g_hash_table_contains(c->lx->given.set, buf))
 		return true;
+	/* "Mónica", "Søren": the lists of one country may spell it without accents */
+	bool ascii = true;
+	for (const char *p = buf; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			ascii = false;
+	if (!ascii) {
+		gchar *a = g_str_to_ascii(buf, "C");
+		bool hit = a && !strchr(a, '?') && g_hash_table_contains(c->lx->given.set, a);
+		g_free(a);
+		if (hit)
+			return true;
+	}
 	if (!strchr(buf, '-'))
 		return false;
 	char *save = NULL;
@@ -548,10 +560,37 @@ after_label(const ctx_t *c, size_t i)
 	if (gap & ~(TRAWL_GAP_COLON | TRAWL_GAP_DASH))
 		return false;
 	size_t ls = c->line_first[i];
-	for (size_t g = 1; g <= maxw && g <= i - ls; g++)
-		if (phrase_in(c, &c->lx->labels, i - g, i - 1))
-			return true;
+	for (size_t g = 1; g <= maxw && g <= i - ls; g++) {
+		if (!phrase_in(c, &c->lx->labels, i - g, i - 1))
+			continue;
+		/* "From:", "An:", "De :": header lines quoted in a body, colon required */
+		if (g == 1 && c->t[i - 1].ncp <= 4 && !(gap & TRAWL_GAP_COLON)) {
+			char buf[WBUF];
+			size_t l = tok_lower(c, i - 1, buf);
+			static const char *const need_colon[] = { "from", "to", "cc", "bcc", "von", "an", "de", "à", "a",
+			                                          "da", "van", "aan", "od", "do", "para", "per", NULL };
+			bool need = false;
+			for (const char *const *p = need_colon; *p && l; p++)
+				if (strcmp(buf, *p) == 0)
+					need = true;
+			if (need)
+				continue;
+		}
+		return true;
+	}
 	return false;
+}
+
+/* A title right before token i on its line: "Frau Dr. Erika Mustermann",
+ * "Mme Camille Durand". */
+static bool
+after_title(const ctx_t *c, size_t i)
+{
+	if (i == 0 || c->t[i].nl || (c->t[i].gap & ~TRAWL_GAP_DOT))
+		return false;
+	if ((c->t[i].gap & TRAWL_GAP_DOT) && !(c->t[i - 1].flags & TRAWL_TOK_DOT))
+		return false;
+	return is_title(c, i - 1);
 }
 
 /* ---- the surname test of the given-list rule ---- */
@@ -644,11 +683,14 @@ eval_run(ctx_t *c, const run_t *r)
 	bool first_common = is_common(c, r->words[0]) || is_calendar(c, r->words[0]);
 	bool surround = bad_surroundings(c, a, b);
 
-	/* 2. salutation, signature, label: the whole run */
+	/* 2. salutation, signature, label, title: the whole run */
 	const char *rule = NULL;
 	double conf = 0;
 	if (r->nwords <= 4) {
-		if (after_salutation(c, a)) {
+		if (after_title(c, a)) {
+			rule = "name.title";
+			conf = 0.8;
+		} else if (after_salutation(c, a)) {
 			rule = "name.salutation";
 			conf = 0.85;
 		} else if (is_signature(c, a, b)) {

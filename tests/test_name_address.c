@@ -315,6 +315,36 @@ Test(name, weekday_as_surname_after_a_clear_given_name)
 	EXPECT_NAME("Bitte rufen Sie Semih Sonnabend zurück.", "semih sonnabend");
 }
 
+/* ---- names: other languages, titles, quoted headers ---- */
+
+Test(name, salutations_and_signatures_in_other_languages)
+{
+	EXPECT_NAME("Bonjour Camille Durand,\nvoici les documents.", "camille durand");
+	EXPECT_NAME("Cordialement,\nGaëlle Lefèvre", "gaëlle lefèvre");
+	EXPECT_NAME("Ciao Giulia Bianchi,\ncome stai?", "giulia bianchi");
+	EXPECT_NAME("Un saludo,\nIñigo Etxeberria", "iñigo etxeberria");
+	EXPECT_NAME("Met vriendelijke groet,\nJeroen van den Berg", "jeroen van den berg");
+	EXPECT_NAME("Szanowny Panie Krzysztof Nowak,\n", "krzysztof nowak");
+	EXPECT_NAME("Pozdrawiam,\nMałgorzata Wiśniewska", "małgorzata wiśniewska");
+}
+
+Test(name, accented_spelling_of_a_listed_given_name)
+{
+	EXPECT_NAME("La tarjeta de Mónica Fernández caduca.", "mónica fernández");
+}
+
+Test(name, title_before_a_name)
+{
+	EXPECT_NAME("Frau Xenia Quirrenbach hat angerufen.", "xenia quirrenbach");
+	EXPECT_NAME("Please ask Mrs. Wilhelmina Featherstonehaugh.", "wilhelmina featherstonehaugh");
+}
+
+Test(name, header_lines_quoted_in_a_body)
+{
+	EXPECT_NAME("-----Original Message-----\nFrom: Xaver Quirrenbach <xq@example.com>\nSent: Monday", "xaver quirrenbach");
+	EXPECT_NO_NAME("Welcome to New York, says Apple Inc.");
+}
+
 /* ---- not names ---- */
 
 Test(name, single_given_names_are_not_reported)
