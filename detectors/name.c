@@ -595,10 +595,46 @@ after_title(const ctx_t *c, size_t i)
 
 /* ---- the surname test of the given-list rule ---- */
 
+/* Capitals inside a word only after the prefixes of names: McDonald,
+ * MacGyver, O'Brien, DeShawn, VonRueden, LeBlanc, DiCaprio (not
+ * "FreePhone", "PayPal", "iPhone"). */
+static bool
+inner_caps_ok(const ctx_t *c, size_t k)
+{
+	const trawl_tok_t *t = &c->t[k];
+	if (!(t->flags & TRAWL_TOK_CAP))
+		return true;
+	const char *s = c->text->text + t->start;
+	size_t len = t->end - t->start;
+	bool seen_lower = false;
+	size_t seg = 0; /* start of the current hyphen/apostrophe part */
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch == '-' || ch == '\'') {
+			seg = i + 1;
+			seen_lower = false;
+			continue;
+		}
+		if (ch >= 'a' && ch <= 'z')
+			seen_lower = true;
+		else if (ch >= 'A' && ch <= 'Z' && seen_lower) {
+			static const char *const pre[] = { "mc", "mac", "de", "di", "da", "du", "le", "la", "van", "von",
+			                                   "del", "della", "st", "fitz", NULL };
+			size_t pl = i - seg;
+			bool ok = false;
+			for (const char *const *p = pre; *p && !ok; p++)
+				ok = strlen(*p) == pl && g_ascii_strncasecmp(s + seg, *p, pl) == 0;
+			if (!ok)
+				return false;
+		}
+	}
+	return true;
+}
+
 static bool
 surname_like(const ctx_t *c, size_t k)
 {
-	if (c->t[k].ncp < 2)
+	if (c->t[k].ncp < 2 || !inner_caps_ok(c, k))
 		return false;
 	bool sur = is_surname(c, k);
 	if (is_calendar(c, k))
@@ -716,7 +752,10 @@ eval_run(ctx_t *c, const run_t *r)
 		streetish = k < c->n && same_line(c, k) && (c->t[k].flags & TRAWL_TOK_LEAD_DIGIT) &&
 		            (c->t[k].gap & ~TRAWL_GAP_COMMA) == 0;
 	}
-	if (given && !surround && !streetish) {
+	/* "EULA Online", "DE FreePhone": an acronym before a word is no given name */
+	bool acronym = (c->t[r->words[0]].flags & TRAWL_TOK_UPPER) &&
+	               ((c->t[r->words[1]].flags & TRAWL_TOK_CAP) || c->t[r->words[0]].ncp <= 2);
+	if (given && !surround && !streetish && !acronym) {
 		/* two words, or three when the second is a given name too */
 		size_t use = 2;
 		if (r->nwords >= 3 && is_given(c, r->words[1]) && surname_like(c, r->words[2]))

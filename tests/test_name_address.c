@@ -382,6 +382,15 @@ Test(name, greetings_and_sentence_initial_words_are_not_names)
 	EXPECT_NO_NAME("Will Send the report tomorrow.");
 }
 
+Test(name, acronyms_brands_place_prefixes_and_header_words_are_not_names)
+{
+	EXPECT_NO_NAME("Please accept the EULA Online before you start.");
+	EXPECT_NO_NAME("Call DE FreePhone today.");
+	EXPECT_NO_NAME("Our office in San Diego is closed.");
+	EXPECT_NO_NAME("Bitte Vorname Nachname eintragen.");
+	EXPECT_NO_NAME("He switched from America Online years ago.");
+}
+
 Test(name, streets_and_towns_are_not_names)
 {
 	EXPECT_NO_NAME("Ship to 229 Jennifer Park, Lowe Hill CF79 1ZZ.");
