@@ -43,6 +43,11 @@ PKG_LIBS   = $(eval PKG_LIBS := $(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
 TEST_CFLAGS = $(eval TEST_CFLAGS := $(shell pkg-config --cflags $(TEST_PKGS)))$(TEST_CFLAGS)
 TEST_LIBS   = $(eval TEST_LIBS := $(shell pkg-config --libs $(TEST_PKGS)))$(TEST_LIBS)
 
+# Where the built-in rules live: the source tree for a build, the shared
+# data folder for an installed trawl (make install sets it).
+RULES_DIR ?= $(CURDIR)/rules
+CPPFLAGS += -DTRAWL_RULES_DIR='"$(RULES_DIR)"'
+
 WARN     := -Wall -Wextra -Wno-unused-parameter
 CWARN    := $(WARN) -Werror=implicit-function-declaration
 CPPFLAGS += -Iinclude -I. -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_GNU_SOURCE -MD -MP
@@ -123,11 +128,16 @@ check: $(B)/trawl $(B)/trawl-tests
 bench: $(B)/trawl
 	bench/run.sh $(B)/trawl
 
-install: $(B)/trawl
-	install -D -m 0755 $(B)/trawl $(DESTDIR)$(PREFIX)/bin/trawl
+# The installed binary reads its rules from $(PREFIX)/share/trawl/rules:
+# build it in its own folder with that path compiled in.
+install:
+	$(MAKE) B=build-install RULES_DIR=$(PREFIX)/share/trawl/rules build-install/trawl
+	install -D -m 0755 build-install/trawl $(DESTDIR)$(PREFIX)/bin/trawl
 	install -D -m 0644 trawl.1 $(DESTDIR)$(PREFIX)/share/man/man1/trawl.1
+	mkdir -p $(DESTDIR)$(PREFIX)/share/trawl
+	cp -R rules $(DESTDIR)$(PREFIX)/share/trawl/
 
 clean:
-	rm -rf build build-address build-thread
+	rm -rf build build-address build-thread build-install
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
