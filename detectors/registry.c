@@ -10,6 +10,7 @@ extern const trawl_detector_t trawl_detector_card;
 extern const trawl_detector_t trawl_detector_iban;
 extern const trawl_detector_t trawl_detector_ip;
 extern const trawl_detector_t trawl_detector_mac;
+extern const trawl_detector_t trawl_detector_phone;
 extern const trawl_detector_t trawl_detector_name;
 extern const trawl_detector_t trawl_detector_address;
 
@@ -20,6 +21,7 @@ static const trawl_detector_t *const registry[] = {
 	&trawl_detector_iban,
 	&trawl_detector_ip,
 	&trawl_detector_mac,
+	&trawl_detector_phone,
 	&trawl_detector_name,
 	&trawl_detector_address,
 	NULL,

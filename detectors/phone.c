@@ -1,0 +1,1373 @@
+/* The telephone-number detector.
+ *
+ * A linear scan picks out runs that look like numbers as people write them
+ * (digits with spaces, dashes, dots, slashes, parentheses; a leading + or
+ * 00), throws out what has the shape of something else (dates, times,
+ * versions, addresses, card numbers, ISBNs, amounts) or stands after a word
+ * that names something else (order, invoice, customer number ...), and hands
+ * the rest to libphonenumber (detectors/phonelib.h), which knows every
+ * country's numbering plan.
+ *
+ * A number written with +CC or 00CC says which country it is. A national one
+ * ("030 1234567", "(415) 555-0134") does not, so it is tried against a short
+ * list of countries and every reading the plan allows is kept; the way the
+ * digits are grouped (each country has its own habits, which libphonenumber
+ * knows too) and then the evidence around the text (the same number written
+ * internationally, the sender's country domain, the language, the configured
+ * region) choose among the readings. Confidence says how much was proven.
+ *
+ * The word lists are static arrays for now; they move to rules/ later.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "detectors/detector.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "detectors/phonelib.h"
+#include "util/util.h"
+
+#define MIN_DIGITS 7
+#define MAX_DIGITS 20      /* a run with more is no single number */
+#define MAX_GROUPS 16
+#define CONTEXT_BYTES 64   /* how far back a context word may stand */
+#define CONTEXT_WORDS 8
+#define LANG_SAMPLE 8192   /* bytes of text read to guess its language */
+
+/* ---- word lists ---------------------------------------------------------
+ * Lower-case. A trailing '*' matches any word that begins so (German
+ * compounds: "Telefonnummer", "Kundennummer"). */
+
+/* Words that announce a telephone number. */
+static const char *const hot_words[] = {
+	"tel", "tél", "tele", "telef*", "teleph*", "telf", "téléphone", "telemóvel", "telemovel",
+	"phone*", "fon", "fone", "ph", "mobil*", "mobiel", "mob", "móvil", "movil", "cell",
+	"cellphone*", "cellular", "cellulare", "handy*", "natel", "gsm", "portable", "komórka",
+	"komorka", "fax*", "telefax", "call", "calls", "called", "calling", "callback", "ring",
+	"dial", "anruf*", "rückruf*", "ruf", "rufen", "zurückrufen", "rufnummer*", "durchwahl*",
+	"erreichbar*", "erreichen", "erreichst", "reach", "reached", "unter", "whatsapp", "sms",
+	"hotline", "zentrale", "tfn", "tlf", "contact", "kontakt", "teléf*", "appel*",
+	"rappel*", "joindre", "chiam*", "llam*", "bel", "bellen", "ligue", "ligar", "zadzwo*",
+	NULL,
+};
+
+/* Single letters that announce a number when a colon or dot follows
+ * ("T: ...", "M. ...") or, as a capital, stand right before it ("T +41 ..."):
+ * telephone, mobile, fax, handy, phone, office, cell, direct. */
+static const char hot_letters[] = "tmfhpocd";
+
+/* Words that name some other number. "nr", "no", "number", "nummer" on their
+ * own are neither: they take the side of the word before them ("Tel.-Nr.",
+ * "Order No."), and alone "no"/"nr" lean negative. */
+static const char *const neg_words[] = {
+	"order*", "bestell*", "rechnung*", "invoice*", "ref", "refs", "reference*", "referenz*",
+	"ticket*", "kunde*", "kd", "customer*", "auftrag*", "vertrag*", "contract*", "isbn*",
+	"issn", "iban", "bic", "swift", "blz", "konto*", "account*", "acct", "tracking*",
+	"sendung*", "shipment*", "parcel*", "paket*", "id", "uid", "uuid", "guid", "version*",
+	"ver", "build", "builds", "serial*", "seriennummer*", "artikel*", "item", "items", "sku",
+	"ean", "gtin", "upc", "vorgang*", "aktenzeichen*", "az", "steuer*", "tax", "ust",
+	"ust-id*", "ustid*", "vat", "plz", "zip", "postcode*", "postleitzahl*", "amount*",
+	"betrag*", "total", "totals", "summe*", "gesamt*", "preis*", "cost", "costs", "kosten",
+	"eur", "euro", "euros", "usd", "gbp", "chf", "pln", "dkk", "sek", "transaction*",
+	"transaktion*", "batch", "commit", "pin", "puk", "code", "codes", "passwort*",
+	"password*", "kennwort*", "policy", "polizze*", "versicherung*", "mitglied*", "member*",
+	"patient*", "matrikel*", "personalnummer*", "employee*", "pnr", "booking*", "buchung*",
+	"reservation*", "reservierung*", "confirmation*", "bestätigung*", "flight*", "flug",
+	"flugnummer*", "receipt*", "quittung*", "beleg", "belegnummer*", "lieferschein*",
+	"delivery*", "lieferung*", "voucher*", "gutschein*", "coupon*", "card", "cards",
+	"cardnumber*", "karte", "kartennummer*", "kreditkarte*", "visa", "mastercard", "amex",
+	"ip", "port", "imei", "imsi", "iccid", "zähler*", "isin", "wkn", "duns", "hrb", "hra",
+	"handelsregister*", "registernummer*", "svnr", "ssn", "sozialversicherung*",
+	"passport*", "reisepass*", "ausweis*", "personalausweis*", "license*", "licence*",
+	"lizenz*", "führerschein*", "vin", "fahrgestell*", "dokument*", "document*", "datei",
+	"kennzeichen*", "bank", "bankverbindung*", "bankleitzahl*", "routing", "regon", "pesel",
+	"siren", "siret", "codice", "partita", "ahv", NULL,
+};
+
+/* Number words that alone are neither hot nor negative. */
+static const char *const number_words[] = {"nr", "no", "num", "number", "nummer", "numéro",
+                                           "numero", "número", "n°", "nº", NULL};
+
+/* Function words by language, to guess the language of a text cheaply when
+ * the scanner did not say. Each language's region comes first in its line. */
+typedef struct {
+	const char *lang;
+	const char *regions[3];
+	const char *const *words;
+} lang_words_t;
+
+/* Words one language uses all the time and its neighbours hardly at all. */
+static const char *const words_de[] = {"und", "der", "die", "das", "sie", "mit", "nicht", "bitte",
+                                       "ist", "ich", "wir", "ihnen", "für", "auf", "grüße",
+                                       "gruß", "den", "dem", "zu", "von", "wie", "danke",
+                                       "freundlichen", "wurde", "eine", "einen", NULL};
+static const char *const words_en[] = {"the", "and", "please", "regards", "you", "for", "with",
+                                       "to", "of", "thanks", "best", "we", "this", "that", "are",
+                                       "your", "will", "kind", NULL};
+static const char *const words_fr[] = {"le", "les", "et", "vous", "est", "pour", "avec", "merci",
+                                       "bonjour", "cordialement", "nous", "une", "des", "sont",
+                                       "pas", NULL};
+static const char *const words_nl[] = {"het", "een", "niet", "voor", "groeten", "bedankt", "wij",
+                                       "ik", "zijn", "graag", "alvast", "hartelijke", "met", NULL};
+static const char *const words_it[] = {"il", "di", "che", "per", "non", "sono", "grazie",
+                                       "saluti", "cordiali", "della", "gli", "anche",
+                                       "buongiorno", NULL};
+static const char *const words_es[] = {"el", "los", "las", "usted", "gracias", "saludos", "pero",
+                                       "muy", "hola", "también", "mañana", "según", "por",
+                                       "favor", "muchas", "es", NULL};
+static const char *const words_pt[] = {"não", "obrigado", "obrigada", "você", "os", "uma", "com",
+                                       "cumprimentos", "atenciosamente", "olá", "muito", "ao",
+                                       NULL};
+static const char *const words_pl[] = {"nie", "jest", "się", "dziękuję", "pozdrawiam", "oraz",
+                                       "proszę", "że", "ale", "dzień", "dobry", "czy", NULL};
+
+static const lang_words_t languages[] = {
+	{"de", {"DE", "AT", "CH"}, words_de}, {"en", {"GB", "US", "IE"}, words_en},
+	{"fr", {"FR", "BE", "CH"}, words_fr}, {"nl", {"NL", "BE", NULL}, words_nl},
+	{"it", {"IT", "CH", NULL}, words_it}, {"es", {"ES", NULL, NULL}, words_es},
+	{"pt", {"PT", NULL, NULL}, words_pt}, {"pl", {"PL", NULL, NULL}, words_pl},
+};
+#define NLANG (sizeof languages / sizeof *languages)
+
+/* The countries whose national formats are tried when nothing says where a
+ * number is from, in the order used to break a tie no evidence settles.
+ * Italy comes last: its plan takes 6 to 11 digits after any 0 area code, so
+ * nearly every national number of the others also reads as Italian. */
+typedef struct {
+	const char *region;
+	char trunk; /* '0' when national numbers start with the trunk prefix 0 */
+	unsigned char min_len, max_len;
+	const char *first; /* first digits allowed (NULL = any) when there is no trunk prefix */
+} region_info_t;
+
+static const region_info_t regions[] = {
+	{"DE", '0', 5, 16, NULL},  {"GB", '0', 7, 12, NULL}, {"US", 0, 10, 11, "123456789"},
+	{"CA", 0, 10, 11, "123456789"}, {"FR", '0', 10, 10, NULL}, {"AT", '0', 5, 15, NULL},
+	{"CH", '0', 10, 10, NULL}, {"NL", '0', 10, 10, NULL}, {"BE", '0', 9, 10, NULL},
+	{"IE", '0', 7, 11, NULL},  {"ES", 0, 9, 9, "6789"},    {"PT", 0, 9, 9, "29"},
+	{"PL", 0, 9, 9, "123456789"}, {"IT", 0, 6, 12, "03"},
+};
+#define NREGIONS (sizeof regions / sizeof *regions)
+
+/* Country-code top-level domains that are sold as generic names and say
+ * nothing about where the sender lives. */
+static const char *const vanity_tlds[] = {"io", "co", "tv", "me", "ai", "fm", "ly", "to", "cc", "ws",
+                                          "nu", "tk", "gg", "ac", "sh", "la", "am", "im", "is", "vc",
+                                          "ms", "gd", "cx", "so", "st", "sx", "eu", NULL};
+
+/* ---- small helpers ------------------------------------------------------ */
+
+/* Separator characters inside a number: returns the byte length of the one
+ * at p (0 if none) and its class. */
+enum { SEP_NONE, SEP_SPACE, SEP_PUNCT, SEP_OPEN, SEP_CLOSE };
+
+static size_t
+sep_at(const char *p, size_t avail, int *cls)
+{
+	unsigned char c = (unsigned char)p[0];
+	switch (c) {
+	case ' ': *cls = SEP_SPACE; return 1;
+	case '-': case '.': case '/': *cls = SEP_PUNCT; return 1;
+	case '(': *cls = SEP_OPEN; return 1;
+	case ')': *cls = SEP_CLOSE; return 1;
+	}
+	if (avail >= 2 && c == 0xc2 && (unsigned char)p[1] == 0xa0) { /* no-break space */
+		*cls = SEP_SPACE;
+		return 2;
+	}
+	if (avail >= 3 && c == 0xe2 && (unsigned char)p[1] == 0x80) {
+		unsigned char d = (unsigned char)p[2];
+		if (d == 0x89 || d == 0xaf || d == 0x8a) { /* thin, narrow no-break, hair space */
+			*cls = SEP_SPACE;
+			return 3;
+		}
+		if (d == 0x90 || d == 0x91 || d == 0x93) { /* hyphen, no-break hyphen, en dash */
+			*cls = SEP_PUNCT;
+			return 3;
+		}
+	}
+	*cls = SEP_NONE;
+	return 0;
+}
+
+static bool
+word_matches(const char *word, size_t wl, const char *pattern)
+{
+	/* the first byte settles most comparisons, before any strlen */
+	unsigned char w0 = (unsigned char)word[0], p0 = (unsigned char)pattern[0];
+	if (w0 != p0 && (!trawl_is_alpha(w0) || (w0 | 0x20) != p0))
+		return false;
+	size_t pl = strlen(pattern);
+	if (pl && pattern[pl - 1] == '*')
+		return wl >= pl - 1 && strncasecmp(word, pattern, pl - 1) == 0;
+	return wl == pl && strncasecmp(word, pattern, pl) == 0;
+}
+
+/* A word list indexed by first letter, built once: every word of a text
+ * is looked up, so each look-up should read only the few words that could
+ * match. */
+#define WORDSET_MAX 256
+typedef struct {
+	const char *const *src;
+	const char *by_letter[WORDSET_MAX];
+	unsigned short first[28]; /* by_letter[first[k], first[k + 1]): letter k ('a'..'z'; 26 other) */
+} wordset_t;
+
+static wordset_t ws_hot = {.src = hot_words}, ws_neg = {.src = neg_words}, ws_number = {.src = number_words};
+static wordset_t ws_lang[NLANG];
+static pthread_once_t wordsets_once = PTHREAD_ONCE_INIT;
+
+static int
+letter_of(unsigned char c)
+{
+	c |= 0x20;
+	return c >= 'a' && c <= 'z' ? c - 'a' : 26;
+}
+
+static void
+wordset_build(wordset_t *ws)
+{
+	unsigned short count[27] = {0};
+	size_t n = 0;
+	for (const char *const *p = ws->src; *p && n < WORDSET_MAX; p++, n++)
+		count[letter_of((unsigned char)**p)]++;
+	ws->first[0] = 0;
+	for (int k = 0; k < 27; k++)
+		ws->first[k + 1] = (unsigned short)(ws->first[k] + count[k]);
+	unsigned short fill[27];
+	memcpy(fill, ws->first, sizeof fill);
+	for (size_t i = 0; i < n; i++) {
+		int k = letter_of((unsigned char)ws->src[i][0]);
+		ws->by_letter[fill[k]++] = ws->src[i];
+	}
+}
+
+static void
+wordsets_build(void)
+{
+	wordset_build(&ws_hot);
+	wordset_build(&ws_neg);
+	wordset_build(&ws_number);
+	for (size_t l = 0; l < NLANG; l++) {
+		ws_lang[l].src = languages[l].words;
+		wordset_build(&ws_lang[l]);
+	}
+}
+
+static bool
+word_in(const char *word, size_t wl, const wordset_t *ws)
+{
+	int k = letter_of((unsigned char)word[0]);
+	for (unsigned i = ws->first[k]; i < ws->first[k + 1]; i++)
+		if (word_matches(word, wl, ws->by_letter[i]))
+			return true;
+	return false;
+}
+
+/* ---- language and sender ------------------------------------------------ */
+
+/* The index in languages[] of the text's language, or -1 when no language
+ * stands out. Counts function words in the first LANG_SAMPLE bytes. */
+static int
+guess_language(const trawl_text_t *text)
+{
+	if (text->lang) {
+		for (size_t l = 0; l < NLANG; l++)
+			if (strncasecmp(text->lang, languages[l].lang, 2) == 0)
+				return (int)l;
+		return -1;
+	}
+	unsigned counts[NLANG] = {0};
+	size_t n = text->len < LANG_SAMPLE ? text->len : LANG_SAMPLE;
+	const char *s = text->text;
+	for (size_t i = 0; i < n;) {
+		if (!trawl_is_wordish((unsigned char)s[i]) || trawl_is_digit((unsigned char)s[i])) {
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < n && trawl_is_wordish((unsigned char)s[j]))
+			j++;
+		if (j - i <= 14) {
+			for (size_t l = 0; l < NLANG; l++)
+				counts[l] += word_in(s + i, j - i, &ws_lang[l]);
+		}
+		i = j;
+	}
+	int best = -1;
+	unsigned best_n = 0, second = 0;
+	for (size_t l = 0; l < NLANG; l++) {
+		if (counts[l] > best_n) {
+			second = best_n;
+			best_n = counts[l];
+			best = (int)l;
+		} else if (counts[l] > second) {
+			second = counts[l];
+		}
+	}
+	/* a clear lead, not one stray word */
+	return best_n >= 3 && best_n >= second * 3 / 2 + 1 ? best : -1;
+}
+
+/* The region of the sender's country domain ("web.de" -> "DE", ".co.uk" ->
+ * "GB") into out[3], or false. */
+static bool
+sender_region(const trawl_text_t *text, char out[3])
+{
+	if (!text->sender)
+		return false;
+	const char *at = strrchr(text->sender, '@');
+	const char *dom = at ? at + 1 : text->sender;
+	size_t dl = strlen(dom);
+	while (dl && (dom[dl - 1] == '>' || dom[dl - 1] == '.' || dom[dl - 1] == ' '))
+		dl--;
+	size_t k = dl;
+	while (k && dom[k - 1] != '.')
+		k--;
+	if (dl - k != 2 || k == 0)
+		return false;
+	char tld[3] = {(char)(dom[k] | 0x20), (char)(dom[k + 1] | 0x20), 0};
+	if (!trawl_is_alpha((unsigned char)tld[0]) || !trawl_is_alpha((unsigned char)tld[1]))
+		return false;
+	for (const char *const *v = vanity_tlds; *v; v++)
+		if (strcmp(tld, *v) == 0)
+			return false;
+	if (strcmp(tld, "uk") == 0)
+		strcpy(tld, "gb");
+	out[0] = (char)(tld[0] & ~0x20);
+	out[1] = (char)(tld[1] & ~0x20);
+	out[2] = 0;
+	return trawl_phonelib__country_code(out) > 0;
+}
+
+/* ---- context before a number -------------------------------------------- */
+
+enum { CTX_NONE, CTX_HOT, CTX_NEG, CTX_NUMBERWORD };
+
+/* Reads the words before pos, nearest first, until one settles the matter:
+ * a phone word (CTX_HOT), a word naming another kind of number (CTX_NEG), or
+ * none (CTX_NONE; CTX_NUMBERWORD when only "No."/"Nr."-like words stood
+ * there). A blank line ends the search. */
+static int
+context_before(const trawl_text_t *text, size_t pos, bool *number_word_is_no)
+{
+	const char *s = text->text;
+	size_t limit = pos > CONTEXT_BYTES ? pos - CONTEXT_BYTES : 0;
+	size_t i = pos;
+	int words = 0, newlines = 0;
+	bool saw_number_word = false;
+	*number_word_is_no = false;
+	while (i > limit && words < CONTEXT_WORDS) {
+		unsigned char c = (unsigned char)s[i - 1];
+		if (c == '\n') {
+			if (++newlines >= 2)
+				break;
+			i--;
+			continue;
+		}
+		if (c == '#') {
+			saw_number_word = true;
+			*number_word_is_no = true;
+			i--;
+			continue;
+		}
+		if (!trawl_is_wordish(c)) {
+			if (c != ' ' && c != '\t' && c != '\r')
+				newlines = 0;
+			i--;
+			continue;
+		}
+		newlines = 0;
+		size_t end = i;
+		while (i > 0 && trawl_is_wordish((unsigned char)s[i - 1]))
+			i--;
+		const char *w = s + i;
+		size_t wl = end - i;
+		words++;
+		/* "T:", "M.", and a capital right before the number ("T +41 ...") */
+		if (wl == 1 && trawl_is_alpha((unsigned char)w[0]) && end < text->len &&
+		    strchr(hot_letters, w[0] | 0x20) &&
+		    (s[end] == ':' || s[end] == '.' || (words == 1 && w[0] >= 'A' && w[0] <= 'Z')))
+			return CTX_HOT;
+		if (wl > 24 || trawl_is_digit((unsigned char)w[0]))
+			continue;
+		if (word_in(w, wl, &ws_number)) {
+			if (!saw_number_word)
+				*number_word_is_no = !word_matches(w, wl, "number") && !word_matches(w, wl, "nummer");
+			saw_number_word = true;
+			continue;
+		}
+		if (word_in(w, wl, &ws_neg))
+			return CTX_NEG;
+		if (word_in(w, wl, &ws_hot))
+			return CTX_HOT;
+	}
+	return saw_number_word ? CTX_NUMBERWORD : CTX_NONE;
+}
+
+/* The words of a header's name ("X-Mobile-Phone") as context for a number
+ * that stands alone in its value. */
+static int
+header_context(const char *name)
+{
+	int ctx = CTX_NONE;
+	for (const char *p = name; p && *p;) {
+		if (!trawl_is_alpha((unsigned char)*p)) {
+			p++;
+			continue;
+		}
+		const char *q = p;
+		while (trawl_is_alpha((unsigned char)*q))
+			q++;
+		if (word_in(p, (size_t)(q - p), &ws_neg))
+			return CTX_NEG;
+		if (word_in(p, (size_t)(q - p), &ws_hot))
+			ctx = CTX_HOT;
+		p = q;
+	}
+	return ctx;
+}
+
+/* ---- a run of digits and separators -------------------------------------- */
+
+typedef struct {
+	size_t start, end;                   /* bytes of the value */
+	size_t gstart[MAX_GROUPS];           /* digit groups: offset and length */
+	unsigned char glen[MAX_GROUPS];
+	unsigned char sep_after[MAX_GROUPS]; /* after group i: '.', '-', '/', ' ', '(' */
+	bool list_sep[MAX_GROUPS];           /* " / " after group i: may list two numbers */
+	int ngroups;
+	int ndigits;
+	bool plus; /* written with '+' */
+	bool idd;  /* written with 00 */
+} run_t;
+
+/* Whether a number may start at i: not inside a word or a longer figure. */
+static bool
+may_start_at(const char *s, size_t len, size_t i)
+{
+	unsigned char c = (unsigned char)s[i];
+	if (c == '+' || c == '(') {
+		size_t k = i + 1;
+		if (c == '(' && k < len && s[k] == '+')
+			k++;
+		if (k >= len || !trawl_is_digit((unsigned char)s[k]))
+			return false;
+	} else if (!trawl_is_digit(c)) {
+		return false;
+	}
+	if (i == 0)
+		return true;
+	unsigned char p = (unsigned char)s[i - 1];
+	if (trawl_is_alnum(p) || p == '_' || p == '@' || p == '=' || p == '&' || p == '%' || p == '+' ||
+	    p == '$' || p == '\\' || p == '|' || p == '~' || p == '#')
+		return false;
+	if (i >= 2) {
+		unsigned char pp = (unsigned char)s[i - 2];
+		/* "1.2", "12:34", "12,5", "ab-12", "x/12": a continuation */
+		if ((p == '.' || p == ',' || p == ':' || p == '-' || p == '/') && trawl_is_digit(pp))
+			return false;
+		if ((p == '-' || p == '/') && trawl_is_alnum(pp))
+			return false;
+	}
+	return true;
+}
+
+/* Reads the run at i (where may_start_at() holds) into *r. Returns the
+ * offset where scanning goes on (past the run, at least i + 1). */
+static size_t
+read_run(const char *s, size_t len, size_t i, run_t *r)
+{
+	memset(r, 0, sizeof *r);
+	size_t p = i;
+	int depth = 0;
+	if (s[p] == '(') {
+		depth = 1;
+		p++;
+	}
+	if (s[p] == '+') {
+		r->plus = true;
+		p++;
+	}
+	r->start = i;
+	size_t last_end = p; /* end of the last digit group (and a closing paren) */
+	for (;;) {
+		size_t g = p;
+		while (p < len && trawl_is_digit((unsigned char)s[p]))
+			p++;
+		if (p == g)
+			break;
+		if (r->ngroups == MAX_GROUPS || r->ndigits + (int)(p - g) > MAX_DIGITS) {
+			r->ndigits = MAX_DIGITS + 1; /* too long: no single number */
+			break;
+		}
+		r->gstart[r->ngroups] = g;
+		r->glen[r->ngroups] = (unsigned char)(p - g);
+		r->ndigits += (int)(p - g);
+		r->ngroups++;
+		last_end = p;
+		/* the separators up to the next digit */
+		size_t q = p;
+		int spaces = 0, punct = 0, opens = 0, closes = 0, cls;
+		char punct_ch = 0;
+		bool ok = true;
+		while (q < len && ok && q - p <= 8) {
+			size_t k = sep_at(s + q, len - q, &cls);
+			if (!k)
+				break;
+			switch (cls) {
+			case SEP_SPACE: spaces++; break;
+			case SEP_PUNCT:
+				punct++;
+				punct_ch = k == 1 ? s[q] : '-';
+				break;
+			case SEP_OPEN:
+				opens++;
+				ok = depth++ == 0;
+				break;
+			case SEP_CLOSE:
+				closes++;
+				ok = depth-- > 0;
+				if (ok && q == p)
+					last_end = p + 1; /* "(030)" keeps its paren */
+				break;
+			}
+			q += k;
+		}
+		if (!ok || q >= len || !trawl_is_digit((unsigned char)s[q]))
+			break;
+		/* one punctuation mark, spaces around it, one pair of parens; two
+		 * bare spaces part columns, not digit groups */
+		if (punct > 1 || spaces > 2 || opens > 1 || closes > 1 ||
+		    (spaces == 2 && punct == 0 && !opens && !closes))
+			break;
+		/* " / " after a whole number starts the next one ("030 123456 /
+		 * 0151 2345678"); after an area code it only sets that apart */
+		if (punct_ch == '/' && spaces == 2 && r->ndigits >= MIN_DIGITS)
+			break;
+		r->sep_after[r->ngroups - 1] = (unsigned char)(punct ? punct_ch : spaces ? ' ' : '(');
+		r->list_sep[r->ngroups - 1] = punct_ch == '/' && spaces == 2;
+		p = q;
+	}
+	r->end = last_end;
+	if (r->ngroups == 0) {
+		r->end = r->start;
+		return i + 1;
+	}
+	/* a leading '(' that never closed is no part of the number */
+	if (s[i] == '(') {
+		int d = 0;
+		for (size_t k = i; k < r->end; k++)
+			d += s[k] == '(' ? 1 : s[k] == ')' ? -1 : 0;
+		if (d > 0)
+			r->start = i + 1;
+	}
+	/* "(030 1234567)": a parenthesis around the whole number */
+	if (s[r->start] == '(' && r->end > r->start + 1 && s[r->end - 1] == ')') {
+		int d = 0;
+		bool whole = true;
+		for (size_t k = r->start; k < r->end; k++) {
+			if (s[k] == '(')
+				d++;
+			else if (s[k] == ')' && --d == 0 && k + 1 < r->end)
+				whole = false;
+		}
+		if (whole) {
+			r->start++;
+			r->end--;
+		}
+	}
+	r->idd = !r->plus && r->glen[0] >= 2 && s[r->gstart[0]] == '0' && s[r->gstart[0] + 1] == '0' &&
+	         (r->glen[0] < 3 || s[r->gstart[0] + 2] != '0');
+	return p > i ? p : i + 1;
+}
+
+/* The digits of groups [a, b) into out (NUL-terminated), '+' first when
+ * international (00 turned into +). Returns the count of digits. */
+static int
+run_digits(const char *s, const run_t *r, int a, int b, char *out, size_t outsz)
+{
+	size_t n = 0;
+	bool intl = a == 0 && (r->plus || r->idd);
+	if (intl)
+		out[n++] = '+';
+	for (int g = a; g < b; g++) {
+		size_t from = r->gstart[g], l = r->glen[g];
+		if (intl && g == 0 && r->idd) {
+			from += 2;
+			l -= 2;
+		}
+		for (size_t k = 0; k < l && n + 1 < outsz; k++)
+			out[n++] = s[from + k];
+	}
+	out[n] = '\0';
+	return (int)(n - intl);
+}
+
+/* ---- shapes of other things -------------------------------------------- */
+
+static unsigned
+group_value(const char *s, const run_t *r, int g)
+{
+	unsigned v = 0;
+	for (int k = 0; k < r->glen[g] && k < 9; k++)
+		v = v * 10 + (unsigned)(s[r->gstart[g] + k] - '0');
+	return v;
+}
+
+static bool
+luhn_ok(const char *digits)
+{
+	size_t n = strlen(digits);
+	unsigned sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned d = (unsigned)(digits[n - 1 - i] - '0');
+		if (i & 1) {
+			d *= 2;
+			if (d > 9)
+				d -= 9;
+		}
+		sum += d;
+	}
+	return sum % 10 == 0;
+}
+
+static bool
+ean13_ok(const char *digits)
+{
+	unsigned sum = 0;
+	for (int i = 0; i < 12; i++)
+		sum += (unsigned)(digits[i] - '0') * (i & 1 ? 3 : 1);
+	return (10 - sum % 10) % 10 == (unsigned)(digits[12] - '0');
+}
+
+/* A date at group g of [a, b): d.m.y, m/d/y or y-m-d, three groups joined
+ * by one kind of punctuation, with a plausible day and month. */
+static bool
+is_date_at(const char *s, const run_t *r, int g, int a, int b)
+{
+	if (g + 2 >= b)
+		return false;
+	unsigned char sep = r->sep_after[g];
+	if ((sep != '.' && sep != '/' && sep != '-') || r->sep_after[g + 1] != sep)
+		return false;
+	unsigned l0 = r->glen[g], l1 = r->glen[g + 1], l2 = r->glen[g + 2];
+	unsigned v0 = group_value(s, r, g), v1 = group_value(s, r, g + 1), v2 = group_value(s, r, g + 2);
+	if (l0 == 4 && l1 <= 2 && l2 <= 2) /* 2024-10-15 */
+		return v0 >= 1900 && v0 <= 2099 && v1 >= 1 && v1 <= 12 && v2 >= 1 && v2 <= 31;
+	if (l0 > 2 || l1 > 2 || (l2 != 4 && l2 != 2))
+		return false;
+	bool dm = v0 >= 1 && v0 <= 31 && v1 >= 1 && v1 <= 12;
+	bool md = v0 >= 1 && v0 <= 12 && v1 >= 1 && v1 <= 31;
+	if (l2 == 4)
+		return (dm || md) && v2 >= 1900 && v2 <= 2099;
+	/* two-digit years only when the date is all there is: French numbers
+	 * are written 01.23.45.67.89 */
+	return (dm || md) && g == a && b - a == 3;
+}
+
+static size_t
+skip_spaces(const char *s, size_t len, size_t p)
+{
+	for (;;) {
+		if (p < len && (s[p] == ' ' || s[p] == '\t'))
+			p++;
+		else if (p + 1 < len && (unsigned char)s[p] == 0xc2 && (unsigned char)s[p + 1] == 0xa0)
+			p += 2;
+		else
+			return p;
+	}
+}
+
+static bool
+starts_with_word(const char *s, size_t avail, const char *w)
+{
+	size_t wl = strlen(w);
+	return avail >= wl && strncasecmp(s, w, wl) == 0 &&
+	       (avail == wl || !trawl_is_alpha((unsigned char)s[wl]) || !trawl_is_alpha((unsigned char)w[0]));
+}
+
+/* Something right after the run that makes it an amount, a time, a
+ * decimal, a measure or part of a longer token. */
+static bool
+bad_after(const char *s, size_t len, const run_t *r)
+{
+	size_t end = r->end;
+	if (end >= len)
+		return false;
+	unsigned char c = (unsigned char)s[end];
+	if (trawl_is_alpha(c) || c == '_' || c == '@' || c == '%')
+		return true;
+	bool digit_next = end + 1 < len && trawl_is_digit((unsigned char)s[end + 1]);
+	/* "0578.9558.f1ac", "1234567-ab": a longer token goes on */
+	if ((c == '.' || c == '-' || c == '/') && end + 1 < len && trawl_is_alnum((unsigned char)s[end + 1]) &&
+	    !digit_next)
+		return true;
+	if (c == ':' && digit_next)
+		return true; /* a time */
+	if ((c == ',' || c == '.') && digit_next && !r->plus) {
+		/* decimals of an amount written in thousands ("35.623,96"); a comma
+		 * after "+44 161 333 8006" is the next field of a CSV line */
+		bool thousands = true;
+		for (int g = 1; g < r->ngroups; g++)
+			thousands &= r->glen[g] == 3;
+		if (thousands)
+			return true;
+	}
+	size_t p = skip_spaces(s, len, end);
+	static const char *const units[] = {"eur", "euro", "euros", "usd", "gbp", "chf", "pln", "dkk",
+	                                    "sek", "\xe2\x82\xac", "$", "\xc2\xa3", "\xc2\xa5", "%",
+	                                    "kg", "km", "kb", "mb", "gb", "bytes", NULL};
+	for (const char *const *u = units; *u; u++)
+		if (starts_with_word(s + p, len - p, *u))
+			return true;
+	return false;
+}
+
+/* A currency sign right before the number. */
+static bool
+bad_before(const char *s, size_t start)
+{
+	size_t p = start;
+	while (p > 0 && (s[p - 1] == ' ' || s[p - 1] == '\t'))
+		p--;
+	if (p >= 1 && (s[p - 1] == '$' || s[p - 1] == '#'))
+		return true;
+	if (p >= 2 && (unsigned char)s[p - 2] == 0xc2 &&
+	    ((unsigned char)s[p - 1] == 0xa3 || (unsigned char)s[p - 1] == 0xa5))
+		return true; /* £ ¥ */
+	if (p >= 3 && memcmp(s + p - 3, "\xe2\x82\xac", 3) == 0)
+		return true; /* € */
+	return false;
+}
+
+/* Whether groups [a, b) have the shape of something that is not a phone
+ * number, whatever libphonenumber would say. */
+static bool
+looks_like_other(const char *s, const run_t *r, int a, int b, const char *digits, int nd)
+{
+	bool intl = a == 0 && (r->plus || r->idd);
+	for (int g = a; g < b; g++)
+		if (is_date_at(s, r, g, a, b))
+			return true;
+	if (intl)
+		return false;
+	int ng = b - a, dots = 0, one_digit = 0;
+	for (int g = a; g < b; g++) {
+		if (g + 1 < b)
+			dots += r->sep_after[g] == '.';
+		one_digit += r->glen[g] == 1;
+	}
+	/* IP address, version string: dotted groups, some tiny */
+	if (dots >= 2) {
+		bool ip = ng == 4;
+		for (int g = a; g < b && ip; g++)
+			ip = r->glen[g] <= 3 && group_value(s, r, g) <= 255;
+		if (ip || one_digit)
+			return true;
+	}
+	/* card numbers: Luhn-valid, 13 to 19 digits, plain or in fours */
+	if (nd >= 13 && nd <= 19 && luhn_ok(digits)) {
+		bool fours = ng >= 3;
+		for (int g = a; g < b - 1; g++)
+			fours &= r->glen[g] == 4 || (ng == 3 && r->glen[g] == 6);
+		if (ng == 1 || fours)
+			return true;
+	}
+	/* four groups of four: a card or a reference, never how a phone is written */
+	if (ng == 4 && nd == 16) {
+		bool fours = true;
+		for (int g = a; g < b; g++)
+			fours &= r->glen[g] == 4;
+		if (fours)
+			return true;
+	}
+	/* ISBN-13, EAN-13 */
+	if (nd == 13 && (strncmp(digits, "978", 3) == 0 || strncmp(digits, "979", 3) == 0) && ean13_ok(digits))
+		return true;
+	/* Unix time in seconds or milliseconds */
+	if (ng == 1 && (nd == 10 || nd == 13) && digits[0] == '1')
+		return true;
+	return false;
+}
+
+/* ---- reading national numbers ------------------------------------------- */
+
+/* Lengths of the digit groups of a formatted number; returns their count. */
+static int
+groups_of(const char *f, unsigned char *lens, int max)
+{
+	int n = 0;
+	for (const char *p = f; *p;) {
+		if (!trawl_is_digit((unsigned char)*p)) {
+			p++;
+			continue;
+		}
+		const char *q = p;
+		while (trawl_is_digit((unsigned char)*q))
+			q++;
+		if (n < max)
+			lens[n] = (unsigned char)(q - p);
+		n++;
+		p = q;
+	}
+	return n;
+}
+
+static void
+digits_only(const char *f, char *out, size_t outsz)
+{
+	size_t n = 0;
+	for (; *f && n + 1 < outsz; f++)
+		if (trawl_is_digit((unsigned char)*f))
+			out[n++] = *f;
+	out[n] = '\0';
+}
+
+/* How well groups [a, b) as written agree with the country's own grouping:
+ * 2 every group, 1 the area code set apart, 0 written in one piece, -1 split
+ * where the country would not. */
+static int
+grouping_score(const run_t *r, int a, int b, const trawl_phonelib_number_t *num)
+{
+	int ng = b - a;
+	if (ng == 1)
+		return 0;
+	unsigned char want[MAX_GROUPS];
+	int nw = groups_of(num->national, want, MAX_GROUPS);
+	if (nw > MAX_GROUPS)
+		return -1;
+	/* "1-415-555-0134": the NANP trunk 1 stands in a group of its own */
+	int off = num->country_code == 1 && r->glen[a] == 1 ? 1 : 0;
+	if (ng - off == nw) {
+		bool same = true;
+		for (int k = 0; k < nw; k++)
+			same &= r->glen[a + off + k] == want[k];
+		if (same)
+			return 2;
+	}
+	return nw >= 2 && ng - off >= 2 && r->glen[a + off] == want[0] ? 1 : -1;
+}
+
+typedef struct {
+	char e164[32];
+	char region[3];
+	int grouping;
+} reading_t;
+
+/* Whether a region's plan could take the digits as a national number at all:
+ * a cheap test before asking libphonenumber. */
+static bool
+region_allows(const region_info_t *ri, const char *d, int nd)
+{
+	if (nd < ri->min_len || nd > ri->max_len)
+		return false;
+	if (ri->trunk)
+		return d[0] == ri->trunk && d[1] != ri->trunk;
+	if (strchr(ri->first, d[0]) == NULL)
+		return false;
+	/* NANP: ten digits, or eleven after the trunk 1 */
+	if (ri->min_len == 10 && ri->max_len == 11)
+		return nd == 10 ? d[0] != '1' : d[0] == '1' && d[1] != '0' && d[1] != '1';
+	return true;
+}
+
+/* Tries one region: adds a reading when the digits are a valid national
+ * number there, in the country's own national form. */
+static trawl_status_t
+try_region(const char *region, const char *d, const run_t *r, int a, int b, reading_t *out, int *nout,
+           int max)
+{
+	trawl_phonelib_number_t num;
+	trawl_status_t rc = trawl_phonelib__parse(&num, d, strlen(d), region);
+	if (rc == TRAWL_ENOMEM || rc == TRAWL_EINTERNAL)
+		return rc;
+	if (rc != TRAWL_OK || !num.from_region)
+		return TRAWL_OK;
+	/* every digit written must be the national form: no country code passed
+	 * off as national digits, no trunk prefix left out or invented */
+	char nat[48];
+	digits_only(num.national, nat, sizeof nat);
+	if (strcmp(nat, d) != 0 && !(num.country_code == 1 && d[0] == '1' && strcmp(nat, d + 1) == 0))
+		return TRAWL_OK;
+	int gs = grouping_score(r, a, b, &num);
+	for (int k = 0; k < *nout; k++) {
+		if (strcmp(out[k].e164, num.e164) == 0) {
+			if (gs > out[k].grouping)
+				out[k].grouping = gs;
+			return TRAWL_OK;
+		}
+	}
+	if (*nout >= max)
+		return TRAWL_OK;
+	reading_t *rd = &out[(*nout)++];
+	memcpy(rd->e164, num.e164, sizeof rd->e164);
+	snprintf(rd->region, sizeof rd->region, "%s", region);
+	rd->grouping = gs;
+	return TRAWL_OK;
+}
+
+/* ---- the scan ----------------------------------------------------------- */
+
+/* A verdict on one stretch of a run. */
+typedef enum { V_NONE, V_FOUND, V_VETO } verdict_kind_t;
+
+typedef struct {
+	verdict_kind_t kind;
+	char e164[32];
+	double confidence;
+	const char *rule;
+} verdict_t;
+
+/* An international stretch judged in the first pass, kept for the second. */
+typedef struct {
+	size_t start;
+	int b;
+	verdict_t v;
+} judged_t;
+
+/* What is known around the numbers of one text, worked out on first need. */
+typedef struct {
+	const trawl_detector_set_t *set;
+	const trawl_text_t *text;
+	bool collecting; /* first pass: only note the international numbers */
+	bool base_done, lang_done;
+	int lang;
+	const char *ev[8]; /* evidence regions, strongest first */
+	int nev;
+	char sender[3], dflt[3];
+	/* international numbers of this text, for "the same number written
+	 * nationally" */
+	char (*intl)[32];
+	size_t nintl, capintl;
+	judged_t *judged;
+	size_t njudged, capjudged;
+	/* the context before the last start asked about (tries of one run share it) */
+	size_t ctx_at;
+	int ctx;
+	bool ctx_no, ctx_known;
+} scan_ctx_t;
+
+static trawl_status_t
+remember_intl(scan_ctx_t *c, const char *e164)
+{
+	if (c->nintl == c->capintl) {
+		size_t cap = c->capintl ? c->capintl * 2 : 8;
+		char(*p)[32] = realloc(c->intl, cap * sizeof *p);
+		if (!p)
+			return TRAWL_ENOMEM;
+		c->intl = p;
+		c->capintl = cap;
+	}
+	snprintf(c->intl[c->nintl++], 32, "%s", e164);
+	return TRAWL_OK;
+}
+
+static bool
+seen_intl(const scan_ctx_t *c, const char *e164)
+{
+	for (size_t k = 0; k < c->nintl; k++)
+		if (strcmp(c->intl[k], e164) == 0)
+			return true;
+	/* earlier parts of the message: numbers written with their country code */
+	const trawl_findings_t *m = c->text->message;
+	double min = c->set ? c->set->min_confidence : TRAWL_DEFAULT_MIN_CONFIDENCE;
+	for (size_t k = 0; m && k < m->len; k++) {
+		const trawl_finding_t *f = &m->items[k];
+		const char *val = f->value ? f->value : "";
+		val += *val == '(';
+		if (f->type == TRAWL_TYPE_PHONE && f->norm && f->confidence >= min &&
+		    (val[0] == '+' || (val[0] == '0' && val[1] == '0')) && strcmp(f->norm, e164) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The regions the text points to, strongest first: the sender's country
+ * domain, the language of the text (only when need_lang: guessing it reads
+ * the text), the configured default. */
+static void
+gather_evidence(scan_ctx_t *c, bool need_lang)
+{
+	if (!c->base_done) {
+		c->base_done = true;
+		if (!sender_region(c->text, c->sender))
+			c->sender[0] = 0;
+		const char *d = c->set ? c->set->opts.default_region : NULL;
+		if (d && trawl_is_alpha((unsigned char)d[0]) && trawl_is_alpha((unsigned char)d[1]) && !d[2]) {
+			c->dflt[0] = (char)(d[0] & ~0x20);
+			c->dflt[1] = (char)(d[1] & ~0x20);
+		}
+	}
+	if (need_lang && !c->lang_done) {
+		c->lang_done = true;
+		c->lang = guess_language(c->text);
+	}
+	c->nev = 0;
+	if (c->sender[0])
+		c->ev[c->nev++] = c->sender;
+	for (int k = 0; c->lang_done && c->lang >= 0 && k < 3 && languages[c->lang].regions[k]; k++)
+		c->ev[c->nev++] = languages[c->lang].regions[k];
+	if (c->dflt[0])
+		c->ev[c->nev++] = c->dflt;
+}
+
+
+#define MAX_READINGS 24
+
+/* Keeps the readings rd[0, n) for which keep() says true, if any does;
+ * returns the new count. */
+static int
+filter_readings(reading_t *rd, int n, const bool *keep)
+{
+	int kept = 0;
+	for (int k = 0; k < n; k++)
+		kept += keep[k];
+	if (kept == 0 || kept == n)
+		return n;
+	int w = 0;
+	for (int k = 0; k < n; k++)
+		if (keep[k])
+			rd[w++] = rd[k];
+	return w;
+}
+
+/* Reads groups [a, b) as a national number: every country of the short list
+ * (and of the evidence) whose plan takes it; then the country's own grouping,
+ * the same number written internationally, a plan that places the number,
+ * and the evidence choose. */
+static trawl_status_t
+resolve_national(scan_ctx_t *c, const run_t *r, int a, int b, const char *d, int nd, int ctx,
+                 verdict_t *v)
+{
+	reading_t rd[MAX_READINGS];
+	bool keep[MAX_READINGS];
+	int n = 0;
+	trawl_status_t rc = TRAWL_OK;
+
+	gather_evidence(c, false);
+	for (size_t k = 0; k < NREGIONS; k++) {
+		if (region_allows(&regions[k], d, nd) &&
+		    (rc = try_region(regions[k].region, d, r, a, b, rd, &n, MAX_READINGS)) < 0)
+			return rc;
+	}
+	for (int e = 0; e < c->nev; e++) {
+		bool listed = false;
+		for (size_t k = 0; k < NREGIONS; k++)
+			listed |= strcmp(c->ev[e], regions[k].region) == 0;
+		if (!listed && (rc = try_region(c->ev[e], d, r, a, b, rd, &n, MAX_READINGS)) < 0)
+			return rc;
+	}
+	if (n == 0)
+		return TRAWL_OK;
+
+	/* the country's own way of grouping comes first */
+	int best_g = -2;
+	for (int k = 0; k < n; k++)
+		best_g = rd[k].grouping > best_g ? rd[k].grouping : best_g;
+	for (int k = 0; k < n; k++)
+		keep[k] = rd[k].grouping == best_g;
+	n = filter_readings(rd, n, keep);
+
+	bool same_number = false, strong = n == 1;
+	for (int k = 0; k < n; k++)
+		keep[k] = seen_intl(c, rd[k].e164);
+	int m = filter_readings(rd, n, keep);
+	if (m < n || (n == 1 && keep[0])) {
+		same_number = strong = true;
+		n = m;
+	}
+	if (n > 1) {
+		/* a fixed line in an area the plan does not know loses to any
+		 * reading the plan places */
+		for (int k = 0; k < n; k++)
+			if ((rc = trawl_phonelib__placed(&keep[k], rd[k].e164)) < 0)
+				return rc;
+		n = filter_readings(rd, n, keep);
+		strong = n == 1;
+	}
+	int pick = 0;
+	bool evidence = false;
+	if ((n > 1 && !strong) || d[0] != '0')
+		gather_evidence(c, true);
+	for (int e = 0; e < c->nev && !evidence; e++) {
+		for (int k = 0; k < n; k++) {
+			if (strcmp(rd[k].region, c->ev[e]) == 0 && (n == 1 || !strong)) {
+				pick = k;
+				strong = evidence = true;
+				break;
+			}
+		}
+	}
+	/* otherwise the first reading, in regions[] order */
+
+	/* How much was proven. A valid reading alone is not enough for digits
+	 * written in one piece or split where no country splits them, nor where
+	 * national numbers have no trunk prefix (Spain, Portugal, Poland,
+	 * Italian mobiles: nine or ten digits fit those plans whatever they
+	 * count) and nothing in the text points to the country. */
+	bool nanp = strcmp(rd[pick].region, "US") == 0 || strcmp(rd[pick].region, "CA") == 0;
+	bool trunkless_guess = d[0] != '0' && !nanp && !evidence;
+	double conf;
+	const char *rule = "phone.national";
+	if (ctx == CTX_HOT) {
+		conf = strong && !trunkless_guess ? 0.95 : 0.85;
+		rule = "phone.hotword";
+	} else if (same_number) {
+		conf = 0.85;
+	} else if (best_g <= 0 || trunkless_guess) {
+		conf = 0.45;
+	} else {
+		conf = (strong ? 0.75 : 0.6) + (best_g == 2 ? 0.05 : 0.0);
+	}
+	v->kind = V_FOUND;
+	memcpy(v->e164, rd[pick].e164, sizeof v->e164);
+	v->confidence = conf;
+	v->rule = rule;
+	return TRAWL_OK;
+}
+
+/* Judges a number written with its country code. */
+static trawl_status_t
+judge_intl(bool plus, const char *d, int ctx, verdict_t *v)
+{
+	trawl_phonelib_number_t num;
+	trawl_status_t rc = trawl_phonelib__parse(&num, d, strlen(d), NULL);
+	if (rc == TRAWL_ENOMEM || rc == TRAWL_EINTERNAL)
+		return rc;
+	if (rc != TRAWL_OK)
+		return TRAWL_OK;
+	v->kind = V_FOUND;
+	memcpy(v->e164, num.e164, sizeof v->e164);
+	v->confidence = plus ? 0.9 : 0.85;
+	v->rule = "phone.intl";
+	if (ctx == CTX_HOT) {
+		v->confidence = 0.95;
+		v->rule = "phone.hotword";
+	}
+	return TRAWL_OK;
+}
+
+/* Judges groups [a, b) of a run, which stand from byte start. International
+ * stretches are judged in the first pass and their verdicts kept for the
+ * second. */
+static trawl_status_t
+judge(scan_ctx_t *c, const run_t *r, int a, int b, size_t start, verdict_t *v)
+{
+	const char *s = c->text->text;
+	char d[MAX_DIGITS + 8];
+	memset(v, 0, sizeof *v);
+	bool intl = a == 0 && (r->plus || r->idd);
+	if (c->collecting && !intl)
+		return TRAWL_OK;
+	if (intl && !c->collecting) {
+		for (size_t k = 0; k < c->njudged; k++) {
+			if (c->judged[k].start == start && c->judged[k].b == b) {
+				*v = c->judged[k].v;
+				return TRAWL_OK;
+			}
+		}
+	}
+	int nd = run_digits(s, r, a, b, d, sizeof d);
+	if (nd < MIN_DIGITS || nd > (intl ? 17 : 16))
+		return TRAWL_OK;
+	const char *digits = intl ? d + 1 : d;
+	if (!c->ctx_known || c->ctx_at != start) {
+		c->ctx = context_before(c->text, start, &c->ctx_no);
+		if (c->ctx == CTX_NONE && c->text->header)
+			c->ctx = header_context(c->text->header);
+		c->ctx_at = start;
+		c->ctx_known = true;
+	}
+	int ctx = c->ctx;
+	bool is_no = c->ctx_no;
+	trawl_status_t rc = TRAWL_OK;
+	if (looks_like_other(s, r, a, b, digits, nd) || ctx == CTX_NEG || (ctx == CTX_NUMBERWORD && is_no) ||
+	    bad_before(s, start))
+		v->kind = V_VETO;
+	else if (!intl)
+		return resolve_national(c, r, a, b, d, nd, ctx, v);
+	else if ((rc = judge_intl(r->plus, d, ctx, v)) < 0)
+		return rc;
+	if (c->njudged == c->capjudged) {
+		size_t cap = c->capjudged ? c->capjudged * 2 : 8;
+		judged_t *p = realloc(c->judged, cap * sizeof *p);
+		if (!p)
+			return TRAWL_ENOMEM;
+		c->judged = p;
+		c->capjudged = cap;
+	}
+	c->judged[c->njudged++] = (judged_t){start, b, *v};
+	return TRAWL_OK;
+}
+
+/* Where the number stands: a header, or the tail of a text where the
+ * signature is, adds a little. */
+static double
+position_bonus(const trawl_text_t *text, size_t start)
+{
+	if (text->where == TRAWL_WHERE_HEADER)
+		return 0.02;
+	size_t tail = text->len > 600 ? text->len - 600 : 0;
+	if (start >= tail && start * 10 >= text->len * 6)
+		return 0.02;
+	return 0.0;
+}
+
+typedef struct {
+	size_t start, end;
+	verdict_t v;
+} hit_t;
+
+typedef struct {
+	hit_t *items;
+	size_t len, cap;
+} hits_t;
+
+static trawl_status_t
+add_hit(hits_t *h, size_t start, size_t end, const verdict_t *v)
+{
+	if (h->len == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 8;
+		hit_t *p = realloc(h->items, cap * sizeof *p);
+		if (!p)
+			return TRAWL_ENOMEM;
+		h->items = p;
+		h->cap = cap;
+	}
+	h->items[h->len++] = (hit_t){start, end, *v};
+	return TRAWL_OK;
+}
+
+/* Judges a run: the whole of it; failing that, the piece up to a list
+ * separator (" / "), or the whole without its last group, and on. A run
+ * that has the shape of something else is dropped entire. */
+static trawl_status_t
+judge_run(scan_ctx_t *c, const run_t *r, hits_t *hits)
+{
+	int from = 0;
+	while (from < r->ngroups) {
+		int piece_end = from + 1;
+		while (piece_end < r->ngroups && !r->list_sep[piece_end - 1])
+			piece_end++;
+		int tries[3] = {r->ngroups, piece_end, piece_end - 1};
+		verdict_t v = {0};
+		int found = -1;
+		for (int t = 0; t < 3 && found < 0; t++) {
+			int b = tries[t];
+			if (b <= from || (t > 0 && b == tries[t - 1]) || (t == 2 && b == tries[0]))
+				continue;
+			/* only whitespace or a list separator may cut a run short */
+			if (b < r->ngroups && r->sep_after[b - 1] != ' ' && !r->list_sep[b - 1])
+				continue;
+			size_t start = from == 0 ? r->start : r->gstart[from];
+			trawl_status_t rc = judge(c, r, from, b, start, &v);
+			if (rc < 0)
+				return rc;
+			if (v.kind == V_VETO)
+				return TRAWL_OK;
+			if (v.kind == V_FOUND)
+				found = b;
+		}
+		if (found < 0) {
+			from = piece_end; /* the next number of a list */
+			continue;
+		}
+		size_t start = from == 0 ? r->start : r->gstart[from];
+		size_t end = r->gstart[found - 1] + r->glen[found - 1];
+		if (found == r->ngroups && r->end > end)
+			end = r->end;
+		trawl_status_t rc = c->collecting ? remember_intl(c, v.e164) : add_hit(hits, start, end, &v);
+		if (rc < 0)
+			return rc;
+		from = found;
+	}
+	return TRAWL_OK;
+}
+
+/* One pass over the text: every run judged. */
+static trawl_status_t
+scan_runs(scan_ctx_t *c, hits_t *hits)
+{
+	const char *s = c->text->text;
+	size_t len = c->text->len;
+	run_t r;
+	for (size_t i = 0; i < len;) {
+		unsigned char ch = (unsigned char)s[i];
+		if (!trawl_is_digit(ch) && ch != '+' && ch != '(') {
+			i++;
+			continue;
+		}
+		if (!may_start_at(s, len, i)) {
+			/* step over the whole word or figure */
+			i++;
+			while (i < len && trawl_is_alnum((unsigned char)s[i]))
+				i++;
+			continue;
+		}
+		size_t next = read_run(s, len, i, &r);
+		if (r.ngroups && r.ndigits >= MIN_DIGITS && r.ndigits <= MAX_DIGITS) {
+			/* a run glued to letters, a unit or a decimal part: drop its last
+			 * group when a space sets that apart ("030 1234567 24h"), else
+			 * the whole run */
+			size_t gend = r.gstart[r.ngroups - 1] + r.glen[r.ngroups - 1];
+			bool bad = bad_after(s, len, &r);
+			if (bad && r.ngroups > 1 && r.end == gend && r.sep_after[r.ngroups - 2] == ' ' &&
+			    trawl_is_alpha((unsigned char)s[gend])) {
+				r.ngroups--;
+				r.ndigits -= r.glen[r.ngroups];
+				r.end = r.gstart[r.ngroups - 1] + r.glen[r.ngroups - 1];
+				r.list_sep[r.ngroups - 1] = false;
+				bad = false;
+			}
+			trawl_status_t rc;
+			if (!bad && r.ndigits >= MIN_DIGITS && (rc = judge_run(c, &r, hits)) < 0)
+				return rc;
+		}
+		/* on past the run and anything glued to its end */
+		i = next;
+		while (i < len && trawl_is_alnum((unsigned char)s[i]))
+			i++;
+	}
+	return TRAWL_OK;
+}
+
+static trawl_status_t
+scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t *text)
+{
+	scan_ctx_t c = {.set = set, .text = text, .lang = -1};
+	pthread_once(&wordsets_once, wordsets_build);
+	hits_t hits = {0};
+	trawl_status_t rc;
+
+	/* first the international numbers, so that a national one earlier in
+	 * the text can be recognised as the same number */
+	c.collecting = true;
+	if ((rc = scan_runs(&c, &hits)) < 0)
+		goto done;
+	c.collecting = false;
+	if ((rc = scan_runs(&c, &hits)) < 0)
+		goto done;
+	for (size_t k = 0; k < hits.len; k++) {
+		const hit_t *h = &hits.items[k];
+		double conf = h->v.confidence + position_bonus(text, h->start);
+		if (conf > 0.97)
+			conf = 0.97;
+		if ((rc = trawl_detect__emit(out, text, TRAWL_TYPE_PHONE, h->start, h->end, h->v.e164, conf,
+		                             h->v.rule)) < 0)
+			goto done;
+	}
+done:
+	free(hits.items);
+	free(c.intl);
+	free(c.judged);
+	return rc;
+}
+
+const trawl_detector_t trawl_detector_phone = {
+	.name = "phone",
+	.type = TRAWL_TYPE_PHONE,
+	.scan = scan,
+};
