@@ -145,6 +145,25 @@ trawl_status_t trawl_scan__mbox_unquote(trawl_buf_t *out, const char *msg, size_
  * breaks, table cells tabs, mailto:/tel: link targets kept. out is reset. */
 trawl_status_t trawl_scan__html_to_text(trawl_buf_t *out, const char *html, size_t len);
 
+/* Outlook PST/OST (pst.c, libpff): every item of the folder tree becomes a
+ * record of its own (message, contact or appointment), located
+ * "<location>#<folder path>#N". Unreadable files and items are skips. */
+trawl_status_t trawl_scan__pst(trawl_worker_t *w, const void *data, size_t len, const char *location,
+                               unsigned depth);
+/* A PST/OST attached to a message (or in an archive attached to it): every
+ * item is walked into the carrying record c instead, its parts named
+ * "<part>#<folder path>#N...". depth: containers around the PST. */
+void trawl_scan__pst_attached(trawl_worker_t *w, trawl_msg_t *c, const void *data, size_t len,
+                              const char *part, unsigned depth);
+
+/* RTF to text (rtf.c): control words dropped, \'hh and \uN decoded, non-text
+ * destinations skipped. RTF that encapsulates HTML (\fromhtml) gives back
+ * the HTML and sets *html (may be NULL). out is reset. */
+trawl_status_t trawl_scan__rtf_to_text(trawl_buf_t *out, const char *rtf, size_t len, bool *html);
+/* A charset name iconv knows for a Windows code page (932 -> "CP932",
+ * 28591 -> "ISO-8859-1", 65001 -> "UTF-8"); buf holds it when needed. */
+const char *trawl_scan__codepage_charset(unsigned cp, char buf[24]);
+
 /* Extracts the text of an office document or PDF into out (reset first), UTF-8.
  * Returns TRAWL_EUNSUPPORTED when data is not a document this build reads, TRAWL_EENCRYPTED for
  * password-protected documents, TRAWL_EFORMAT for corrupt ones, TRAWL_ELIMIT when past w->limits.

@@ -224,8 +224,7 @@ trawl_scan__blob(trawl_worker_t *w, const void *data, size_t len, const char *lo
 	case TRAWL_KIND_MBOX:
 		return trawl_scan__mbox(w, data, len, location, depth);
 	case TRAWL_KIND_PST:
-		trawl_scan__skip(w, location, TRAWL_EUNSUPPORTED, "Outlook PST/OST: this build has no PST reader");
-		return TRAWL_OK;
+		return trawl_scan__pst(w, data, len, location, depth);
 	default:
 		if (trawl_scan__kind_is_archive(kind)) {
 			unsigned d = depth + 1;
