@@ -179,7 +179,8 @@ trawl_findings_finish(const trawl_detector_set_t *set, trawl_findings_t *list)
 		trawl_finding_t *f = &list->items[i];
 		bool dup = w > 0 && list->items[w - 1].type == f->type && list->items[w - 1].start == f->start &&
 		           list->items[w - 1].end == f->end &&
-		           strcmp(list->items[w - 1].part ? list->items[w - 1].part : "", f->part ? f->part : "") == 0;
+		           strcmp(list->items[w - 1].part ? list->items[w - 1].part : "", f->part ? f->part : "") == 0 &&
+		           strcmp(list->items[w - 1].value ? list->items[w - 1].value : "", f->value ? f->value : "") == 0;
 		if (dup || f->confidence < min) {
 			finding_free(f);
 			continue;

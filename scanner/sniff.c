@@ -133,10 +133,88 @@ by_mime(const char *mime)
 	return TRAWL_KIND_OTHER;
 }
 
+/* A zip whose first member says it is an office document or ODF. */
+static bool
+zip_is_document(const unsigned char *p, size_t len)
+{
+	if (len < 30 || memcmp(p, "PK\3\4", 4) != 0)
+		return false;
+	size_t n = (size_t)p[26] | (size_t)p[27] << 8;
+	if (30 + n > len)
+		return false;
+	const char *name = (const char *)p + 30;
+	return (n == 19 && memcmp(name, "[Content_Types].xml", 19) == 0) || (n == 8 && memcmp(name, "mimetype", 8) == 0);
+}
+
+/* Text: no NUL and no control bytes but white space in the head. */
+static bool
+looks_like_text(const unsigned char *p, size_t len)
+{
+	size_t n = len < 4096 ? len : 4096;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] < 0x20 && p[i] != '\n' && p[i] != '\r' && p[i] != '\t' && p[i] != '\f' && p[i] != 0x1b)
+			return false;
+	return true;
+}
+
+/* The decisions that need no libmagic: containers by their magic numbers,
+ * and mail, mbox and plain text by their first bytes. libmagic costs about
+ * a millisecond a call, more than parsing a small message; it is kept for
+ * what these cannot tell. */
+static trawl_kind_t
+sniff_fast(const void *data, size_t len, const char **mime)
+{
+	const unsigned char *p = data;
+	trawl_kind_t num = by_magic_number(p, len);
+	if (num == TRAWL_KIND_ZIP && zip_is_document(p, len)) {
+		*mime = "application/vnd.openxmlformats-officedocument";
+		return TRAWL_KIND_OTHER;
+	}
+	if (num != TRAWL_KIND_UNKNOWN && num != TRAWL_KIND_TAR) {
+		*mime = trawl_scan__kind_name(num);
+		return num;
+	}
+	if (len >= 5 && memcmp(p, "%PDF-", 5) == 0) {
+		*mime = "application/pdf";
+		return TRAWL_KIND_OTHER;
+	}
+	if (num == TRAWL_KIND_UNKNOWN && len && looks_like_text(p, len)) {
+		size_t i = 0;
+		if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+			i = 3;
+		while (i < len && (p[i] == '\n' || p[i] == '\r'))
+			i++;
+		if (trawl_scan__is_mbox(data, len)) {
+			*mime = "application/mbox";
+			return TRAWL_KIND_MBOX;
+		}
+		if (looks_like_headers((const char *)p + i, len - i)) {
+			*mime = "message/rfc822";
+			return TRAWL_KIND_EML;
+		}
+		while (i < len && (p[i] == ' ' || p[i] == '\t'))
+			i++;
+		if (len - i >= 5 && (strncasecmp((const char *)p + i, "<html", 5) == 0 ||
+		                     strncasecmp((const char *)p + i, "<!doctype html", len - i < 14 ? len - i : 14) == 0)) {
+			*mime = "text/html";
+			return TRAWL_KIND_TEXT;
+		}
+		*mime = "text/plain";
+		return TRAWL_KIND_TEXT;
+	}
+	return TRAWL_KIND_UNKNOWN;
+}
+
 trawl_kind_t
 trawl_scan__sniff(trawl_worker_t *w, const void *data, size_t len, const char **mime_out)
 {
 	const char *mime = NULL;
+	trawl_kind_t fast = sniff_fast(data, len, &mime);
+	if (fast != TRAWL_KIND_UNKNOWN) {
+		if (mime_out)
+			*mime_out = mime;
+		return fast;
+	}
 	/* libmagic reads at most its buffer size; give it the head only. */
 	if (w->magic)
 		mime = magic_buffer(w->magic, data, len < 256 * 1024 ? len : 256 * 1024);

@@ -124,7 +124,7 @@ trawl_status_t trawl_detect_mailbox(const trawl_detector_set_t *set, trawl_findi
                                     const char *addr);
 
 /* Drops findings below the set's min_confidence and exact duplicates
- * (same type, part, start and end), keeping the most confident. */
+ * (same type, part, start, end and value), keeping the most confident. */
 void trawl_findings_finish(const trawl_detector_set_t *set, trawl_findings_t *list);
 
 /* Normalisers, as the contract defines "norm". Each returns a malloc'd
