@@ -1,6 +1,7 @@
 /* The one table of detectors, and the detector set built from it.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "detectors/detector.h"
+#include "detectors/wordlist.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,14 @@ trawl_detector_set_new(trawl_detector_set_t **out, const trawl_detect_opts_t *op
 	*out = NULL;
 	if (errmsg)
 		*errmsg = NULL;
+	/* The built-in word lists: a broken or missing list is a set-up error
+	 * said once, here, rather than on every text scanned. */
+	const char *why = NULL;
+	if (!trawl_detect__lexicon(&why)) {
+		if (errmsg)
+			*errmsg = strdup(why ? why : "cannot load the built-in rules");
+		return TRAWL_ERULES;
+	}
 	trawl_detector_set_t *set = calloc(1, sizeof *set);
 	if (!set)
 		return TRAWL_ENOMEM;
