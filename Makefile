@@ -64,7 +64,7 @@ LIB_OBJ  := $(LIB_C:%.c=$(B)/%.o) $(LIB_CXX:%.cc=$(B)/%.o)
 CLI_OBJ  := $(CLI_C:%.c=$(B)/%.o)
 TEST_OBJ := $(TEST_C:%.c=$(B)/%.o)
 
-.PHONY: all deps demo check bench fuzz install clean
+.PHONY: all deps deps-test demo check bench fuzz install clean
 
 all: $(B)/trawl
 
@@ -78,6 +78,21 @@ deps:
 		SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(DEB_PKGS); \
+	fi
+
+# What `make check` needs besides: a browser for the end-to-end test of the
+# HTML access report (tests/test_html.c). Debian's chromium, some 100 MB.
+TEST_DEB_PKGS := chromium
+TEST_CMDS     := chromium
+
+deps-test: deps
+	@missing=""; \
+	for c in $(TEST_CMDS); do command -v $$c >/dev/null 2>&1 || missing=1; done; \
+	if [ -n "$$missing" ]; then \
+		echo "make deps-test: installing $(TEST_DEB_PKGS)"; \
+		SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(TEST_DEB_PKGS); \
 	fi
 
 $(B)/.deps-ok: | deps
@@ -120,7 +135,7 @@ demo: $(B)/trawl
 
 # Every test: Criterion unit tests and the end-to-end tests (which run the
 # built trawl binary; TRAWL_BIN tells them where it is).
-check: $(B)/trawl $(B)/trawl-tests
+check: deps-test $(B)/trawl $(B)/trawl-tests
 	TRAWL_BIN=$(abspath $(B)/trawl) TRAWL_SRC=$(CURDIR) $(B)/trawl-tests $(CHECK_ARGS)
 
 # Speed on a generated mail store (bench/README.md): BENCH_SIZE=50M for a short

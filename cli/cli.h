@@ -19,6 +19,9 @@ int trawl_cmd_access(int argc, char **argv);
 int trawl_cmd_erase(int argc, char **argv);
 int trawl_cmd_subjects(int argc, char **argv);
 int trawl_cmd_stats(int argc, char **argv);
+int trawl_cmd_restrict(int argc, char **argv);
+int trawl_cmd_retention(int argc, char **argv);
+int trawl_cmd_forget(int argc, char **argv);
 
 /* The default index folder. */
 #define TRAWL_DEFAULT_INDEX "./trawl-index"

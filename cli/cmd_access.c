@@ -8,7 +8,7 @@
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: trawl access [--index DIR] SELECTOR... [--format json|csv|html] [-o FILE]\n"
+	fprintf(f, "usage: trawl access [--index DIR] SELECTOR... [--format json|csv|html|mbox] [-o FILE]\n"
 	           "\n"
 	           "Lists every message in the index that holds an identifier of one person, with\n"
 	           "what was found where (values masked), for a subject access request.\n"
@@ -17,8 +17,9 @@ usage(FILE *f)
 	           "  --name \"FULL NAME\"    the person's name (repeatable)\n"
 	           "  --phone NUMBER        the person's phone number (repeatable)\n"
 	           "  --index DIR           the index folder (default " TRAWL_DEFAULT_INDEX ")\n"
-	           "  --format FORMAT       json (default), csv (a row a message) or html (a page\n"
-	           "                        for the person to read)\n"
+	           "  --format FORMAT       json (default), csv (a row a message), html (a page\n"
+	           "                        for the person to read) or mbox (the messages\n"
+	           "                        themselves, read again from their sources)\n"
 	           "  -o FILE               write the report to FILE\n");
 }
 
@@ -47,14 +48,6 @@ trawl_cmd_access(int argc, char **argv)
 	int status = trawl_cli_query_parse(&q, &spec, argc, argv);
 	if (status >= 0)
 		goto done;
-	if (q.format == TRAWL_FORMAT_MBOX) {
-		/* The index keeps no message bodies: writing them means reading
-		 * each message again from its source, which the scanner cannot be
-		 * asked for yet. */
-		fprintf(stderr, "trawl access: --format mbox is not available yet; use json, csv or html\n");
-		status = TRAWL_EXIT_FATAL;
-		goto done;
-	}
 	status = TRAWL_EXIT_FATAL;
 	if (!(idx = trawl_cli_query_open(&q)))
 		goto done;
@@ -64,7 +57,14 @@ trawl_cmd_access(int argc, char **argv)
 		status = rc == TRAWL_EINVAL ? TRAWL_EXIT_USAGE : TRAWL_EXIT_FATAL;
 		goto done;
 	}
-	status = trawl_cli_query_write(&q, render, access);
+	if (access->restricted && (q.format == TRAWL_FORMAT_CSV || q.format == TRAWL_FORMAT_MBOX))
+		fprintf(stderr, "trawl access: note: processing of this person's data is restricted since %s%s%s\n",
+		        access->restricted->since, access->restricted->reason ? ": " : "",
+		        access->restricted->reason ? access->restricted->reason : "");
+	if (q.format == TRAWL_FORMAT_MBOX)
+		status = trawl_cli_access_mbox(&q, access);
+	else
+		status = trawl_cli_query_write(&q, render, access);
 done:
 	trawl_access_free(access);
 	trawl_index_free(idx);

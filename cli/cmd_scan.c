@@ -5,10 +5,21 @@
  * or an error nothing after the last commit is kept, so the index answers as
  * of its last commit; sources finished by then need not be read again.
  *
+ * Scans are incremental: what the index knows of every source (size and
+ * mtime when it was read to its end) is loaded into a hash table before the
+ * scan starts and only read afterwards, so the workers can ask it, all at
+ * once, whether a file changed; unchanged files are not opened beyond a
+ * stat. After the scan, every source under the PATHs that the walk did not
+ * meet and that is gone from the disk is dropped from the index.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <glib.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "cli/cli.h"
@@ -23,23 +34,111 @@ usage(FILE *f)
 	           "\n"
 	           "Reads every mbox, EML, maildir and archive under PATHs, finds personal data in\n"
 	           "every part and writes it to the index (default " TRAWL_DEFAULT_INDEX ").\n"
-	           "A source read by an earlier scan is read again and replaces what it gave then.\n"
+	           "A file read by an earlier scan is read again only when its size or\n"
+	           "modification time changed, and then replaces what it gave; files under\n"
+	           "PATHs that are gone are dropped from the index.\n"
 	           "\n"
 	           "  --index DIR           the index folder (created mode 0700)\n"
+	           "  --full                read every file again, changed or not (after new\n"
+	           "                        rules or a new trawl)\n"
 	           "  --quiet               no progress line and no summary\n"
 	           "%s",
 	        trawl_cli_scan_options_help);
 }
+
+/* What the index knew of a source before this scan. */
+typedef struct {
+	uint64_t size;
+	int64_t mtime;
+	bool complete; /* read to its end: size and mtime can be trusted */
+} stored_t;
 
 typedef struct {
 	trawl_cli_scan_t *s;
 	trawl_index_t *idx;
 	const char *dir;
 	unsigned long long since_commit, bytes;
-	bool tty;
+	bool tty, full;
 	struct timespec t0, last;
 	trawl_status_t error;
+	GHashTable *stored;       /* source -> stored_t; read-only while the scan runs */
+	GHashTable *seen;         /* sources the scan read (SOURCE_BEGIN), this thread only */
+	atomic_ullong unchanged;  /* files left out by unchanged() */
+	unsigned long long gone;  /* sources dropped */
 } scan_t;
+
+/* The skip callback: called from the worker threads, at once; reads only. */
+static int
+unchanged(const char *source, uint64_t size, int64_t mtime, void *payload)
+{
+	scan_t *sc = payload;
+	const stored_t *st = g_hash_table_lookup(sc->stored, source);
+	if (!st || !st->complete || st->size != size || st->mtime != mtime)
+		return 0;
+	atomic_fetch_add(&sc->unchanged, 1);
+	return 1;
+}
+
+/* Loads what the index knows of every source. */
+static trawl_status_t
+load_stored(scan_t *sc)
+{
+	trawl_stats_t *stats = NULL;
+	trawl_status_t rc = trawl_index_stats(sc->idx, &stats);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < stats->n_sources; i++) {
+		const trawl_index_source_t *src = &stats->sources[i];
+		stored_t *st = g_new0(stored_t, 1);
+		st->size = src->size;
+		st->mtime = src->mtime;
+		/* a file that could not be opened is tried again each time */
+		st->complete = src->kind && strcmp(src->kind, "unreadable") != 0 && (src->size || src->mtime);
+		g_hash_table_insert(sc->stored, g_strdup(src->source), st);
+	}
+	trawl_stats_free(stats);
+	return TRAWL_OK;
+}
+
+/* Is source the file path or under the folder path? */
+static bool
+under(const char *source, const char *path)
+{
+	size_t n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	if (strncmp(source, path, n) != 0)
+		return false;
+	return source[n] == '\0' || source[n] == '/' || (n == 1 && path[0] == '/');
+}
+
+/* Drops every source the index knew under the PATHs that the scan did not
+ * read and that is no longer on the disk (a PATH given that is gone
+ * included: the walker could only report it missing). */
+static trawl_status_t
+drop_gone(scan_t *sc, const char *const *paths, size_t n_paths)
+{
+	GHashTableIter it;
+	gpointer key;
+	trawl_status_t rc = TRAWL_OK;
+	g_hash_table_iter_init(&it, sc->stored);
+	while (rc == TRAWL_OK && g_hash_table_iter_next(&it, &key, NULL)) {
+		const char *source = key;
+		struct stat st;
+		if (g_hash_table_contains(sc->seen, source) || strcmp(source, "-") == 0)
+			continue;
+		bool in = false;
+		for (size_t i = 0; i < n_paths && !in; i++)
+			in = under(source, paths[i]);
+		if (!in || lstat(source, &st) == 0 || (errno != ENOENT && errno != ENOTDIR))
+			continue;
+		if ((rc = trawl_index_drop_source(sc->idx, source)) < 0)
+			fprintf(stderr, "trawl scan: %s: %s\n", sc->dir, trawl_index_last_error(sc->idx));
+		else
+			sc->gone++;
+	}
+	return rc;
+}
 
 static double
 seconds_since(const struct timespec *t)
@@ -107,6 +206,8 @@ on_event(const trawl_event_t *ev, void *payload)
 	}
 	if (ev->type == TRAWL_EVENT_SOURCE_END)
 		sc->bytes += ev->bytes;
+	if (ev->type == TRAWL_EVENT_SOURCE_BEGIN && ev->source && !g_hash_table_contains(sc->seen, ev->source))
+		g_hash_table_add(sc->seen, g_strdup(ev->source));
 	trawl_status_t rc = trawl_index_add_event(sc->idx, ev);
 	if (rc < 0) {
 		fprintf(stderr, "\ntrawl scan: %s: %s\n", sc->dir, trawl_index_last_error(sc->idx));
@@ -122,6 +223,11 @@ summary(scan_t *sc)
 	double el = seconds_since(&sc->t0);
 	fprintf(stderr, "scanned %llu files, %llu messages, %.1f MB in %.1fs", s->sources, s->messages,
 	        (double)sc->bytes / 1e6, el);
+	unsigned long long same = atomic_load(&sc->unchanged);
+	if (same)
+		fprintf(stderr, "; %llu unchanged file%s not read again", same, same == 1 ? "" : "s");
+	if (sc->gone)
+		fprintf(stderr, "; %llu gone, dropped from the index", sc->gone);
 	bool any = false;
 	for (int t = 0; t < TRAWL_TYPE_COUNT; t++) {
 		if (!s->by_type[t])
@@ -141,17 +247,20 @@ trawl_cmd_scan(int argc, char **argv)
 		TRAWL_CLI_SCAN_OPTIONS,
 		{"index", required_argument, NULL, 'i'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"full", no_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	trawl_cli_scan_t s = {0};
 	const char *dir = TRAWL_DEFAULT_INDEX;
+	bool full = false;
 	int opt, status = TRAWL_EXIT_OK;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'i': dir = optarg; break;
 		case 'q': s.quiet = true; break;
+		case 'F': full = true; break;
 		case 'h': usage(stdout); return TRAWL_EXIT_OK;
 		default:
 			if (opt >= 1000 && trawl_cli_scan_option(&s, opt, optarg, "scan") == 0)
@@ -169,8 +278,12 @@ trawl_cmd_scan(int argc, char **argv)
 	if (!set)
 		return TRAWL_EXIT_FATAL;
 
-	scan_t sc = {.s = &s, .dir = dir, .tty = !s.quiet && isatty(2)};
+	scan_t sc = {.s = &s, .dir = dir, .tty = !s.quiet && isatty(2), .full = full};
+	sc.stored = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	sc.seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	trawl_status_t rc = trawl_index_open(&sc.idx, dir, TRAWL_INDEX_WRITE);
+	if (rc == TRAWL_OK)
+		rc = load_stored(&sc);
 	if (rc < 0) {
 		fprintf(stderr, "trawl scan: %s: %s\n", dir,
 		        sc.idx && *trawl_index_last_error(sc.idx) ? trawl_index_last_error(sc.idx)
@@ -178,6 +291,8 @@ trawl_cmd_scan(int argc, char **argv)
 		status = TRAWL_EXIT_FATAL;
 		goto done;
 	}
+	if (!full)
+		s.scan.skip = unchanged;
 	trawl_cli_catch_signals();
 	clock_gettime(CLOCK_MONOTONIC, &sc.t0);
 	sc.last = sc.t0;
@@ -185,6 +300,8 @@ trawl_cmd_scan(int argc, char **argv)
 	                    on_event, &sc);
 	if (sc.error)
 		rc = sc.error;
+	if (rc == TRAWL_OK)
+		rc = drop_gone(&sc, (const char *const *)argv + optind, (size_t)(argc - optind));
 	if (rc == TRAWL_OK)
 		rc = commit(&sc);
 	progress(&sc, true);
@@ -206,6 +323,10 @@ trawl_cmd_scan(int argc, char **argv)
 
 done:
 	trawl_index_free(sc.idx);
+	if (sc.stored)
+		g_hash_table_destroy(sc.stored);
+	if (sc.seen)
+		g_hash_table_destroy(sc.seen);
 	trawl_detector_set_free(set);
 	return status;
 }

@@ -33,6 +33,8 @@ trawl_cli_query_parse(trawl_cli_query_t *q, const trawl_cli_query_spec_t *spec, 
 		{NULL, 0, NULL, 0},
 	};
 	const char **emails = NULL, **names = NULL, **phones = NULL;
+	struct option *opts = NULL;
+	size_t n_common = sizeof longopts / sizeof *longopts - 1, n_extra = 0;
 	int opt, status = -1;
 
 	memset(q, 0, sizeof *q);
@@ -46,14 +48,22 @@ trawl_cli_query_parse(trawl_cli_query_t *q, const trawl_cli_query_spec_t *spec, 
 	q->sel.emails = emails;
 	q->sel.names = names;
 	q->sel.phones = phones;
-	if (!emails || !names || !phones) {
+	while (spec->extra_options && spec->extra_options[n_extra].name)
+		n_extra++;
+	opts = calloc(n_common + n_extra + 1, sizeof *opts);
+	if (opts) {
+		memcpy(opts, longopts, n_common * sizeof *opts);
+		if (n_extra)
+			memcpy(opts + n_common, spec->extra_options, n_extra * sizeof *opts);
+	}
+	if (!emails || !names || !phones || !opts) {
 		fprintf(stderr, "trawl %s: out of memory\n", spec->cmd);
 		status = TRAWL_EXIT_FATAL;
 		goto done;
 	}
 	optind = 1;
 	opterr = 1;
-	while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_INDEX:
 			if (!*optarg) {
@@ -103,7 +113,10 @@ trawl_cli_query_parse(trawl_cli_query_t *q, const trawl_cli_query_spec_t *spec, 
 			spec->usage(stdout);
 			status = TRAWL_EXIT_OK;
 			goto done;
-		default: /* getopt said what */
+		default:
+			if (opt >= 3000 && spec->extra && spec->extra(opt, optarg, spec->payload) == 0)
+				break;
+			/* getopt or extra() said what */
 			status = usage_error(spec, NULL, NULL);
 			goto done;
 		}
@@ -115,6 +128,7 @@ trawl_cli_query_parse(trawl_cli_query_t *q, const trawl_cli_query_spec_t *spec, 
 	if (spec->selectors && !q->sel.n_emails && !q->sel.n_names && !q->sel.n_phones)
 		status = usage_error(spec, "no selector: give --email, --name or --phone", NULL);
 done:
+	free(opts);
 	return status;
 }
 
@@ -139,6 +153,23 @@ trawl_cli_query_open(const trawl_cli_query_t *q)
 {
 	trawl_index_t *idx = NULL;
 	trawl_status_t rc = trawl_index_open(&idx, q->dir, TRAWL_INDEX_READ);
+	if (rc < 0) {
+		trawl_cli_query_error(q, idx, rc);
+		trawl_index_free(idx);
+		return NULL;
+	}
+	return idx;
+}
+
+trawl_index_t *
+trawl_cli_query_open_write(const trawl_cli_query_t *q)
+{
+	trawl_index_t *idx = trawl_cli_query_open(q); /* there must be one */
+	if (!idx)
+		return NULL;
+	trawl_index_free(idx);
+	idx = NULL;
+	trawl_status_t rc = trawl_index_open(&idx, q->dir, TRAWL_INDEX_WRITE);
 	if (rc < 0) {
 		trawl_cli_query_error(q, idx, rc);
 		trawl_index_free(idx);

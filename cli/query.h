@@ -6,6 +6,7 @@
 #ifndef TRAWL_CLI_QUERY_H
 #define TRAWL_CLI_QUERY_H
 
+#include <getopt.h>
 #include <stdio.h>
 #include "trawl/index.h"
 #include "trawl/report.h"
@@ -26,6 +27,12 @@ typedef struct {
 	bool output;                   /* -o FILE */
 	trawl_format_t default_format;
 	const trawl_format_t *formats; /* accepted, ending with -1 */
+	/* The command's own options (values from 3000 up, ending with a zeroed
+	 * entry), or NULL; each is handed to extra(), which returns 0, or -1
+	 * after saying what is wrong (a usage error). */
+	const struct option *extra_options;
+	int (*extra)(int opt, const char *arg, void *payload);
+	void *payload;
 } trawl_cli_query_spec_t;
 
 /* Parses argv (argv[0] is the command). Returns -1 when the command should
@@ -47,5 +54,15 @@ void trawl_cli_query_error(const trawl_cli_query_t *q, trawl_index_t *idx, trawl
 int trawl_cli_query_write(const trawl_cli_query_t *q,
                           trawl_status_t (*render)(FILE *out, const void *result, trawl_format_t format),
                           const void *result);
+
+/* Opens the index for writing, when there is one (a mistyped --index must
+ * not make a new, empty index); on failure prints "trawl CMD: DIR: what"
+ * and returns NULL. */
+trawl_index_t *trawl_cli_query_open_write(const trawl_cli_query_t *q);
+
+/* access --format mbox (cli/access_mbox.c): reads the subject's messages
+ * again from their sources and writes them as mboxrd to -o FILE or
+ * standard output. Returns the exit status. */
+int trawl_cli_access_mbox(const trawl_cli_query_t *q, const trawl_access_t *a);
 
 #endif

@@ -17,6 +17,9 @@ static const struct {
 	{"erase", trawl_cmd_erase, "report what erasing one person's data would touch"},
 	{"subjects", trawl_cmd_subjects, "list the people the index knows"},
 	{"stats", trawl_cmd_stats, "counts per source and type, and what was skipped"},
+	{"restrict", trawl_cmd_restrict, "mark one person's data as restricted (or --lift it)"},
+	{"retention", trawl_cmd_retention, "list personal data older than a retention period"},
+	{"forget", trawl_cmd_forget, "after an erasure, remove one person from the index"},
 };
 
 static void

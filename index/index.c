@@ -37,6 +37,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <glib.h>
+#include "index/internal.h"
 #include "index/xdb.h"
 #include "util/util.h"
 
@@ -1075,10 +1076,10 @@ trawl_index_add_event(trawl_index_t *idx, const trawl_event_t *ev)
 			rc = xerr(idx, rc);
 			goto done;
 		}
+		/* size and mtime wait for SOURCE_END: a record committed halfway
+		 * through a source must not look unchanged to an incremental scan */
 		if ((rc = new_srcrec(idx, source, ev->kind, &r)) < 0)
 			goto done;
-		r->s.size = ev->bytes;
-		r->s.mtime = ev->mtime;
 		break;
 	case TRAWL_EVENT_SKIP:
 		/* A file that could not be opened at all has no BEGIN: its record
@@ -1106,6 +1107,8 @@ trawl_index_add_event(trawl_index_t *idx, const trawl_event_t *ev)
 		r->s.messages = ev->messages;
 		r->s.contacts = ev->contacts;
 		r->s.appointments = ev->appointments;
+		r->s.size = ev->bytes;
+		r->s.mtime = ev->mtime;
 		rc = write_source(idx, r);
 		break;
 	default:
@@ -1399,6 +1402,7 @@ trawl_access_free(trawl_access_t *a)
 	for (size_t i = 0; i < a->n_sources; i++)
 		source_clear(&a->sources[i]);
 	free(a->sources);
+	trawl_restriction_free(a->restricted);
 	free(a);
 }
 
@@ -1532,6 +1536,8 @@ done:
 	return rc;
 }
 
+static trawl_status_t restriction_of(trawl_index_t *idx, const subject_ids_t *ids, trawl_restriction_t **out);
+
 trawl_status_t
 trawl_index_access(trawl_index_t *idx, const trawl_selector_t *sel, trawl_access_t **out)
 {
@@ -1578,6 +1584,8 @@ trawl_index_access(trawl_index_t *idx, const trawl_selector_t *sel, trawl_access
 		ids.items[i].id.norm = NULL;
 	}
 	a->n_identifiers = ids.len;
+	if ((rc = restriction_of(idx, &ids, &a->restricted)) < 0) /* index/lifecycle.c */
+		goto done;
 	*out = a;
 	a = NULL;
 done:
@@ -1929,4 +1937,285 @@ done:
 		g_hash_table_destroy(acc.by_email);
 	trawl_people_free(people);
 	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* For the rest of the module (index/internal.h)                      */
+
+_Static_assert(TRAWL_INDEX__TERM_LEN == TERM_LEN, "identifier term length");
+_Static_assert(TRAWL_INDEX__DOC_TERM_LEN == DOC_TERM_LEN, "document term length");
+_Static_assert(TRAWL_INDEX__REC_MESSAGE == REC_MESSAGE && TRAWL_INDEX__REC_SOURCE == REC_SOURCE, "record tags");
+
+/* The terms of ids, sorted and distinct; only the searched ones when
+ * searched_only. */
+static trawl_status_t
+ids_terms(const subject_ids_t *ids, bool searched_only, char (**out)[TERM_LEN], size_t *n_out)
+{
+	size_t n = 0;
+	char(*terms)[TERM_LEN] = calloc(ids->len ? ids->len : 1, TERM_LEN);
+	*out = NULL;
+	*n_out = 0;
+	if (!terms)
+		return TRAWL_ENOMEM;
+	for (size_t i = 0; i < ids->len; i++)
+		memcpy(terms[n++], ids->items[i].term, TERM_LEN); /* every one is searched */
+	qsort(terms, n, TERM_LEN, cmp_term);
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++)
+		if (w == 0 || strcmp(terms[w - 1], terms[i]) != 0)
+			memmove(terms[w++], terms[i], TERM_LEN);
+	*out = terms;
+	*n_out = w;
+	return TRAWL_OK;
+}
+
+/* A restriction is found by every identifier of the subject, the names
+ * only recognised beside their address too: a request by name alone must
+ * learn that the person is restricted. (Someone else of the same name may
+ * be shown as restricted as well; that errs on the side of asking.) */
+static trawl_status_t
+restriction_of(trawl_index_t *idx, const subject_ids_t *ids, trawl_restriction_t **out)
+{
+	char(*terms)[TERM_LEN];
+	size_t n;
+	trawl_status_t rc = ids_terms(ids, false, &terms, &n);
+	if (rc == TRAWL_OK)
+		rc = trawl_index__restriction(idx, (const char(*)[TERM_LEN])terms, n, out);
+	free(terms);
+	return rc;
+}
+
+trawl_status_t
+trawl_index__subject_terms(trawl_index_t *idx, const trawl_selector_t *sel, char (**all)[TERM_LEN], size_t *n_all,
+                           char (**searched)[TERM_LEN], size_t *n_searched)
+{
+	subject_ids_t ids = {0};
+	trawl_status_t rc;
+	*all = *searched = NULL;
+	*n_all = *n_searched = 0;
+	if (!sel)
+		rc = seterr(idx, TRAWL_EINVAL, "no selector");
+	else if ((rc = expand_subject(idx, sel, &ids)) == TRAWL_OK &&
+	         (rc = ids_terms(&ids, false, all, n_all)) == TRAWL_OK)
+		rc = ids_terms(&ids, true, searched, n_searched);
+	if (rc < 0) {
+		free(*all);
+		free(*searched);
+		*all = *searched = NULL;
+		*n_all = *n_searched = 0;
+		if (rc == TRAWL_ENOMEM)
+			seterr(idx, rc, "out of memory");
+	}
+	subject_ids_clear(&ids);
+	return rc;
+}
+
+trawl_status_t
+trawl_index__check(trawl_index_t *idx, bool write)
+{
+	return write ? check_writer(idx) : check_reader(idx);
+}
+
+trawl_xdb_t *
+trawl_index__db(trawl_index_t *idx)
+{
+	return idx->db;
+}
+
+trawl_status_t
+trawl_index__seterr(trawl_index_t *idx, trawl_status_t rc, const char *fmt, ...)
+{
+	trawl_buf_reset(&idx->err);
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	trawl_buf_puts(&idx->err, s);
+	g_free(s);
+	return rc;
+}
+
+trawl_status_t
+trawl_index__xerr(trawl_index_t *idx, trawl_status_t rc)
+{
+	return xerr(idx, rc);
+}
+
+void
+trawl_index__id_term(const trawl_index_t *idx, trawl_type_t type, const char *norm, char out[TERM_LEN])
+{
+	id_term(idx, type, norm, out);
+}
+
+void
+trawl_index__source_term(char out[DOC_TERM_LEN], char prefix, const char *source)
+{
+	source_term(out, prefix, source);
+}
+
+trawl_status_t
+trawl_index__unpack_message(trawl_index_message_t *m, const void *data, size_t len, const char (*terms)[TERM_LEN],
+                            size_t n)
+{
+	termset_t set = {(char(*)[TERM_LEN])terms, terms ? n : 0};
+	return unpack_message(m, data, len, &set);
+}
+
+void
+trawl_index__message_clear(trawl_index_message_t *m)
+{
+	message_clear(m);
+}
+
+/* The record is read field by field and written back as it was, less what
+ * is dropped; the terms are rebuilt from it as trawl_index_add_message()
+ * makes them (each finding keeps its own identifier term). */
+trawl_status_t
+trawl_index__rewrite_message(trawl_index_t *idx, const void *data, size_t len, const bool *drop,
+                             bool clear_sender, bool clear_subject, bool *deleted)
+{
+	trawl_status_t rc = TRAWL_OK;
+	cursor_t c = {data, (const unsigned char *)data + len, false};
+	bool oom = false;
+	trawl_buf_t b = {0};
+	trawl_index_message_t m = {0};
+	char qterm[DOC_TERM_LEN], sterm[DOC_TERM_LEN];
+	char **idterms = NULL;
+	trawl_xdb_term_t *terms = NULL;
+	char tterm[TRAWL_TYPE_COUNT][16];
+	unsigned per_type[TRAWL_TYPE_COUNT] = {0};
+	size_t nt = 0, kept = 0;
+	uint64_t n = 0;
+	srcrec_t *r;
+
+	*deleted = false;
+	if ((rc = check_writer(idx)) < 0)
+		goto done;
+	if (!take_header(&c, REC_MESSAGE)) {
+		rc = seterr(idx, TRAWL_ECORRUPT, "a message record in the index cannot be read");
+		goto done;
+	}
+	m.kind = (trawl_item_kind_t)take_u(&c);
+	m.source = take_s(&c, &oom);
+	m.location = take_s(&c, &oom);
+	m.message_id = take_s(&c, &oom);
+	m.date = take_s(&c, &oom);
+	m.time = take_i(&c);
+	m.from = take_s(&c, &oom);
+	m.from_name = take_s(&c, &oom);
+	m.subject = take_s(&c, &oom);
+	m.content_hash = take_s(&c, &oom);
+	m.size = take_u(&c);
+	n = take_u(&c);
+	if (c.bad || oom || !m.source || !m.location || n > (uint64_t)(c.end - c.p)) {
+		rc = oom ? TRAWL_ENOMEM : seterr(idx, TRAWL_ECORRUPT, "a message record in the index cannot be read");
+		goto done;
+	}
+	for (uint64_t i = 0; i < n; i++)
+		kept += !drop[i];
+	if (kept == 0) {
+		/* nothing of anyone left: the record goes */
+		if ((rc = message_term(qterm, m.source, m.location)) < 0)
+			goto done;
+		if ((rc = trawl_xdb__delete(idx->db, qterm)) < 0) {
+			rc = xerr(idx, rc);
+			goto done;
+		}
+		if ((rc = get_srcrec(idx, m.source, "unknown", &r)) < 0)
+			goto done;
+		uint64_t *count = m.kind == TRAWL_ITEM_CONTACT       ? &r->s.contacts
+		                  : m.kind == TRAWL_ITEM_APPOINTMENT ? &r->s.appointments
+		                                                     : &r->s.messages;
+		if (*count)
+			(*count)--;
+		r->dirty = true;
+		*deleted = true;
+		goto done;
+	}
+	idterms = calloc(kept, sizeof *idterms);
+	terms = calloc(kept + 3 + TRAWL_TYPE_COUNT, sizeof *terms);
+	if (!idterms || !terms) {
+		rc = TRAWL_ENOMEM;
+		goto done;
+	}
+	unsigned kind = (unsigned)m.kind <= TRAWL_ITEM_APPOINTMENT ? (unsigned)m.kind : 0;
+	if ((rc = trawl_buf_putc(&b, REC_MESSAGE)) < 0 || (rc = trawl_buf_putc(&b, REC_VERSION)) < 0 ||
+	    (rc = pack_u(&b, kind)) < 0 || (rc = pack_s(&b, m.source)) < 0 || (rc = pack_s(&b, m.location)) < 0 ||
+	    (rc = pack_s(&b, m.message_id)) < 0 || (rc = pack_s(&b, m.date)) < 0 || (rc = pack_i(&b, m.time)) < 0 ||
+	    (rc = pack_s(&b, clear_sender ? NULL : m.from)) < 0 ||
+	    (rc = pack_s(&b, clear_sender ? NULL : m.from_name)) < 0 ||
+	    (rc = pack_s(&b, clear_subject ? NULL : m.subject)) < 0 || (rc = pack_s(&b, m.content_hash)) < 0 ||
+	    (rc = pack_u(&b, m.size)) < 0 || (rc = pack_u(&b, kept)) < 0)
+		goto done;
+	for (uint64_t i = 0, k = 0; i < n; i++) {
+		uint64_t type = take_u(&c), where = take_u(&c);
+		char *part = take_s(&c, &oom), *value = take_s(&c, &oom);
+		uint64_t start = take_u(&c), end = take_u(&c), conf = take_u(&c);
+		char *term = take_s(&c, &oom);
+		if (c.bad || oom) {
+			free(part), free(value), free(term);
+			rc = oom ? TRAWL_ENOMEM : seterr(idx, TRAWL_ECORRUPT, "a message record in the index cannot be read");
+			goto done;
+		}
+		if (drop[i]) {
+			free(part), free(value), free(term);
+			continue;
+		}
+		if (type >= TRAWL_TYPE_COUNT)
+			type = TRAWL_TYPE_CUSTOM;
+		if ((rc = pack_u(&b, type)) == TRAWL_OK && (rc = pack_u(&b, where)) == TRAWL_OK &&
+		    (rc = pack_s(&b, part)) == TRAWL_OK && (rc = pack_s(&b, value)) == TRAWL_OK &&
+		    (rc = pack_u(&b, start)) == TRAWL_OK && (rc = pack_u(&b, end)) == TRAWL_OK &&
+		    (rc = pack_u(&b, conf)) == TRAWL_OK)
+			rc = pack_s(&b, term);
+		free(part), free(value);
+		idterms[k] = term;
+		if (rc < 0)
+			goto done;
+		per_type[type]++;
+		if (term)
+			terms[nt++] = (trawl_xdb_term_t){idterms[k], 0};
+		k++;
+	}
+	if ((rc = message_term(qterm, m.source, m.location)) < 0)
+		goto done;
+	source_term(sterm, 'S', m.source);
+	terms[nt++] = (trawl_xdb_term_t){qterm, 0};
+	terms[nt++] = (trawl_xdb_term_t){sterm, 0};
+	terms[nt++] = (trawl_xdb_term_t){kind_term[kind], 0};
+	for (int t = 0; t < TRAWL_TYPE_COUNT; t++) {
+		if (!per_type[t])
+			continue;
+		snprintf(tterm[t], sizeof tterm[t], "T%s", trawl_type_name((trawl_type_t)t));
+		terms[nt++] = (trawl_xdb_term_t){tterm[t], per_type[t]};
+	}
+	trawl_xdb_doc_t doc = {.data = b.data, .data_len = b.len, .terms = terms, .n_terms = nt,
+	                       .has_time = m.time != 0, .time = m.time};
+	if ((rc = trawl_xdb__replace(idx->db, qterm, &doc)) < 0)
+		rc = xerr(idx, rc);
+done:
+	if (rc == TRAWL_ENOMEM && !idx->err.len)
+		seterr(idx, rc, "out of memory");
+	for (size_t i = 0; idterms && i < kept; i++)
+		free(idterms[i]);
+	free(idterms);
+	free(terms);
+	trawl_buf_free(&b);
+	message_clear(&m);
+	return rc;
+}
+
+trawl_status_t
+trawl_index__drop_source(trawl_index_t *idx, const char *source)
+{
+	trawl_status_t rc;
+	char sterm[DOC_TERM_LEN], rterm[DOC_TERM_LEN];
+	if ((rc = check_writer(idx)) < 0)
+		return rc;
+	source_term(sterm, 'S', source);
+	source_term(rterm, 'R', source);
+	if ((rc = trawl_xdb__delete(idx->db, sterm)) < 0 || (rc = trawl_xdb__delete(idx->db, rterm)) < 0)
+		return xerr(idx, rc);
+	g_hash_table_remove(idx->sources, source);
+	return TRAWL_OK;
 }

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <glib.h>
 #include "util/util.h"
 
@@ -362,6 +363,26 @@ json_query_subject(out_t *o, const trawl_access_t *a)
 		w_puts(o, "}");
 	}
 	w_puts(o, "]}");
+	if (a->restricted) {
+		w_puts(o, ",\n \"restricted\": {\"since\": ");
+		w_json(o, a->restricted->since);
+		w_puts(o, ", \"reason\": ");
+		w_json(o, a->restricted->reason);
+		w_puts(o, "}");
+	}
+}
+
+/* "Processing of this person's data is restricted since ... (reason)." */
+static void
+restricted_line(out_t *o, const trawl_access_t *a, void (*put)(out_t *, const char *))
+{
+	put(o, "Processing of this person's data is restricted (GDPR Art. 18) since ");
+	put(o, a->restricted->since);
+	if (a->restricted->reason && *a->restricted->reason) {
+		put(o, ": ");
+		put(o, a->restricted->reason);
+	}
+	put(o, ". Keep it; use it only with their consent, for legal claims or to protect others.");
 }
 
 static const char *
@@ -512,6 +533,8 @@ static const char html_style[] =
 	".tag{display:inline-block;font-size:.8em;padding:0 .45em;border-radius:4px;background:#e3e9f7;"
 	"margin-right:.3em}\n"
 	"footer{color:#6b7385;font-size:.85em;margin-top:2em}\n"
+	".restricted{background:#fff4e5;border:1px solid #f0b35a;border-radius:8px;padding:.7em 1.1em;"
+	"margin:0 0 1.5em}\n"
 	"@media print{body{background:#fff}.card,table{border-color:#999}}\n";
 
 static void
@@ -527,6 +550,11 @@ access_html(out_t *o, const trawl_access_t *a, const uint64_t by_type[TRAWL_TYPE
 	          "The messages in which we found data about you, and what we found. Values are partly "
 	          "hidden (&bull;) so that this page is safe to send; the messages themselves are "
 	          "available on request.</p>\n");
+	if (a->restricted) {
+		w_puts(o, "<p class=\"restricted\" role=\"note\"><b>Restricted.</b> ");
+		restricted_line(o, a, w_html);
+		w_puts(o, "</p>\n");
+	}
 
 	w_puts(o, "<h2>Who we searched for</h2>\n<ul>\n");
 	for (size_t i = 0; i < a->n_identifiers; i++) {
@@ -762,7 +790,13 @@ erase_text(out_t *o, const trawl_access_t *a, const plan_t *plans)
 	w_puts(o, "Erasure impact for");
 	for (size_t i = 0; i < a->n_identifiers; i++)
 		w_printf(o, "%s %s %s", i ? "," : "", trawl_type_name(a->identifiers[i].type), a->identifiers[i].norm);
-	w_printf(o, "\n%zu message%s: %zu to delete, %zu to redact (other people's data in them), in %zu source%s.\n",
+	w_puts(o, "\n");
+	if (a->restricted) {
+		w_puts(o, "RESTRICTED: ");
+		restricted_line(o, a, w_puts);
+		w_puts(o, "\n");
+	}
+	w_printf(o, "%zu message%s: %zu to delete, %zu to redact (other people's data in them), in %zu source%s.\n",
 	         a->n_messages, a->n_messages == 1 ? "" : "s", n_delete, n_redact, a->n_sources,
 	         a->n_sources == 1 ? "" : "s");
 	if (a->n_messages)
@@ -952,5 +986,98 @@ trawl_report_people(FILE *f, const trawl_people_t *people, trawl_format_t format
 	} else {
 		return TRAWL_EUNSUPPORTED;
 	}
+	return w_end(&o);
+}
+
+/* ------------------------------------------------------------------ */
+/* Retention                                                          */
+
+static void
+w_date(out_t *o, int64_t t, void (*put)(out_t *, const char *))
+{
+	char buf[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	put(o, buf);
+}
+
+static void
+retention_json(out_t *o, const trawl_retention_t *r)
+{
+	uint64_t n_sources = r->n_sources;
+	w_puts(o, "{\"before\": ");
+	w_date(o, r->before, w_json);
+	w_printf(o, ",\n \"summary\": {\"messages\": %zu, \"sources\": %" PRIu64 ", \"undated\": %" PRIu64
+	         ", \"by_type\": ", r->n_messages, n_sources, r->undated);
+	json_by_type(o, r->by_type, false);
+	w_puts(o, "},\n \"sources\": [");
+	for (size_t i = 0; i < r->n_sources; i++) {
+		const trawl_retention_source_t *s = &r->sources[i];
+		w_puts(o, i ? ",\n  {" : "\n  {");
+		w_puts(o, "\"source\": ");
+		w_json(o, s->source);
+		w_puts(o, ", \"kind\": ");
+		w_json(o, s->kind);
+		w_printf(o, ", \"messages\": %" PRIu64 ", \"oldest\": ", s->messages);
+		w_date(o, s->oldest, w_json);
+		w_puts(o, ", \"newest\": ");
+		w_date(o, s->newest, w_json);
+		w_puts(o, ", \"by_type\": ");
+		json_by_type(o, s->by_type, false);
+		w_puts(o, "}");
+	}
+	w_puts(o, "],\n \"messages\": [");
+	for (size_t i = 0; i < r->n_messages; i++) {
+		const trawl_retention_message_t *m = &r->messages[i];
+		w_puts(o, i ? ",\n  {" : "\n  {");
+		w_puts(o, "\"date\": ");
+		w_json(o, m->date);
+		w_puts(o, ", \"message_id\": ");
+		w_json(o, m->message_id);
+		w_puts(o, ", \"source\": ");
+		w_json(o, m->source);
+		w_puts(o, ", \"location\": ");
+		w_json(o, m->location);
+		w_puts(o, ", \"kind\": ");
+		w_json(o, item_kind_name(m->kind));
+		w_puts(o, ", \"by_type\": ");
+		json_by_type(o, m->by_type, false);
+		w_puts(o, "}");
+	}
+	w_puts(o, "]}\n");
+}
+
+static void
+retention_csv(out_t *o, const trawl_retention_t *r)
+{
+	w_puts(o, "date,message_id,source,location,kind");
+	for (int t = 0; t < TRAWL_TYPE_COUNT; t++)
+		w_printf(o, ",%s", trawl_type_name((trawl_type_t)t));
+	w_puts(o, "\r\n");
+	for (size_t i = 0; i < r->n_messages; i++) {
+		const trawl_retention_message_t *m = &r->messages[i];
+		const char *fields[] = {m->date, m->message_id, m->source, m->location, item_kind_name(m->kind)};
+		for (size_t k = 0; k < sizeof fields / sizeof *fields; k++) {
+			w_puts(o, k ? "," : "");
+			w_csv(o, fields[k] ? fields[k] : "");
+		}
+		for (int t = 0; t < TRAWL_TYPE_COUNT; t++)
+			w_printf(o, ",%" PRIu64, m->by_type[t]);
+		w_puts(o, "\r\n");
+	}
+}
+
+trawl_status_t
+trawl_report_retention(FILE *f, const trawl_retention_t *r, trawl_format_t format)
+{
+	out_t o = {.f = f};
+	if (format == TRAWL_FORMAT_JSON)
+		retention_json(&o, r);
+	else if (format == TRAWL_FORMAT_CSV)
+		retention_csv(&o, r);
+	else
+		return TRAWL_EUNSUPPORTED;
 	return w_end(&o);
 }

@@ -275,3 +275,52 @@ trawl_xdb__each(trawl_xdb_t *h, const char *const *terms, size_t n, trawl_xdb_da
 	}
 	return TRAWL_OK;
 }
+
+extern "C" trawl_status_t
+trawl_xdb__each_id(trawl_xdb_t *h, const char *const *terms, size_t n, trawl_xdb_doc_fn fn,
+                   void *payload) noexcept
+{
+	if (n == 0)
+		return TRAWL_OK;
+	try {
+		std::vector<std::string> v(terms, terms + n);
+		Xapian::Query q(Xapian::Query::OP_OR, v.begin(), v.end());
+		Xapian::Enquire enq(h->db);
+		enq.set_query(q);
+		enq.set_weighting_scheme(Xapian::BoolWeight());
+		enq.set_docid_order(Xapian::Enquire::ASCENDING);
+		Xapian::MSet mset = enq.get_mset(0, h->db.get_doccount());
+		for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
+			std::string data = it.get_document().get_data();
+			trawl_status_t rc = fn(static_cast<uint32_t>(*it), data.data(), data.size(), payload);
+			if (rc != TRAWL_OK)
+				return rc;
+		}
+	} catch (const Xapian::DatabaseModifiedError &) {
+		trawl_status_t rc = fail(h);
+		try {
+			h->db.reopen();
+		} catch (...) {
+			return fail(h);
+		}
+		return rc;
+	} catch (...) {
+		return fail(h);
+	}
+	return TRAWL_OK;
+}
+
+extern "C" trawl_status_t
+trawl_xdb__delete_id(trawl_xdb_t *h, uint32_t docid) noexcept
+{
+	if (!check_writable(h))
+		return TRAWL_EINVAL;
+	try {
+		h->wdb.delete_document(static_cast<Xapian::docid>(docid));
+	} catch (const Xapian::DocNotFoundError &) {
+		/* already gone: what was asked for is true */
+	} catch (...) {
+		return fail(h);
+	}
+	return TRAWL_OK;
+}

@@ -91,6 +91,19 @@ typedef trawl_status_t (*trawl_xdb_data_fn)(const void *data, size_t len, void *
 trawl_status_t trawl_xdb__each(trawl_xdb_t *db, const char *const *terms, size_t n, trawl_xdb_data_fn fn,
                                void *payload) TRAWL_XDB_NOEXCEPT;
 
+/* Receives one document: its id and data (valid during the call only).
+ * Return TRAWL_OK to go on. */
+typedef trawl_status_t (*trawl_xdb_doc_fn)(uint32_t docid, const void *data, size_t len, void *payload);
+
+/* As trawl_xdb__each(), with each document's id: for changing or deleting
+ * documents that have no unique term (gather first, change after: the
+ * database must not change while this runs). */
+trawl_status_t trawl_xdb__each_id(trawl_xdb_t *db, const char *const *terms, size_t n, trawl_xdb_doc_fn fn,
+                                  void *payload) TRAWL_XDB_NOEXCEPT;
+
+/* Deletes one document by id (no error when it is gone). Writable handles only. */
+trawl_status_t trawl_xdb__delete_id(trawl_xdb_t *db, uint32_t docid) TRAWL_XDB_NOEXCEPT;
+
 #ifdef __cplusplus
 }
 #endif

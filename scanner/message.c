@@ -585,6 +585,8 @@ trawl_scan__message(trawl_worker_t *w, const char *data, size_t len, const char 
 	GMimeMessage *m = NULL;
 	msg_ctx_t c = {.w = w, .location = location, .depth = depth};
 
+	if (w->fetch) /* trawl_scan_fetch(): the raw bytes, when asked for; nothing parsed */
+		return trawl_scan__fetch_message(w, data, len, location);
 	if (len > w->limits.max_message_bytes) {
 		trawl_scan__skip(w, location, TRAWL_ELIMIT, "message larger than %llu bytes",
 		                 (unsigned long long)w->limits.max_message_bytes);

@@ -59,6 +59,9 @@ typedef struct trawl_worker {
 	uint64_t n_messages, n_contacts, n_appointments;
 	bool had_error;                 /* something under this source was skipped */
 	trawl_buf_t scratch;            /* reusable text buffer */
+	/* Set by trawl_scan_fetch() (fetch.c): messages are not parsed, only
+	 * looked for by location. NULL when scanning. */
+	struct trawl_fetch *fetch;
 } trawl_worker_t;
 
 trawl_status_t trawl_scan__worker_init(trawl_worker_t *w, const trawl_scan_opts_t *opts);
@@ -94,6 +97,10 @@ trawl_status_t trawl_scan__archive_each(trawl_worker_t *w, const void *data, siz
 
 /* One-time global set-up (GMime, libxml2) before any thread starts. */
 void trawl_scan__global_init(void);
+
+/* A message reached while fetching (w->fetch set): hands its raw bytes to
+ * the fetch callback when location is one asked for. Nothing is parsed. */
+trawl_status_t trawl_scan__fetch_message(trawl_worker_t *w, const char *data, size_t len, const char *location);
 
 /* Parses one RFC 822 message and emits its record. */
 trawl_status_t trawl_scan__message(trawl_worker_t *w, const char *data, size_t len, const char *location,

@@ -124,6 +124,15 @@ typedef struct {
 	size_t n_skipped;
 } trawl_index_source_t;
 
+/* A restriction of processing (GDPR Art. 18) on a data subject, as
+ * trawl_index_restrict() recorded it. */
+typedef struct {
+	char *since;  /* ISO 8601 UTC "2024-05-01T09:30:00Z": when it was recorded */
+	int64_t time; /* the same as Unix seconds */
+	char *reason; /* as given, or NULL */
+	char *lifted; /* ISO 8601 UTC when it was lifted; NULL while in force */
+} trawl_restriction_t;
+
 /* The answer to a subject access request. */
 typedef struct {
 	trawl_selector_t query;             /* a copy of the selector (raw strings) */
@@ -134,6 +143,8 @@ typedef struct {
 	size_t n_messages;
 	trawl_index_source_t *sources;      /* the sources of those messages, by name */
 	size_t n_sources;
+	trawl_restriction_t *restricted;    /* the restriction in force on any of the
+	                                     * identifiers (the earliest), or NULL */
 } trawl_access_t;
 
 /* Finds every message holding any identifier of the subject. The
@@ -186,6 +197,89 @@ typedef struct {
  * trawl_people_free() (NULL is a no-op). */
 trawl_status_t trawl_index_people(trawl_index_t *idx, trawl_people_t **out);
 void trawl_people_free(trawl_people_t *people);
+
+/* ------------------------------------------------------------------ */
+/* The subject's lifecycle: restriction, retention, forgetting, and
+ * sources that are gone (index/lifecycle.c). */
+
+/* Records that processing of the subject's data is restricted: a document
+ * holding the keyed terms of the subject's identifiers (those
+ * trawl_index_access() searches for; never the identifiers themselves),
+ * the time and the reason (may be NULL). When a restriction is already in
+ * force for any of them it stays, since its first date; a reason given
+ * replaces its reason. Writable handles; commit with trawl_index_commit().
+ * *out (may be NULL) receives the restriction now in force, owned by the
+ * caller, freed with trawl_restriction_free(). */
+trawl_status_t trawl_index_restrict(trawl_index_t *idx, const trawl_selector_t *sel, const char *reason,
+                                    trawl_restriction_t **out);
+
+/* Lifts every restriction in force on any of the subject's identifiers.
+ * The record stays, with the date it was lifted, but no longer matches the
+ * subject. TRAWL_ENOTFOUND when none was in force. *out (may be NULL): the
+ * restriction lifted (the earliest), caller frees with
+ * trawl_restriction_free(). Writable handles; commit after. */
+trawl_status_t trawl_index_lift(trawl_index_t *idx, const trawl_selector_t *sel, trawl_restriction_t **out);
+
+/* NULL is a no-op. */
+void trawl_restriction_free(trawl_restriction_t *r);
+
+/* One message record held beyond a retention period. */
+typedef struct {
+	trawl_item_kind_t kind;
+	char *source, *location, *message_id, *date;
+	int64_t time;
+	uint64_t by_type[TRAWL_TYPE_COUNT]; /* its findings by type */
+} trawl_retention_message_t;
+
+/* One source holding such records. */
+typedef struct {
+	char *source, *kind;
+	uint64_t messages;                  /* records of it listed */
+	int64_t oldest, newest;             /* their dates, Unix seconds */
+	uint64_t by_type[TRAWL_TYPE_COUNT];
+} trawl_retention_source_t;
+
+typedef struct {
+	int64_t before;                     /* the cut-off asked for, Unix seconds */
+	trawl_retention_message_t *messages; /* by date, oldest first */
+	size_t n_messages;
+	trawl_retention_source_t *sources;  /* by name */
+	size_t n_sources;
+	uint64_t by_type[TRAWL_TYPE_COUNT]; /* over the listed records */
+	uint64_t undated;                   /* records with findings but no date: not
+	                                     * listed, since their age is unknown */
+} trawl_retention_t;
+
+/* Every message record (contacts and appointments too) dated before
+ * `before` that holds any personal data, with counts by finding type, and
+ * the sources holding them. *out is owned by the caller, freed with
+ * trawl_retention_free() (NULL is a no-op). */
+trawl_status_t trawl_index_retention(trawl_index_t *idx, int64_t before, trawl_retention_t **out);
+void trawl_retention_free(trawl_retention_t *r);
+
+/* What trawl_index_forget() changed. */
+typedef struct {
+	uint64_t rewritten;    /* message records kept, the subject's findings removed */
+	uint64_t deleted;      /* message records deleted: nothing of anyone left in them */
+	uint64_t findings;     /* findings removed */
+	uint64_t other_docs;   /* other documents on the subject deleted (links) */
+	uint64_t restrictions; /* restriction records deleted */
+} trawl_forget_t;
+
+/* Purges the subject from the index, after their data was erased from the
+ * archives: from every message record holding any of their identifiers
+ * (those trawl_index_access() finds), the findings that are theirs (and
+ * the names that stand beside their addresses), their address as sender
+ * and, when it held theirs, the subject line; records left with no
+ * finding are deleted. Every other document holding their identifier
+ * terms (subject links) and every restriction on them goes too. Other
+ * people's findings stay as they were. Writable handles; nothing is
+ * durable before trawl_index_commit(). *out is filled (zeroed first). */
+trawl_status_t trawl_index_forget(trawl_index_t *idx, const trawl_selector_t *sel, trawl_forget_t *out);
+
+/* Deletes what the index holds of one source (its message records and its
+ * source record): for a file that is gone. Writable handles; commit after. */
+trawl_status_t trawl_index_drop_source(trawl_index_t *idx, const char *source);
 
 #ifdef __cplusplus
 }

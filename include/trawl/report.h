@@ -75,6 +75,13 @@ trawl_status_t trawl_report_stats(FILE *out, const trawl_stats_t *stats, trawl_f
  * "messages", "sent"}]}) or CSV (email, names, messages, sent). */
 trawl_status_t trawl_report_people(FILE *out, const trawl_people_t *people, trawl_format_t format);
 
+/* What is held beyond a retention period (trawl_index_retention()): JSON
+ * ({"before", "summary": {"messages", "sources", "by_type", "undated"},
+ * "sources": [{"source", "kind", "messages", "oldest", "newest", "by_type"}],
+ * "messages": [{"date", "message_id", "source", "location", "kind",
+ * "by_type"}]}) or CSV (a row a message, a column per finding type). */
+trawl_status_t trawl_report_retention(FILE *out, const trawl_retention_t *retention, trawl_format_t format);
+
 #ifdef __cplusplus
 }
 #endif

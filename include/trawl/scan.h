@@ -109,6 +109,30 @@ trawl_status_t trawl_scan_buffer(const trawl_scan_opts_t *opts, const char *name
                                  size_t len, trawl_message_fn on_message, trawl_event_fn on_event,
                                  void *payload);
 
+/* Receives one message asked of trawl_scan_fetch(), once per distinct
+ * location. status TRAWL_OK: raw holds the message's RFC 822 bytes, len of
+ * them, as the scanner read them (mbox quoting undone; line ends as in the
+ * source); owned by the scanner, valid during the call only. Otherwise raw
+ * is NULL and status says why: TRAWL_ENOTFOUND (no message at that
+ * location: the source changed since it was scanned, or the way to it is
+ * unreadable now), TRAWL_EUNSUPPORTED (an Outlook item, which has no RFC
+ * 822 form). Return TRAWL_OK to go on; anything else stops the fetch and
+ * is returned by it. */
+typedef trawl_status_t (*trawl_fetch_fn)(const char *location, const char *raw, size_t len,
+                                         trawl_status_t status, void *payload);
+
+/* Reads one source file again and walks it (archives, mboxes, nested) to the
+ * messages at the n locations given (as trawl_message_t.location names
+ * them), handing each to fn without running any detector: for writing a
+ * subject's messages out (access --format mbox). The walk ends as soon as
+ * every location was handed over. opts gives the limits and the stop flag;
+ * its detectors and threads are not used (may be NULL and 0).
+ * Returns TRAWL_OK when the source was walked (fn was called once for every
+ * distinct location), TRAWL_ENOTFOUND or TRAWL_EIO when it cannot be read
+ * (fn not called), TRAWL_EINTR when *opts->stop was set, or fn's error. */
+trawl_status_t trawl_scan_fetch(const trawl_scan_opts_t *opts, const char *source, const char *const *locations,
+                                size_t n, trawl_fetch_fn fn, void *payload);
+
 #ifdef __cplusplus
 }
 #endif

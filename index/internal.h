@@ -1,0 +1,83 @@
+/* index/internal.h: what index/index.c shares with the other files of the
+ * index module (index/lifecycle.c). Not public API.
+ *
+ * index.c keeps the handle, the secret, the term scheme and the record
+ * codec; these functions let the rest of the module use them without a
+ * second copy of any of it. Every function takes a handle checked by the
+ * caller (trawl_index__check()) unless it says otherwise, and sets the
+ * handle's error on failure like the public functions.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef TRAWL_INDEX_INTERNAL_H
+#define TRAWL_INDEX_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "index/xdb.h"
+#include "trawl/index.h"
+
+/* An identifier term: "XE" and 32 hex digits, NUL. */
+#define TRAWL_INDEX__TERM_LEN (2 + 32 + 1)
+/* A document term: a prefix letter and 64 hex digits, NUL. */
+#define TRAWL_INDEX__DOC_TERM_LEN (1 + 64 + 1)
+
+/* The tag byte that starts a record's data. */
+#define TRAWL_INDEX__REC_MESSAGE 'M'
+#define TRAWL_INDEX__REC_SOURCE 'S'
+
+/* Clears the handle's error and checks it is open (and writable when
+ * write): TRAWL_EINVAL otherwise. */
+trawl_status_t trawl_index__check(trawl_index_t *idx, bool write);
+
+/* The Xapian wrapper of the handle; owned by the handle. */
+trawl_xdb_t *trawl_index__db(trawl_index_t *idx);
+
+/* Sets the handle's error text and returns rc. */
+trawl_status_t trawl_index__seterr(trawl_index_t *idx, trawl_status_t rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Takes the Xapian wrapper's message for a failed call; returns rc. */
+trawl_status_t trawl_index__xerr(trawl_index_t *idx, trawl_status_t rc);
+
+/* The keyed term of one identifier (type, norm). */
+void trawl_index__id_term(const trawl_index_t *idx, trawl_type_t type, const char *norm,
+                          char out[TRAWL_INDEX__TERM_LEN]);
+/* prefix + sha256 hex of source: 'S' on a source's message records, 'R' on
+ * its source record. */
+void trawl_index__source_term(char out[TRAWL_INDEX__DOC_TERM_LEN], char prefix, const char *source);
+
+/* Fills *m (zeroed by the caller) from a message record's data, marking
+ * the findings whose term is one of terms (n, sorted with strcmp; may be
+ * NULL). Free with trawl_index__message_clear(). */
+trawl_status_t trawl_index__unpack_message(trawl_index_message_t *m, const void *data, size_t len,
+                                           const char (*terms)[TRAWL_INDEX__TERM_LEN], size_t n);
+void trawl_index__message_clear(trawl_index_message_t *m);
+
+/* Stores a message record again without the findings marked in drop (one
+ * flag per finding, as trawl_index__unpack_message() lists them), with the
+ * sender (from, from_name) and the subject line cleared when asked. A
+ * record left with no finding is deleted instead (*deleted set) and its
+ * source's count lowered. Writable handles. */
+trawl_status_t trawl_index__rewrite_message(trawl_index_t *idx, const void *data, size_t len, const bool *drop,
+                                            bool clear_sender, bool clear_subject, bool *deleted);
+
+/* Deletes a source's message records and its source record, and forgets
+ * what this session kept of it. Writable handles. */
+trawl_status_t trawl_index__drop_source(trawl_index_t *idx, const char *source);
+
+/* The keyed terms of the subject's identifiers, as trawl_index_access()
+ * expands the selector (links included), each list sorted and distinct:
+ * every one into *all (they mark findings as the subject's), the searched
+ * ones into *searched (they choose the subject's messages). Both malloc'd,
+ * for the caller to free. */
+trawl_status_t trawl_index__subject_terms(trawl_index_t *idx, const trawl_selector_t *sel,
+                                          char (**all)[TRAWL_INDEX__TERM_LEN], size_t *n_all,
+                                          char (**searched)[TRAWL_INDEX__TERM_LEN], size_t *n_searched);
+
+/* The restriction in force for any of the n identifier terms (sorted or
+ * not), or *out NULL; lives in index/lifecycle.c, used by
+ * trawl_index_access(). */
+trawl_status_t trawl_index__restriction(trawl_index_t *idx, const char (*terms)[TRAWL_INDEX__TERM_LEN], size_t n,
+                                        trawl_restriction_t **out);
+
+#endif
