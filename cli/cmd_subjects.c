@@ -1,4 +1,5 @@
-/* trawl subjects: the people the index knows from address headers.
+/* trawl subjects: the people the index knows, clustered around their
+ * addresses, with what the index links to each (index/link.c).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 #include "cli/cli.h"
@@ -12,7 +13,10 @@ usage(FILE *f)
 	           "\n"
 	           "Lists every e-mail address met in From, To, Cc and other address headers, with\n"
 	           "the names seen beside it, the number of messages it appears in and how many it\n"
-	           "sent; most frequent first.\n"
+	           "sent, and the identifiers linked to it (masked): phone numbers, postal\n"
+	           "addresses and accounts from the signatures of its mail and from contact\n"
+	           "records, each with the number of messages that show it. Most frequent first.\n"
+	           "Two addresses are never merged because they share a name.\n"
 	           "\n"
 	           "  --index DIR           the index folder (default " TRAWL_DEFAULT_INDEX ")\n"
 	           "  --format FORMAT       json (default) or csv\n"

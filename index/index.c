@@ -38,6 +38,7 @@
 #include <unistd.h>
 #include <glib.h>
 #include "index/internal.h"
+#include "index/link.h"
 #include "index/xdb.h"
 #include "util/util.h"
 
@@ -1008,6 +1009,9 @@ trawl_index_add_message(trawl_index_t *idx, const trawl_message_t *msg)
 		rc = xerr(idx, rc);
 		goto done;
 	}
+	/* the identifiers it ties to people (index/link.c) */
+	if ((rc = trawl_index__store_links(idx, msg, qterm, sterm, (const char(*)[TERM_LEN])idterms)) < 0)
+		goto done;
 
 	srcrec_t *r;
 	if ((rc = get_srcrec(idx, msg->source, "unknown", &r)) < 0)
@@ -1208,7 +1212,7 @@ done:
 
 /* --- the subject --- */
 
-/* One identifier the query searches for, with its term. */
+/* One identifier of the subject, with its term. */
 typedef struct {
 	trawl_identifier_t id;
 	char term[TERM_LEN];
@@ -1228,12 +1232,14 @@ subject_ids_clear(subject_ids_t *ids)
 	memset(ids, 0, sizeof *ids);
 }
 
-/* Adds (type, norm) unless already there; takes norm. */
+/* Adds an identifier with its term unless the term is there already (the
+ * first way it came in stays); takes norm. */
 static trawl_status_t
-subject_ids_add(trawl_index_t *idx, subject_ids_t *ids, trawl_type_t type, char *norm)
+subject_ids_put(subject_ids_t *ids, trawl_type_t type, char *norm, const char term[TERM_LEN],
+                trawl_link_kind_t via, bool searched)
 {
 	for (size_t i = 0; i < ids->len; i++) {
-		if (ids->items[i].id.type == type && strcmp(ids->items[i].id.norm, norm) == 0) {
+		if (strcmp(ids->items[i].term, term) == 0) {
 			free(norm);
 			return TRAWL_OK;
 		}
@@ -1251,8 +1257,57 @@ subject_ids_add(trawl_index_t *idx, subject_ids_t *ids, trawl_type_t type, char 
 	subject_id_t *s = &ids->items[ids->len++];
 	s->id.type = type;
 	s->id.norm = norm;
-	id_term(idx, type, norm, s->term);
+	s->id.via = via;
+	s->id.searched = searched;
+	memcpy(s->term, term, TERM_LEN);
 	return TRAWL_OK;
+}
+
+/* Adds one identifier the request gives; takes norm. */
+static trawl_status_t
+subject_ids_add(trawl_index_t *idx, subject_ids_t *ids, trawl_type_t type, char *norm)
+{
+	char term[TERM_LEN];
+	id_term(idx, type, norm, term);
+	return subject_ids_put(ids, type, norm, term, TRAWL_LINK_NONE, true);
+}
+
+/* Adds what the index links to the request's own identifiers, one hop
+ * (index/link.c): from an address, the identifiers of its signatures and
+ * contact records; from a name, what stands right after it in
+ * TRAWL_LINK_NEAR_MIN messages or more. Nothing is followed further, and a
+ * name never leads to an address. (The names beside an address come from
+ * the messages found: header_names().) */
+static trawl_status_t
+add_linked(trawl_index_t *idx, subject_ids_t *ids)
+{
+	trawl_status_t rc = TRAWL_OK;
+	trawl_index__linked_list_t links = {0};
+	size_t n = 0, given = ids->len;
+	char(*anchors)[TERM_LEN] = calloc(given ? given : 1, TERM_LEN);
+	if (!anchors)
+		return TRAWL_ENOMEM;
+	for (size_t i = 0; i < given; i++)
+		if (ids->items[i].id.type == TRAWL_TYPE_EMAIL || ids->items[i].id.type == TRAWL_TYPE_NAME)
+			memcpy(anchors[n++], ids->items[i].term, TERM_LEN);
+	if ((rc = trawl_index__linked(idx, (const char(*)[TERM_LEN])anchors, n, &links)) < 0)
+		goto done;
+	for (size_t i = 0; i < links.len && rc == TRAWL_OK; i++) {
+		const trawl_index__linked_t *l = &links.items[i];
+		bool from_address = l->anchor_type == TRAWL_TYPE_EMAIL &&
+		                    (l->kind == TRAWL_LINK_SIGNATURE || l->kind == TRAWL_LINK_RECORD);
+		bool from_name = l->anchor_type == TRAWL_TYPE_NAME && l->kind == TRAWL_LINK_NEAR &&
+		                 l->messages >= TRAWL_LINK_NEAR_MIN;
+		if ((!from_address && !from_name) || l->type == TRAWL_TYPE_NAME ||
+		    (from_name && l->type == TRAWL_TYPE_EMAIL))
+			continue;
+		char *norm = strdup(l->norm);
+		rc = norm ? subject_ids_put(ids, l->type, norm, l->term, l->kind, true) : TRAWL_ENOMEM;
+	}
+done:
+	trawl_index__linked_clear(&links);
+	free(anchors);
+	return rc;
 }
 
 /* Lower case, spaces collapsed and trimmed: for what a normaliser refused. */
@@ -1317,11 +1372,9 @@ norm_phone(const char *s)
 	return out;
 }
 
-/* The seam for subject linking: turns a selector into the set of identifiers
- * to search for. Today that is exactly the selector's own identifiers,
- * normalised. Widening it to identifiers the index links to the person (the
- * phone number in their own signature, their name beside their address)
- * belongs here, so that access, erase and every report follow. */
+/* Turns a selector into the subject's identifiers: the selector's own,
+ * normalised, then what the index links to them (add_linked()), so that
+ * access, erase and every report follow. */
 static trawl_status_t
 expand_subject(trawl_index_t *idx, const trawl_selector_t *sel, subject_ids_t *out)
 {
@@ -1349,6 +1402,8 @@ expand_subject(trawl_index_t *idx, const trawl_selector_t *sel, subject_ids_t *o
 	}
 	if (rc == TRAWL_OK && out->len == 0)
 		rc = seterr(idx, TRAWL_EINVAL, "nothing to search for: give --email, --name or --phone");
+	if (rc == TRAWL_OK)
+		rc = add_linked(idx, out);
 	return rc;
 }
 
@@ -1427,6 +1482,8 @@ static trawl_status_t
 message_cb(const void *data, size_t len, void *payload)
 {
 	msglist_t *l = payload;
+	if (trawl_index__is_link_doc(data, len))
+		return TRAWL_OK; /* links hold the identifier terms of both their ends */
 	if (l->len == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 64;
 		trawl_index_message_t *p = realloc(l->items, cap * sizeof *p);
@@ -1472,23 +1529,27 @@ access_once(trawl_index_t *idx, const subject_ids_t *ids, trawl_access_t *a)
 	trawl_status_t rc = TRAWL_OK;
 	termset_t set = {0};
 	const char **terms = NULL;
+	size_t n_terms = 0;
 	msglist_t list = {0};
 	GHashTable *seen = NULL;
 
-	set.terms = calloc(ids->len, TERM_LEN);
-	terms = calloc(ids->len, sizeof *terms);
+	set.terms = calloc(ids->len ? ids->len : 1, TERM_LEN);
+	terms = calloc(ids->len ? ids->len : 1, sizeof *terms);
 	if (!set.terms || !terms) {
 		rc = TRAWL_ENOMEM;
 		goto done;
 	}
+	/* every identifier marks findings as the subject's; the searched ones
+	 * choose the messages */
 	for (size_t i = 0; i < ids->len; i++) {
 		memcpy(set.terms[i], ids->items[i].term, TERM_LEN);
-		terms[i] = ids->items[i].term;
+		if (ids->items[i].id.searched)
+			terms[n_terms++] = ids->items[i].term;
 	}
 	set.n = ids->len;
 	qsort(set.terms, set.n, TERM_LEN, cmp_term);
 	list.subject = &set;
-	if ((rc = trawl_xdb__each(idx->db, terms, ids->len, message_cb, &list)) < 0)
+	if ((rc = trawl_xdb__each(idx->db, terms, n_terms, message_cb, &list)) < 0)
 		goto done;
 	if (list.len > 1)
 		qsort(list.items, list.len, sizeof *list.items, cmp_message);
@@ -1538,6 +1599,58 @@ done:
 
 static trawl_status_t restriction_of(trawl_index_t *idx, const subject_ids_t *ids, trawl_restriction_t **out);
 
+static int cmp_strp(const void *a, const void *b);
+
+/* The names beside the request's own addresses in address headers (header
+ * links, read from the records found: pair_names()) are the subject's
+ * wherever they stand in those messages; they join the identifiers,
+ * unsearched, since two people may share a name but not an address. */
+static trawl_status_t
+header_names(trawl_index_t *idx, trawl_access_t *a, subject_ids_t *ids)
+{
+	trawl_status_t rc = TRAWL_OK;
+	size_t given = ids->len;
+	GHashTable *names = g_hash_table_new(g_str_hash, g_str_equal); /* borrowed from the messages */
+	for (size_t i = 0; i < a->n_messages; i++) {
+		const trawl_index_message_t *m = &a->messages[i];
+		for (size_t j = 0; j < m->n_findings; j++) {
+			const trawl_index_finding_t *f = &m->findings[j];
+			if (f->type != TRAWL_TYPE_NAME || f->pair >= m->n_findings || !*f->value)
+				continue;
+			const char *email = m->findings[f->pair].value;
+			for (size_t k = 0; k < given; k++)
+				if (ids->items[k].id.via == TRAWL_LINK_NONE && ids->items[k].id.type == TRAWL_TYPE_EMAIL &&
+				    strcmp(ids->items[k].id.norm, email) == 0)
+					g_hash_table_add(names, f->value);
+		}
+	}
+	if (!g_hash_table_size(names))
+		goto done;
+	for (size_t i = 0; i < a->n_messages; i++) {
+		trawl_index_message_t *m = &a->messages[i];
+		for (size_t j = 0; j < m->n_findings; j++)
+			if (m->findings[j].type == TRAWL_TYPE_NAME && g_hash_table_contains(names, m->findings[j].value))
+				m->findings[j].subject = true;
+	}
+	/* in a stable order: sorted */
+	guint n = 0;
+	const char **v = (const char **)g_hash_table_get_keys_as_array(names, &n);
+	qsort(v, n, sizeof *v, cmp_strp);
+	for (guint i = 0; i < n && rc == TRAWL_OK; i++) {
+		char term[TERM_LEN], *norm = strdup(v[i]);
+		if (!norm) {
+			rc = TRAWL_ENOMEM;
+			break;
+		}
+		id_term(idx, TRAWL_TYPE_NAME, norm, term);
+		rc = subject_ids_put(ids, TRAWL_TYPE_NAME, norm, term, TRAWL_LINK_HEADER, false);
+	}
+	g_free(v);
+done:
+	g_hash_table_destroy(names);
+	return rc;
+}
+
 trawl_status_t
 trawl_index_access(trawl_index_t *idx, const trawl_selector_t *sel, trawl_access_t **out)
 {
@@ -1565,7 +1678,7 @@ trawl_index_access(trawl_index_t *idx, const trawl_selector_t *sel, trawl_access
 		if (rc != TRAWL_EMODIFIED || attempt >= READ_RETRIES)
 			break;
 	}
-	if (rc < 0)
+	if (rc < 0 || (rc = header_names(idx, a, &ids)) < 0)
 		goto done;
 	/* counts first: copy_strv() leaves unfilled slots NULL for the free */
 	a->query.n_emails = sel->n_emails;
@@ -1842,9 +1955,81 @@ trawl_people_free(trawl_people_t *people)
 		for (size_t j = 0; j < p->n_names; j++)
 			free(p->names[j]);
 		free(p->names);
+		for (size_t j = 0; j < p->n_linked; j++)
+			free(p->linked[j].norm);
+		free(p->linked);
 	}
 	free(people->items);
 	free(people);
+}
+
+static int cmp_linked_id(const void *a, const void *b);
+
+/* Gives each person the identifiers linked to their address (signature
+ * and record links; names come from the message records). */
+static trawl_status_t
+people_linked(trawl_index_t *idx, trawl_people_t *people)
+{
+	trawl_status_t rc;
+	trawl_index__linked_list_t links = {0};
+	GHashTable *by_email = g_hash_table_new(g_str_hash, g_str_equal);
+	if ((rc = trawl_index__linked(idx, NULL, 0, &links)) < 0)
+		goto done;
+	for (size_t i = 0; i < people->len; i++)
+		g_hash_table_insert(by_email, people->items[i].email, &people->items[i]);
+	/* links come ordered by anchor, kind, type, norm */
+	for (size_t i = 0; i < links.len; i++) {
+		const trawl_index__linked_t *l = &links.items[i];
+		if (l->anchor_type != TRAWL_TYPE_EMAIL ||
+		    (l->kind != TRAWL_LINK_SIGNATURE && l->kind != TRAWL_LINK_RECORD))
+			continue;
+		trawl_person_t *p = g_hash_table_lookup(by_email, l->anchor);
+		if (!p)
+			continue; /* an address only met in text, not in headers */
+		trawl_linked_t *same = NULL;
+		for (size_t j = 0; j < p->n_linked && !same; j++)
+			if (p->linked[j].type == l->type && strcmp(p->linked[j].norm, l->norm) == 0)
+				same = &p->linked[j];
+		if (same) {
+			/* seen as signature and as record: the larger count, the
+			 * signature (the person's own word) first */
+			if (l->messages > same->messages)
+				same->messages = l->messages;
+			if (l->kind < same->via)
+				same->via = l->kind;
+			continue;
+		}
+		trawl_linked_t *v = realloc(p->linked, (p->n_linked + 1) * sizeof *v);
+		if (!v) {
+			rc = TRAWL_ENOMEM;
+			goto done;
+		}
+		p->linked = v;
+		if (!(v[p->n_linked].norm = strdup(l->norm))) {
+			rc = TRAWL_ENOMEM;
+			goto done;
+		}
+		v[p->n_linked].type = l->type;
+		v[p->n_linked].via = l->kind;
+		v[p->n_linked].messages = l->messages;
+		p->n_linked++;
+	}
+	for (size_t i = 0; i < people->len; i++)
+		if (people->items[i].n_linked > 1)
+			qsort(people->items[i].linked, people->items[i].n_linked, sizeof(trawl_linked_t), cmp_linked_id);
+done:
+	g_hash_table_destroy(by_email);
+	trawl_index__linked_clear(&links);
+	return rc;
+}
+
+static int
+cmp_linked_id(const void *a, const void *b)
+{
+	const trawl_linked_t *x = a, *y = b;
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	return strcmp(x->norm, y->norm);
 }
 
 static int
@@ -1924,7 +2109,7 @@ trawl_index_people(trawl_index_t *idx, trawl_people_t **out)
 		rc = TRAWL_ENOMEM;
 		goto done;
 	}
-	if ((rc = people_take(&acc, people)) < 0)
+	if ((rc = people_take(&acc, people)) < 0 || (rc = people_linked(idx, people)) < 0)
 		goto done;
 	if (people->len > 1)
 		qsort(people->items, people->len, sizeof *people->items, cmp_person);
@@ -1958,7 +2143,8 @@ ids_terms(const subject_ids_t *ids, bool searched_only, char (**out)[TERM_LEN], 
 	if (!terms)
 		return TRAWL_ENOMEM;
 	for (size_t i = 0; i < ids->len; i++)
-		memcpy(terms[n++], ids->items[i].term, TERM_LEN); /* every one is searched */
+		if (ids->items[i].id.searched || !searched_only)
+			memcpy(terms[n++], ids->items[i].term, TERM_LEN);
 	qsort(terms, n, TERM_LEN, cmp_term);
 	size_t w = 0;
 	for (size_t i = 0; i < n; i++)

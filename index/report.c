@@ -344,6 +344,28 @@ json_strv(out_t *o, const char *const *v, size_t n)
 	w_puts(o, "]");
 }
 
+/* How an identifier came to be the subject's: "query" (the request gave
+ * it) or the kind of link. */
+static const char *
+via_name(trawl_link_kind_t via)
+{
+	const char *n = trawl_link_kind_name(via);
+	return n ? n : "query";
+}
+
+/* The same in words, for the page a person reads: "" or " (in the signature of your mail)" ... */
+static const char *
+via_words(trawl_link_kind_t via)
+{
+	switch (via) {
+	case TRAWL_LINK_HEADER: return " (beside your address in mail headers)";
+	case TRAWL_LINK_SIGNATURE: return " (in the signature of your mail)";
+	case TRAWL_LINK_RECORD: return " (with your address in a contact record)";
+	case TRAWL_LINK_NEAR: return " (next to your name)";
+	default: return "";
+	}
+}
+
 static void
 json_query_subject(out_t *o, const trawl_access_t *a)
 {
@@ -360,7 +382,9 @@ json_query_subject(out_t *o, const trawl_access_t *a)
 		w_json(o, trawl_type_name(a->identifiers[i].type));
 		w_puts(o, ", \"norm\": ");
 		w_json(o, a->identifiers[i].norm);
-		w_puts(o, "}");
+		w_puts(o, ", \"via\": ");
+		w_json(o, via_name(a->identifiers[i].via));
+		w_puts(o, a->identifiers[i].searched ? ", \"searched\": true}" : ", \"searched\": false}");
 	}
 	w_puts(o, "]}");
 	if (a->restricted) {
@@ -562,6 +586,7 @@ access_html(out_t *o, const trawl_access_t *a, const uint64_t by_type[TRAWL_TYPE
 		w_html(o, trawl_type_name(a->identifiers[i].type));
 		w_puts(o, ": ");
 		w_html(o, a->identifiers[i].norm);
+		w_html(o, via_words(a->identifiers[i].via));
 		w_puts(o, "</li>\n");
 	}
 	w_puts(o, "</ul>\n<h2>Summary</h2>\n<div class=\"cards\">\n");
@@ -701,7 +726,11 @@ subject_name(const trawl_index_message_t *m, size_t i)
 }
 
 /* Whose data besides the subject's shares the message: other addresses, and
- * other names that do not stand beside an address already counted. */
+ * other names that do not stand beside an address already counted. A
+ * phone number or an account that nothing ties to anyone says nothing of
+ * whose it is (in the subject's own mail it is most likely theirs), so it
+ * makes no one else's data; what the index links to the subject is
+ * theirs (marked like the request's own identifiers). */
 static trawl_status_t
 erase_plan(const trawl_index_message_t *m, plan_t *p)
 {
@@ -789,7 +818,8 @@ erase_text(out_t *o, const trawl_access_t *a, const plan_t *plans)
 		n_redact += plans[i].redact, n_delete += !plans[i].redact;
 	w_puts(o, "Erasure impact for");
 	for (size_t i = 0; i < a->n_identifiers; i++)
-		w_printf(o, "%s %s %s", i ? "," : "", trawl_type_name(a->identifiers[i].type), a->identifiers[i].norm);
+		w_printf(o, "%s %s %s%s%s", i ? "," : "", trawl_type_name(a->identifiers[i].type), a->identifiers[i].norm,
+		         a->identifiers[i].via ? " via " : "", a->identifiers[i].via ? via_name(a->identifiers[i].via) : "");
 	w_puts(o, "\n");
 	if (a->restricted) {
 		w_puts(o, "RESTRICTED: ");
@@ -969,19 +999,46 @@ trawl_report_people(FILE *f, const trawl_people_t *people, trawl_format_t format
 			w_json(&o, p->email);
 			w_puts(&o, ", \"names\": ");
 			json_strv(&o, (const char *const *)p->names, p->n_names);
-			w_printf(&o, ", \"messages\": %" PRIu64 ", \"sent\": %" PRIu64 "}", p->messages, p->sent);
+			w_printf(&o, ", \"messages\": %" PRIu64 ", \"sent\": %" PRIu64 ",\n   \"identifiers\": [",
+			         p->messages, p->sent);
+			for (size_t j = 0; j < p->n_linked; j++) {
+				const trawl_linked_t *l = &p->linked[j];
+				char *masked = trawl_mask(l->type, l->norm);
+				w_puts(&o, j ? ", {\"type\": " : "{\"type\": ");
+				w_json(&o, trawl_type_name(l->type));
+				w_puts(&o, ", \"masked\": ");
+				w_json(&o, masked ? masked : "");
+				w_puts(&o, ", \"via\": ");
+				w_json(&o, via_name(l->via));
+				w_printf(&o, ", \"messages\": %" PRIu64 "}", l->messages);
+				if (!masked)
+					w_check(&o, TRAWL_ENOMEM);
+				free(masked);
+			}
+			w_puts(&o, "]}");
 		}
 		w_printf(&o, "],\n \"summary\": {\"subjects\": %zu}}\n", people->len);
 	} else if (format == TRAWL_FORMAT_CSV) {
-		w_puts(&o, "email,names,messages,sent\r\n");
+		w_puts(&o, "email,names,messages,sent,identifiers\r\n");
 		for (size_t i = 0; i < people->len; i++) {
 			const trawl_person_t *p = &people->items[i];
 			char *names = p->names ? g_strjoinv("; ", p->names) : g_strdup("");
+			trawl_buf_t ids = {0};
+			for (size_t j = 0; j < p->n_linked; j++) {
+				char *masked = trawl_mask(p->linked[j].type, p->linked[j].norm);
+				w_check(&o, masked ? trawl_buf_printf(&ids, "%s%s %s", j ? "; " : "",
+				                                      trawl_type_name(p->linked[j].type), masked)
+				                   : TRAWL_ENOMEM);
+				free(masked);
+			}
 			w_csv(&o, p->email);
 			w_puts(&o, ",");
 			w_csv(&o, names);
-			w_printf(&o, ",%" PRIu64 ",%" PRIu64 "\r\n", p->messages, p->sent);
+			w_printf(&o, ",%" PRIu64 ",%" PRIu64 ",", p->messages, p->sent);
+			w_csv(&o, trawl_buf_cstr(&ids));
+			w_puts(&o, "\r\n");
 			g_free(names);
+			trawl_buf_free(&ids);
 		}
 	} else {
 		return TRAWL_EUNSUPPORTED;

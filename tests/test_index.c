@@ -394,8 +394,14 @@ Test(index, access_by_email_finds_the_persons_messages_and_no_others)
 	cr_assert_not(has_location(a, "other.mbox#1"));
 	/* by date */
 	cr_assert_str_eq(a->messages[0].location, "backup.zip!/a.eml");
-	cr_assert_eq(a->n_identifiers, 1);
+	/* her address, then the name beside it in headers: hers where it
+	 * stands, but not searched (other.mbox#1 only names her) */
+	cr_assert_eq(a->n_identifiers, 2);
 	cr_assert_str_eq(a->identifiers[0].norm, "erika@example.net");
+	cr_assert_eq(a->identifiers[0].via, TRAWL_LINK_NONE);
+	cr_assert_str_eq(a->identifiers[1].norm, "erika mustermann");
+	cr_assert_eq(a->identifiers[1].via, TRAWL_LINK_HEADER);
+	cr_assert_not(a->identifiers[1].searched);
 	cr_assert_eq(a->n_sources, 2);
 	cr_assert_str_eq(a->sources[0].source, "backup.zip");
 	cr_assert_str_eq(a->sources[0].kind, "zip");
@@ -440,7 +446,8 @@ Test(index, access_marks_only_the_subjects_findings)
 		const trawl_index_message_t *m = &a->messages[i];
 		for (size_t j = 0; j < m->n_findings; j++) {
 			const trawl_index_finding_t *f = &m->findings[j];
-			bool hers = f->type == TRAWL_TYPE_EMAIL && strcmp(f->value, "erika@example.net") == 0;
+			bool hers = (f->type == TRAWL_TYPE_EMAIL && strcmp(f->value, "erika@example.net") == 0) ||
+			            (f->type == TRAWL_TYPE_NAME && strcmp(f->value, "erika mustermann") == 0);
 			cr_assert_eq(f->subject, hers, "%s %s", trawl_type_name(f->type), f->value);
 		}
 	}
@@ -623,7 +630,9 @@ Test(index, access_json_has_the_contract_shape_and_masked_values)
 	                       "[\"+49 30 64237132\"]}"),
 	          "%s", json);
 	cr_assert(strstr(json, "\"subject\": {\"identifiers\": [{\"type\": \"email\", \"norm\": "
-	                       "\"erika@example.net\"}, {\"type\": \"phone\", \"norm\": \"+493064237132\"}]}"),
+	                       "\"erika@example.net\", \"via\": \"query\", \"searched\": true}, {\"type\": \"phone\", "
+	                       "\"norm\": \"+493064237132\", \"via\": \"query\", \"searched\": true}, {\"type\": "
+	                       "\"name\", \"norm\": \"erika mustermann\", \"via\": \"header\", \"searched\": false}]}"),
 	          "%s", json);
 	cr_assert(strstr(json, "\"messages\": ["), "%s", json);
 	cr_assert(strstr(json, "\"message_id\": \"inbox.mbox#1@test\", \"source\": \"inbox.mbox\", "
@@ -636,8 +645,9 @@ Test(index, access_json_has_the_contract_shape_and_masked_values)
 	cr_assert(strstr(json, "{\"type\": \"phone\", \"where\": \"body\", \"part\": \"1\", \"masked\": "
 	                       "\"+49\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2" "7132\"}"),
 	          "%s", json);
+	/* her name beside her address counts as hers */
 	cr_assert(strstr(json, "\"summary\": {\"messages\": 2, \"sources\": 2, \"by_type\": {\"email\": 2, "
-	                       "\"phone\": 1}}"),
+	                       "\"phone\": 1, \"name\": 1}}"),
 	          "%s", json);
 	cr_assert_null(strstr(json, "john.doe"), "other people's findings are not the subject's: %s", json);
 	cr_assert_null(strstr(json, CARD));
@@ -736,12 +746,12 @@ Test(index, people_lists_addresses_with_names_and_counts)
 	cr_assert_str_eq(john->names[0], "john doe");
 	char *json = render(r_people, p, TRAWL_FORMAT_JSON);
 	cr_assert(strstr(json, "{\"email\": \"erika@example.net\", \"names\": [\"erika mustermann\"], "
-	                       "\"messages\": 2, \"sent\": 2}"),
+	                       "\"messages\": 2, \"sent\": 2,"),
 	          "%s", json);
 	free(json);
 	char *csv = render(r_people, p, TRAWL_FORMAT_CSV);
-	cr_assert(strstr(csv, "email,names,messages,sent\r\n"), "%s", csv);
-	cr_assert(strstr(csv, "erika@example.net,erika mustermann,2,2\r\n"), "%s", csv);
+	cr_assert(strstr(csv, "email,names,messages,sent,identifiers\r\n"), "%s", csv);
+	cr_assert(strstr(csv, "erika@example.net,erika mustermann,2,2,\r\n"), "%s", csv);
 	free(csv);
 	trawl_people_free(p);
 	trawl_index_free(idx);

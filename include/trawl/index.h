@@ -73,10 +73,38 @@ typedef struct {
 	size_t n_phones;
 } trawl_selector_t;
 
-/* One identifier of the subject, as searched. */
+/* How the index came to tie an identifier to a person (index/link.c).
+ * Links are made per message when it is indexed, from its findings alone;
+ * a link goes from an anchor (an e-mail address, or a full name) to one
+ * identifier, and an access request follows them one hop from what it
+ * gives, never on from there. */
+typedef enum {
+	TRAWL_LINK_NONE = 0,   /* not linked: the request gave it */
+	TRAWL_LINK_HEADER,     /* a display name beside the address in an address
+	                        * header, "Erika M. <erika@...>" (address -> name) */
+	TRAWL_LINK_SIGNATURE,  /* in the signature of mail the address sent: after
+	                        * the sender's name, near the end of a part
+	                        * (address -> phone, postal address, account, a
+	                        * second address that bears their name) */
+	TRAWL_LINK_RECORD,     /* a contact record: a full name, the address right
+	                        * after it, then the fields that follow it
+	                        * ("Erika M., erika@..., +49 30 ..., Street 1, ...") */
+	TRAWL_LINK_NEAR        /* right after a full name ("card of Erika M.: ...")
+	                        * in two messages or more (name -> identifier) */
+} trawl_link_kind_t;
+
+/* "header", "signature", "record", "near"; NULL for TRAWL_LINK_NONE. Static. */
+const char *trawl_link_kind_name(trawl_link_kind_t kind);
+
+/* One identifier of the subject. */
 typedef struct {
 	trawl_type_t type;
-	char *norm;
+	char *norm;            /* for card and iban the masked form the index keeps */
+	trawl_link_kind_t via; /* TRAWL_LINK_NONE: from the request */
+	bool searched;         /* messages holding it are the subject's. Names
+	                        * linked through headers are not searched, only
+	                        * recognised as the subject's where they stand:
+	                        * two people may share a name, never an address */
 } trawl_identifier_t;
 
 /* One finding of a message as the index keeps it. */
@@ -147,11 +175,12 @@ typedef struct {
 	                                     * identifiers (the earliest), or NULL */
 } trawl_access_t;
 
-/* Finds every message holding any identifier of the subject. The
- * identifiers searched are, today, the selector's own, normalised; subject
- * linking (identifiers the index ties to the person, such as the phone in
- * their signature) will widen them in one place (expand_subject() in
- * index/index.c) and show up in identifiers. *out is owned by the caller
+/* Finds every message holding any identifier of the subject: the
+ * selector's own, normalised, and those the index links to them one hop
+ * away (trawl_link_kind_t: from a given address, the names beside it, the
+ * identifiers of its signature and of contact records; from a given name,
+ * what stands right after it in two messages or more). Every identifier is
+ * listed in identifiers, the request's first. *out is owned by the caller
  * and freed with trawl_access_free(); NULL is a no-op. TRAWL_EINVAL when the
  * selector is empty or a phone number is not one. */
 trawl_status_t trawl_index_access(trawl_index_t *idx, const trawl_selector_t *sel, trawl_access_t **out);
@@ -177,7 +206,16 @@ void trawl_stats_free(trawl_stats_t *stats);
 trawl_status_t trawl_index_source(trawl_index_t *idx, const char *source, trawl_index_source_t **out);
 void trawl_index_source_free(trawl_index_source_t *src);
 
-/* One person met in address headers. */
+/* An identifier linked to a person's address, and how many messages say so. */
+typedef struct {
+	trawl_type_t type;
+	char *norm;               /* for card and iban the masked form the index keeps */
+	trawl_link_kind_t via;    /* SIGNATURE or RECORD (the strongest seen) */
+	uint64_t messages;        /* distinct messages (by Message-ID) linking it */
+} trawl_linked_t;
+
+/* One person met in address headers: a subject, as clustered around one
+ * address. Two addresses are never merged on a shared name. */
 typedef struct {
 	char *email;              /* norm */
 	char **names;             /* display names seen with it (norms), sorted,
@@ -185,6 +223,9 @@ typedef struct {
 	size_t n_names;
 	uint64_t messages;        /* messages it appears in */
 	uint64_t sent;            /* messages it sent (From) */
+	trawl_linked_t *linked;   /* identifiers linked to the address (signature,
+	                           * record), by type then norm; NULL when none */
+	size_t n_linked;
 } trawl_person_t;
 
 typedef struct {
@@ -193,8 +234,9 @@ typedef struct {
 } trawl_people_t;
 
 /* Every distinct address in From/To/Cc/... headers (of forwarded messages
- * too), with the names beside it. *out is owned by the caller, freed with
- * trawl_people_free() (NULL is a no-op). */
+ * too), with the names beside it and the identifiers linked to it.
+ * *out is owned by the caller, freed with trawl_people_free() (NULL is a
+ * no-op). */
 trawl_status_t trawl_index_people(trawl_index_t *idx, trawl_people_t **out);
 void trawl_people_free(trawl_people_t *people);
 
