@@ -349,8 +349,7 @@ scan_blob_as_attachment(msg_ctx_t *c, const char *data, size_t len, const char *
 		return;
 	}
 	case TRAWL_KIND_PST:
-		trawl_scan__skip(c->w, c->location, TRAWL_EUNSUPPORTED,
-		                 "attachment %s is an Outlook PST: this build has no PST reader", part);
+		trawl_scan__pst_attached(c->w, c, data, len, part, c->depth + depth);
 		return;
 	default:
 		break;
