@@ -11,11 +11,11 @@ OPT      ?= -O2 -g
 SAN      ?=
 
 # pkg-config modules and the Debian packages that provide them.
-PKGS      := gmime-3.0 libarchive xapian-core libmagic libxml-2.0 glib-2.0 libpff libbfio poppler-glib
+PKGS      := gmime-3.0 libarchive xapian-core libmagic libxml-2.0 glib-2.0 libpff libbfio poppler-glib libhs
 TEST_PKGS := criterion
 DEB_PKGS  := pkg-config libgmime-3.0-dev libarchive-dev libxapian-dev libmagic-dev \
              libxml2-dev libglib2.0-dev libcriterion-dev libpff-dev libbfio-dev libphonenumber-dev libicu-dev \
-             libpoppler-glib-dev
+             libpoppler-glib-dev libvectorscan-dev
 # Checked by file rather than pkg-config (no .pc file shipped by Debian).
 DEB_FILES := /usr/include/phonenumbers/phonenumberutil.h
 # libphonenumber and its geocoder (area codes), which uses ICU for locales.

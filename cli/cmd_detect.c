@@ -52,6 +52,11 @@ on_message(trawl_message_t *m, void *payload)
 		trawl_buf_printf(b, ",\"start\":%zu,\"end\":%zu,\"confidence\":%.2f,\"rule\":", f->start, f->end,
 		                 f->confidence);
 		trawl_json_str(b, f->rule, (size_t)-1);
+		const char *label = trawl_detector_set_rule_label(d->s->scan.detectors, f->rule);
+		if (label) {
+			trawl_buf_puts(b, ",\"label\":");
+			trawl_json_str(b, label, (size_t)-1);
+		}
 		trawl_buf_puts(b, "}\n");
 		fwrite(b->data, 1, b->len, d->out);
 		if ((unsigned)f->type < TRAWL_TYPE_COUNT)

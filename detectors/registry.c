@@ -1,6 +1,7 @@
 /* The one table of detectors, and the detector set built from it.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "detectors/detector.h"
+#include "detectors/rules.h"
 #include "detectors/wordlist.h"
 
 #include <stdlib.h>
@@ -14,6 +15,7 @@ extern const trawl_detector_t trawl_detector_mac;
 extern const trawl_detector_t trawl_detector_phone;
 extern const trawl_detector_t trawl_detector_name;
 extern const trawl_detector_t trawl_detector_address;
+extern const trawl_detector_t trawl_detector_rules;
 
 /* Adding a detector: one line here and one file beside this one. */
 static const trawl_detector_t *const registry[] = {
@@ -25,6 +27,7 @@ static const trawl_detector_t *const registry[] = {
 	&trawl_detector_phone,
 	&trawl_detector_name,
 	&trawl_detector_address,
+	&trawl_detector_rules,
 	NULL,
 };
 
@@ -50,6 +53,14 @@ trawl_detector_set_new(trawl_detector_set_t **out, const trawl_detect_opts_t *op
 	set->min_confidence = set->opts.min_confidence > 0 ? set->opts.min_confidence
 	                                                   : TRAWL_DEFAULT_MIN_CONFIDENCE;
 	set->detectors = registry;
+	/* the *.rules of rules/ and the user's --rules, in one compiled database */
+	trawl_rules_t *rules = NULL;
+	trawl_status_t rc = trawl_rules__load(&rules, trawl_detect__rules_dir(), set->opts.rules_dir, errmsg);
+	if (rc < 0) {
+		free(set);
+		return rc;
+	}
+	set->rules = rules;
 	*out = set;
 	return TRAWL_OK;
 }
@@ -57,7 +68,16 @@ trawl_detector_set_new(trawl_detector_set_t **out, const trawl_detect_opts_t *op
 void
 trawl_detector_set_free(trawl_detector_set_t *set)
 {
+	if (!set)
+		return;
+	trawl_rules__free(set->rules);
 	free(set);
+}
+
+const char *
+trawl_detector_set_rule_label(const trawl_detector_set_t *set, const char *rule)
+{
+	return set ? trawl_rules__label(set->rules, rule) : NULL;
 }
 
 trawl_status_t

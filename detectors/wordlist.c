@@ -181,8 +181,8 @@ column_kind(const char *w)
 	return 0;
 }
 
-static const char *
-rules_dir(void)
+const char *
+trawl_detect__rules_dir(void)
 {
 	const char *d = getenv("TRAWL_RULES_DIR");
 	return d && *d ? d : TRAWL_RULES_DIR;
@@ -250,7 +250,7 @@ done:
 static void
 lexicon_load(void)
 {
-	const char *dir = rules_dir();
+	const char *dir = trawl_detect__rules_dir();
 	trawl_lexicon_t *x = &lexicon;
 	trawl_status_t rc = TRAWL_OK;
 #define ONE(wl, sub, file, map)                              \

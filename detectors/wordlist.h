@@ -53,6 +53,11 @@ typedef struct {
 
 enum { TRAWL_COL_FULL = 1, TRAWL_COL_GIVEN = 2, TRAWL_COL_FAMILY = 3 };
 
+/* The folder of the built-in rules and word lists: $TRAWL_RULES_DIR, else
+ * the compile-time TRAWL_RULES_DIR, else "rules". Static or environment
+ * storage. */
+const char *trawl_detect__rules_dir(void);
+
 /* The built-in lexicon, loaded on the first call. Returns NULL when a list
  * could not be read or is malformed; then *errmsg (if not NULL) points to
  * "file:line: what is wrong" (static storage, valid for the process). */

@@ -110,6 +110,11 @@ trawl_status_t trawl_detector_set_new(trawl_detector_set_t **out, const trawl_de
                                       char **errmsg);
 void trawl_detector_set_free(trawl_detector_set_t *set);
 
+/* The label a rule file gives the rule that made findings with this
+ * `rule` ("custom.employee-id"), or NULL when it gives none or the rule is
+ * not from a rule file. Owned by the set, valid while it lives. */
+const char *trawl_detector_set_rule_label(const trawl_detector_set_t *set, const char *rule);
+
 /* Runs every detector over one text and appends what they find to out.
  * Thread-safe for a shared set. */
 trawl_status_t trawl_detect_text(const trawl_detector_set_t *set, trawl_findings_t *out,
