@@ -405,7 +405,8 @@ anchor_at(const actx_t *c, size_t i, anchor_t *a)
 			}
 		}
 		if (a->kind == PC_4 && !a->prefixed) {
-			int y = atoi(d);
+			/* the four digits only: the text need not end after them */
+			int y = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
 			a->year_like = y >= 1900 && y <= 2099;
 		}
 		size_t end;
@@ -486,7 +487,7 @@ anchor_us(const actx_t *c, size_t i, anchor_t *a)
 		return false;
 	size_t len;
 	const char *s = tok_text(c, i + 1, &len);
-	if (!(digits_only(s, 5) && (len == 5 || (len == 10 && s[5] == '-' && digits_only(s + 6, 4)))))
+	if (!(len >= 5 && digits_only(s, 5) && (len == 5 || (len == 10 && s[5] == '-' && digits_only(s + 6, 4)))))
 		return false;
 	if (c->t[i].nl || !(c->t[i].gap == TRAWL_GAP_COMMA || c->t[i].gap == 0))
 		return false;

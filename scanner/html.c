@@ -91,8 +91,10 @@ walk(trawl_buf_t *out, xmlNode *node, unsigned depth)
 					t = h + 4;
 				if (t) {
 					size_t tl = strcspn(t, "?");
-					bool shown = out->len >= tl && memmem(out->data + (out->len > 512 ? out->len - 512 : 0),
-					                                      out->len > 512 ? 512 : out->len, t, tl);
+					/* tl first: with nothing out yet, out->data is NULL */
+					bool shown = tl && out->len >= tl &&
+					             memmem(out->data + (out->len > 512 ? out->len - 512 : 0),
+					                    out->len > 512 ? 512 : out->len, t, tl);
 					if (tl && !shown) {
 						trawl_buf_puts(out, " (");
 						trawl_buf_put(out, t, tl);

@@ -11,6 +11,7 @@
  */
 #include "scanner/scanner.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -104,9 +105,13 @@ content_length(const char *p, const char *end, const char **body)
 			const char *q = p + 15;
 			while (q < p + n && (*q == ' ' || *q == '\t'))
 				q++;
-			char *e;
-			long long v = strtoll(q, &e, 10);
-			if (e > q && v >= 0)
+			/* Digits within the line: the text is not NUL-terminated, and
+			 * strtoll() would read on past the end of a last line. */
+			const char *d = q;
+			long long v = 0;
+			while (q < p + n && is_digit(*q) && v <= (LLONG_MAX - 9) / 10)
+				v = v * 10 + (*q++ - '0');
+			if (q > d && !(q < p + n && is_digit(*q))) /* else too long for any file */
 				cl = v;
 		}
 		p += n;
