@@ -212,7 +212,8 @@ on_event(const trawl_event_t *ev, void *payload)
 	if (rc < 0) {
 		fprintf(stderr, "\ntrawl scan: %s: %s\n", sc->dir, trawl_index_last_error(sc->idx));
 		sc->error = rc;
-		trawl_cli_stop = 1;
+		/* atomic: the scanner's workers read it meanwhile */
+		__atomic_store_n(&trawl_cli_stop, 1, __ATOMIC_RELAXED);
 	}
 }
 

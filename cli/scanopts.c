@@ -12,7 +12,7 @@ static void
 on_signal(int sig)
 {
 	(void)sig;
-	trawl_cli_stop = 1;
+	__atomic_store_n(&trawl_cli_stop, 1, __ATOMIC_RELAXED); /* workers read it */
 }
 
 void

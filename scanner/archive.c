@@ -76,7 +76,7 @@ trawl_scan__archive_each(trawl_worker_t *w, const void *data, size_t len, const 
 			                 archive_error_string(a) ? archive_error_string(a) : "read error");
 			break;
 		}
-		if (w->opts->stop && *w->opts->stop) {
+		if (trawl_scan__stopped(w->opts)) {
 			rc = TRAWL_EINTR;
 			break;
 		}

@@ -858,7 +858,7 @@ member_cmp(const void *pa, const void *pb)
 static bool
 stopped(const trawl_worker_t *w)
 {
-	return w->opts && w->opts->stop && *w->opts->stop;
+	return trawl_scan__stopped(w->opts);
 }
 
 /* Worse outcomes win: out of memory, then encrypted, limit, corrupt. */

@@ -228,7 +228,7 @@ on_message(const char *msg, size_t len, void *payload)
 {
 	mbox_state_t *st = payload;
 	st->n++;
-	if (st->w->opts->stop && *st->w->opts->stop)
+	if (trawl_scan__stopped(st->w->opts))
 		return TRAWL_EINTR;
 	trawl_buf_reset(&st->loc);
 	trawl_status_t rc = trawl_buf_printf(&st->loc, "%s#%lu", st->location, st->n);

@@ -117,7 +117,7 @@ le32(const uint8_t *d)
 static bool
 stopped(const pst_t *p)
 {
-	return p->w->opts->stop && *p->w->opts->stop;
+	return trawl_scan__stopped(p->w->opts);
 }
 
 /* Copies a libpff error's message into p->err, frees it and returns the

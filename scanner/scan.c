@@ -167,7 +167,7 @@ typedef struct {
 static bool
 stopped(const trawl_scan_opts_t *o)
 {
-	return o->stop && *o->stop;
+	return trawl_scan__stopped(o);
 }
 
 static out_t *
@@ -515,8 +515,8 @@ trawl_scan_run(const trawl_scan_opts_t *opts, const char *const *paths, size_t n
 			}
 		}
 		out_free(o);
-		if (rc != TRAWL_OK && opts->stop)
-			*opts->stop = 1; /* let the threads wind down */
+		if (rc != TRAWL_OK)
+			trawl_scan__stop(opts); /* let the threads wind down */
 	}
 
 	pthread_join(walker, NULL);

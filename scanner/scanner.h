@@ -64,6 +64,23 @@ typedef struct trawl_worker {
 	struct trawl_fetch *fetch;
 } trawl_worker_t;
 
+/* Has the caller asked the scan to stop? The flag is set by a signal
+ * handler or by the caller's thread while the workers read it, so it is
+ * read (and written, trawl_scan__stop()) with atomic builtins: a plain
+ * volatile access is a data race between threads. */
+static inline bool
+trawl_scan__stopped(const trawl_scan_opts_t *opts)
+{
+	return opts && opts->stop && __atomic_load_n(opts->stop, __ATOMIC_RELAXED);
+}
+
+static inline void
+trawl_scan__stop(const trawl_scan_opts_t *opts)
+{
+	if (opts && opts->stop)
+		__atomic_store_n(opts->stop, 1, __ATOMIC_RELAXED);
+}
+
 trawl_status_t trawl_scan__worker_init(trawl_worker_t *w, const trawl_scan_opts_t *opts);
 void trawl_scan__worker_fini(trawl_worker_t *w);
 
