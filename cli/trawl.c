@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "cli/cli.h"
 #include "trawl/trawl.h"
 
@@ -44,6 +45,9 @@ usage(FILE *f)
 int
 main(int argc, char **argv)
 {
+	/* Everything trawl writes holds personal data (the index, its secret,
+	 * reports written with -o): for its owner only, whatever the umask. */
+	umask(077);
 	if (argc < 2) {
 		usage(stderr);
 		return TRAWL_EXIT_USAGE;
