@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <glib.h>
+#include "index/evidence.h"
 #include "util/util.h"
 
 #define DOT "\xE2\x80\xA2" /* U+2022 BULLET */
@@ -291,11 +292,8 @@ w_end(out_t *o)
 /* ------------------------------------------------------------------ */
 /* What a message shows                                               */
 
-/* The findings of a message worth listing: of the subject (or not), each
- * (type, where, value) once, in the message's order. Indexes into
- * m->findings; the caller frees the array. */
-static size_t *
-listed_findings(const trawl_index_message_t *m, bool subject, size_t *n_out)
+size_t *
+trawl_report__listed(const trawl_index_message_t *m, bool subject, size_t *n_out)
 {
 	size_t *v = malloc((m->n_findings ? m->n_findings : 1) * sizeof *v), n = 0;
 	if (!v)
@@ -322,7 +320,7 @@ count_by_type(const trawl_access_t *a, uint64_t by_type[TRAWL_TYPE_COUNT])
 {
 	memset(by_type, 0, TRAWL_TYPE_COUNT * sizeof *by_type);
 	for (size_t i = 0; i < a->n_messages; i++) {
-		size_t n, *v = listed_findings(&a->messages[i], true, &n);
+		size_t n, *v = trawl_report__listed(&a->messages[i], true, &n);
 		if (!v)
 			return TRAWL_ENOMEM;
 		for (size_t j = 0; j < n; j++)
@@ -351,19 +349,6 @@ via_name(trawl_link_kind_t via)
 {
 	const char *n = trawl_link_kind_name(via);
 	return n ? n : "query";
-}
-
-/* The same in words, for the page a person reads: "" or " (in the signature of your mail)" ... */
-static const char *
-via_words(trawl_link_kind_t via)
-{
-	switch (via) {
-	case TRAWL_LINK_HEADER: return " (beside your address in mail headers)";
-	case TRAWL_LINK_SIGNATURE: return " (in the signature of your mail)";
-	case TRAWL_LINK_RECORD: return " (with your address in a contact record)";
-	case TRAWL_LINK_NEAR: return " (next to your name)";
-	default: return "";
-	}
 }
 
 static void
@@ -423,7 +408,7 @@ item_kind_name(trawl_item_kind_t k)
 static void
 json_message_fields(out_t *o, const trawl_index_message_t *m)
 {
-	size_t n, *v = listed_findings(m, true, &n);
+	size_t n, *v = trawl_report__listed(m, true, &n);
 	if (!v) {
 		w_check(o, TRAWL_ENOMEM);
 		return;
@@ -504,7 +489,7 @@ access_json(out_t *o, const trawl_access_t *a, const uint64_t by_type[TRAWL_TYPE
 static void
 findings_line(out_t *o, const trawl_index_message_t *m, bool subject, void (*put)(out_t *, const char *))
 {
-	size_t n, *v = listed_findings(m, subject, &n);
+	size_t n, *v = trawl_report__listed(m, subject, &n);
 	trawl_buf_t b = {0};
 	trawl_status_t rc = v ? TRAWL_OK : TRAWL_ENOMEM;
 	for (size_t j = 0; j < n && rc == TRAWL_OK; j++) {
@@ -540,112 +525,948 @@ access_csv(out_t *o, const trawl_access_t *a)
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* The HTML page                                                      */
+
+/* Every word the page says, in each language it speaks. Counts go
+ * through plural forms ("%zu messages"); type names are in the order of
+ * trawl_type_t. */
+typedef struct {
+	const char *code;
+	const char *title, *lead, *prepared;
+	const char *restricted_h, *restricted_since, *restricted_then;
+	const char *searched_h, *searched_masked;
+	const char *via[5]; /* by trawl_link_kind_t */
+	const char *short_h;
+	const char *msg_one, *msg_many, *file_one, *file_many, *kind_one, *kind_many, *period;
+	const char *cat_h, *cat_intro, *cat_file, *cat_total, *cat_all, *cat_none, *cat_under;
+	const char *type[TRAWL_TYPE_COUNT];     /* column heads and tags */
+	const char *sentence[TRAWL_TYPE_COUNT]; /* "%s" messages, "%s" files */
+	const char *hidden[TRAWL_TYPE_COUNT];   /* placeholders */
+	const char *hidden_number, *hidden_link, *hidden_title;
+	const char *kinds[16][2];               /* source kind -> words */
+	const char *when_years_h, *when_months_h, *when_year, *when_month, *when_caption_years,
+		*when_caption_months, *when_undated_one, *when_undated_many, *when_none;
+	const char *months[12];
+	const char *legend_h, *legend;
+	const char *msgs_h, *msgs_none, *col_date, *col_from, *col_found, *col_found_ctx, *col_where;
+	const char *where[3];
+	const char *header_word;
+	const char *ctx_not_found, *ctx_gone, *ctx_changed, *ctx_no_text, *ctx_more_one, *ctx_more_many,
+		*ctx_off;
+	const char *unknown_date, *footer;
+} lang_t;
+
+static const lang_t lang_en = {
+	.code = "en",
+	.title = "Your personal data in our mail archives",
+	.lead = "This report lists the messages in our mail archives that contain data about you: what "
+	        "we found in each, in context, and where it is kept. Your own data is partly hidden "
+	        "(&bull;) so that this page is safe to send. Other people's data that stands beside "
+	        "yours is replaced by a placeholder such as <span class=\"hid\">[e-mail]</span>: we may "
+	        "not disclose it to you. Copies of the messages themselves are available on request.",
+	.prepared = "Prepared on",
+	.restricted_h = "Restricted.",
+	.restricted_since = "Processing of your data is restricted (GDPR Art. 18) since ",
+	.restricted_then = ". We keep it, but use it only with your consent, for legal claims or to protect "
+	                   "the rights of others.",
+	.searched_h = "Who we searched for",
+	.searched_masked = "partly hidden: it was linked to you, not given by you",
+	.via = {"", "beside your address in mail headers", "in the signature of your mail",
+	        "with your address in a contact record", "right after your name"},
+	.short_h = "In short",
+	.msg_one = "%zu message", .msg_many = "%zu messages",
+	.file_one = "%zu file", .file_many = "%zu files",
+	.kind_one = "%zu kind of data", .kind_many = "%zu kinds of data",
+	.period = "period",
+	.cat_h = "What we hold, and where",
+	.cat_intro = "How many messages in each file hold each kind of your data:",
+	.cat_file = "File", .cat_total = "Messages", .cat_all = "All files",
+	.cat_under = "File names are relative to the folder ",
+	.cat_none = "We found no data about you.",
+	.type = {"E-mail", "Phone", "Card", "IBAN", "IP address", "MAC address", "Name", "Postal address", "Other"},
+	.sentence = {"Your e-mail addresses appear in %s in %s.", "Your phone numbers appear in %s in %s.",
+	             "Your payment card numbers appear in %s in %s.",
+	             "Your bank account numbers (IBAN) appear in %s in %s.",
+	             "IP addresses tied to you appear in %s in %s.",
+	             "Device (MAC) addresses tied to you appear in %s in %s.", "Your name appears in %s in %s.",
+	             "Your postal addresses appear in %s in %s.", "Other identifiers of yours appear in %s in %s."},
+	.hidden = {"[e-mail]", "[phone]", "[card]", "[IBAN]", "[IP]", "[MAC]", "[name]", "[address]", "[other]"},
+	.hidden_number = "a number, hidden", .hidden_link = "[link]",
+	.hidden_title = "someone else's data, hidden",
+	.kinds = {{"mbox", "mailbox file"}, {"eml", "single message"}, {"maildir", "mail folder"},
+	          {"pst", "Outlook file"}, {"ost", "Outlook file"}, {"zip", "archive"}, {"tar", "archive"},
+	          {"7z", "archive"}, {"gz", "compressed file"}, {"tar.gz", "archive"}, {"tar.bz2", "archive"},
+	          {"tar.xz", "archive"}, {"tar.zst", "archive"}},
+	.when_years_h = "When: your messages over the years",
+	.when_months_h = "When: your messages in %d, month by month",
+	.when_year = "Year", .when_month = "Month",
+	.when_caption_years = "Messages with your data, by year",
+	.when_caption_months = "Messages with your data in %d, by month",
+	.when_undated_one = "%zu message has no date.", .when_undated_many = "%zu messages have no date.",
+	.when_none = "None of the messages has a date.",
+	.months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
+	.legend_h = "How to read the excerpts",
+	.legend = "<mark>e&bull;&bull;&bull;@example.net</mark> is your data as we found it, partly hidden; "
+	          "<mark class=\"own\">E&bull;&bull;&bull; M&bull;&bull;&bull;</mark> is more of your data "
+	          "nearby; <span class=\"hid\">[name]</span>, <span class=\"hid\">[e-mail]</span> and "
+	          "<span class=\"hid\">&bull;&bull;&bull;&bull;</span> stand for other people's data and for "
+	          "numbers, which we do not show. &hellip; marks where the excerpt is cut.",
+	.msgs_h = "The messages, oldest first",
+	.msgs_none = "None: our archives hold no message with these details.",
+	.col_date = "Date", .col_from = "From / subject", .col_found = "What we found",
+	.col_found_ctx = "What we found, in context", .col_where = "Where it is kept",
+	.where = {"message header", "message text", "attachment"},
+	.header_word = "header",
+	.ctx_not_found = "The text around it could not be found again.",
+	.ctx_gone = "Source no longer available: the text around it cannot be shown.",
+	.ctx_changed = "Source no longer available as it was scanned (it has changed since): no excerpt shown.",
+	.ctx_no_text = "An Outlook item: no excerpt.",
+	.ctx_more_one = "and %zu more place in this message", .ctx_more_many = "and %zu more places in this message",
+	.ctx_off = NULL,
+	.unknown_date = "unknown",
+	.footer = "Made by trawl from its index of our mail archives.",
+};
+
+static const lang_t lang_de = {
+	.code = "de",
+	.title = "Ihre personenbezogenen Daten in unseren E-Mail-Archiven",
+	.lead = "Dieser Bericht f\xC3\xBChrt die Nachrichten in unseren E-Mail-Archiven auf, die Daten \xC3\xBC"
+	        "ber Sie enthalten: was wir jeweils gefunden haben, im Zusammenhang, und wo sie gespeichert "
+	        "sind. Ihre eigenen Daten sind teilweise verdeckt (&bull;), damit diese Seite sicher versendet "
+	        "werden kann. Daten anderer Personen, die neben Ihren stehen, sind durch Platzhalter wie "
+	        "<span class=\"hid\">[E-Mail]</span> ersetzt: Diese d\xC3\xBC" "rfen wir Ihnen nicht herausgeben. "
+	        "Kopien der Nachrichten selbst erhalten Sie auf Anfrage.",
+	.prepared = "Erstellt am",
+	.restricted_h = "Eingeschr\xC3\xA4nkt.",
+	.restricted_since = "Die Verarbeitung Ihrer Daten ist eingeschr\xC3\xA4nkt (Art. 18 DSGVO) seit ",
+	.restricted_then = ". Wir bewahren sie auf, nutzen sie aber nur mit Ihrer Einwilligung, f\xC3\xBCr "
+	                   "Rechtsanspr\xC3\xBC" "che oder zum Schutz der Rechte anderer.",
+	.searched_h = "Wonach wir gesucht haben",
+	.searched_masked = "teilweise verdeckt: mit Ihnen verkn\xC3\xBCpft, nicht von Ihnen angegeben",
+	.via = {"", "neben Ihrer Adresse in Kopfzeilen", "in der Signatur Ihrer E-Mails",
+	        "mit Ihrer Adresse in einem Kontakteintrag", "direkt nach Ihrem Namen"},
+	.short_h = "Auf einen Blick",
+	.msg_one = "%zu Nachricht", .msg_many = "%zu Nachrichten",
+	.file_one = "%zu Datei", .file_many = "%zu Dateien",
+	.kind_one = "%zu Art von Daten", .kind_many = "%zu Arten von Daten",
+	.period = "Zeitraum",
+	.cat_h = "Welche Daten wo liegen",
+	.cat_intro = "Wie viele Nachrichten in jeder Datei welche Art Ihrer Daten enthalten:",
+	.cat_file = "Datei", .cat_total = "Nachrichten", .cat_all = "Alle Dateien",
+	.cat_under = "Dateinamen relativ zum Ordner ",
+	.cat_none = "Wir haben keine Daten \xC3\xBC" "ber Sie gefunden.",
+	.type = {"E-Mail", "Telefon", "Karte", "IBAN", "IP-Adresse", "MAC-Adresse", "Name", "Anschrift", "Sonstiges"},
+	.sentence = {"Ihre E-Mail-Adressen kommen in %s in %s vor.", "Ihre Telefonnummern kommen in %s in %s vor.",
+	             "Ihre Kartennummern kommen in %s in %s vor.", "Ihre Kontonummern (IBAN) kommen in %s in %s vor.",
+	             "Ihnen zugeordnete IP-Adressen kommen in %s in %s vor.",
+	             "Ihnen zugeordnete Ger\xC3\xA4teadressen (MAC) kommen in %s in %s vor.",
+	             "Ihr Name kommt in %s in %s vor.", "Ihre Anschriften kommen in %s in %s vor.",
+	             "Weitere Kennungen von Ihnen kommen in %s in %s vor."},
+	.hidden = {"[E-Mail]", "[Telefon]", "[Karte]", "[IBAN]", "[IP]", "[MAC]", "[Name]", "[Anschrift]", "[Sonstiges]"},
+	.hidden_number = "eine Zahl, verdeckt", .hidden_link = "[Link]",
+	.hidden_title = "Daten einer anderen Person, verdeckt",
+	.kinds = {{"mbox", "Postfachdatei"}, {"eml", "einzelne Nachricht"}, {"maildir", "Mail-Ordner"},
+	          {"pst", "Outlook-Datei"}, {"ost", "Outlook-Datei"}, {"zip", "Archiv"}, {"tar", "Archiv"},
+	          {"7z", "Archiv"}, {"gz", "komprimierte Datei"}, {"tar.gz", "Archiv"}, {"tar.bz2", "Archiv"},
+	          {"tar.xz", "Archiv"}, {"tar.zst", "Archiv"}},
+	.when_years_h = "Wann: Ihre Nachrichten \xC3\xBC" "ber die Jahre",
+	.when_months_h = "Wann: Ihre Nachrichten im Jahr %d, nach Monaten",
+	.when_year = "Jahr", .when_month = "Monat",
+	.when_caption_years = "Nachrichten mit Ihren Daten, nach Jahren",
+	.when_caption_months = "Nachrichten mit Ihren Daten im Jahr %d, nach Monaten",
+	.when_undated_one = "%zu Nachricht hat kein Datum.", .when_undated_many = "%zu Nachrichten haben kein Datum.",
+	.when_none = "Keine der Nachrichten hat ein Datum.",
+	.months = {"Jan", "Feb", "M\xC3\xA4r", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"},
+	.legend_h = "So lesen Sie die Ausz\xC3\xBCge",
+	.legend = "<mark>e&bull;&bull;&bull;@example.net</mark> sind Ihre Daten, wie wir sie gefunden haben, "
+	          "teilweise verdeckt; <mark class=\"own\">E&bull;&bull;&bull; M&bull;&bull;&bull;</mark> sind "
+	          "weitere Daten von Ihnen in der N\xC3\xA4he; <span class=\"hid\">[Name]</span>, "
+	          "<span class=\"hid\">[E-Mail]</span> und <span class=\"hid\">&bull;&bull;&bull;&bull;</span> "
+	          "stehen f\xC3\xBCr Daten anderer Personen und f\xC3\xBCr Zahlen, die wir nicht zeigen. "
+	          "&hellip; zeigt, wo der Auszug abgeschnitten ist.",
+	.msgs_h = "Die Nachrichten, \xC3\xA4lteste zuerst",
+	.msgs_none = "Keine: Unsere Archive enthalten keine Nachricht mit diesen Angaben.",
+	.col_date = "Datum", .col_from = "Absender / Betreff", .col_found = "Was wir gefunden haben",
+	.col_found_ctx = "Was wir gefunden haben, im Zusammenhang", .col_where = "Wo sie gespeichert ist",
+	.where = {"Kopfzeile", "Nachrichtentext", "Anhang"},
+	.header_word = "Kopfzeile",
+	.ctx_not_found = "Der Text darum war nicht wiederzufinden.",
+	.ctx_gone = "Quelle nicht mehr vorhanden: Der Text darum kann nicht gezeigt werden.",
+	.ctx_changed = "Quelle nicht mehr so vorhanden, wie sie gelesen wurde (sie hat sich seitdem ge\xC3\xA4ndert): "
+	               "kein Auszug.",
+	.ctx_no_text = "Ein Outlook-Eintrag: kein Auszug.",
+	.ctx_more_one = "und %zu weitere Stelle in dieser Nachricht",
+	.ctx_more_many = "und %zu weitere Stellen in dieser Nachricht",
+	.ctx_off = NULL,
+	.unknown_date = "unbekannt",
+	.footer = "Erstellt von trawl aus dem Index unserer E-Mail-Archive.",
+};
+
+/* The order the page shows the kinds of data in. */
+static const trawl_type_t html_types[] = {TRAWL_TYPE_EMAIL, TRAWL_TYPE_NAME, TRAWL_TYPE_PHONE,
+                                          TRAWL_TYPE_ADDRESS, TRAWL_TYPE_CARD, TRAWL_TYPE_IBAN,
+                                          TRAWL_TYPE_IP, TRAWL_TYPE_MAC, TRAWL_TYPE_CUSTOM};
+
 static const char html_style[] =
-	"body{font:15px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1d2330;margin:0;"
-	"background:#f5f6f8}\n"
-	"main{max-width:1100px;margin:0 auto;padding:2em 1.5em}\n"
-	"h1{font-size:1.6em;margin:0 0 .2em}h2{font-size:1.2em;margin:2em 0 .6em}\n"
-	".lead{color:#4a5264;margin:0 0 1.5em}\n"
+	":root{--ink:#1d2330;--muted:#5a6275;--line:#dde1e8;--bg:#f4f5f7;--accent:#2f5bd3;--mark:#ffe58a;"
+	"--own:#dbe6fb;--hid:#e9ebef}\n"
+	"*{box-sizing:border-box}\n"
+	"body{font:15px/1.55 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--ink);margin:0;"
+	"background:var(--bg)}\n"
+	"main{max-width:1120px;margin:0 auto;padding:2.2em 1.5em 3em}\n"
+	"header.top{border-bottom:3px solid var(--accent);padding-bottom:1.1em;margin-bottom:.5em}\n"
+	"h1{font-size:1.75em;line-height:1.25;margin:0 0 .4em}\n"
+	"h2{font-size:1.22em;margin:2.2em 0 .7em;padding-bottom:.25em;border-bottom:1px solid var(--line)}\n"
+	"h3{font-size:1em;margin:1.2em 0 .4em}\n"
+	".lead{margin:0;max-width:52em}.meta{color:var(--muted);font-size:.9em;margin:.7em 0 0}\n"
+	".box{background:#fff;border:1px solid var(--line);border-radius:8px;padding:.8em 1.1em}\n"
 	".cards{display:flex;flex-wrap:wrap;gap:.8em}\n"
-	".card{background:#fff;border:1px solid #dde1e8;border-radius:8px;padding:.7em 1.1em;min-width:8em}\n"
-	".card b{display:block;font-size:1.5em}\n"
-	"table{border-collapse:collapse;width:100%;background:#fff;border:1px solid #dde1e8}\n"
+	".card{background:#fff;border:1px solid var(--line);border-radius:8px;padding:.65em 1.1em;min-width:9em}\n"
+	".card b{display:block;font-size:1.55em;line-height:1.25;font-variant-numeric:tabular-nums}\n"
+	".card span{color:var(--muted);font-size:.9em}\n"
+	"ul.ids{margin:0;padding-left:1.2em}ul.ids small{color:var(--muted)}\n"
+	"ul.facts{margin:0 0 1em;padding-left:1.2em}\n"
+	"table{border-collapse:collapse;width:100%;background:#fff;border:1px solid var(--line)}\n"
 	"th,td{text-align:left;vertical-align:top;padding:.45em .7em;border-bottom:1px solid #e8ebf0}\n"
-	"th{background:#eef1f5;font-weight:600}\n"
-	"td.loc{font-family:ui-monospace,monospace;font-size:.85em;word-break:break-all;color:#4a5264}\n"
-	"ul.ev{margin:0;padding-left:1.1em}\n"
-	".tag{display:inline-block;font-size:.8em;padding:0 .45em;border-radius:4px;background:#e3e9f7;"
-	"margin-right:.3em}\n"
-	"footer{color:#6b7385;font-size:.85em;margin-top:2em}\n"
+	"thead th{background:#eef1f5;font-weight:600;font-size:.92em}\n"
+	"table.cat td{text-align:right;font-variant-numeric:tabular-nums;width:5.5em}\n"
+	"table.cat thead th+th{text-align:right}\n"
+	"table.cat td.z{color:#b9bfca}\n"
+	"table.cat tfoot th,table.cat tfoot td{font-weight:600;background:#f7f8fa;border-top:2px solid var(--line)}\n"
+	".path{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.84em;"
+	"overflow-wrap:anywhere}\n"
+	".kind{display:inline-block;font-size:.74em;padding:0 .45em;border-radius:4px;background:#eef1f5;"
+	"color:var(--muted);margin-left:.4em;white-space:nowrap;vertical-align:1px}\n"
+	".chart{background:#fff;border:1px solid var(--line);border-radius:8px;padding:1em 1em .6em}\n"
+	".chart svg{display:block;width:100%;height:auto}\n"
+	".chart .bar{fill:var(--accent)}.chart .cnt{font-size:13px;fill:var(--ink);text-anchor:middle;"
+	"font-weight:600}\n"
+	".chart .lbl{font-size:12px;fill:var(--muted);text-anchor:middle}.chart .axis{stroke:#c5cad4}\n"
+	".chart p{margin:.4em 0 0;color:var(--muted);font-size:.9em}\n"
+	".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}\n"
+	"table.msgs td.date{white-space:nowrap;font-variant-numeric:tabular-nums;width:7.5em}\n"
+	"table.msgs td.date small{display:block;color:var(--muted)}\n"
+	"table.msgs td.who{width:20%}\n"
+	".subj{font-weight:600;overflow-wrap:anywhere}.from{color:var(--muted);font-size:.88em;overflow-wrap:anywhere}\n"
+	"ul.ev{margin:0;padding:0;list-style:none;display:flex;flex-wrap:wrap;gap:.15em 1.1em}\n"
+	".tag{display:inline-block;font-size:.76em;padding:0 .45em;border-radius:4px;background:#e3e9f7;"
+	"margin-right:.4em;vertical-align:1px}\n"
+	".w{color:var(--muted);font-size:.85em}\n"
+	".q{margin:.5em 0 0;padding:.35em .75em;border-left:3px solid #b7c5e8;background:#f7f8fb;"
+	"font-size:.92em;border-radius:0 4px 4px 0;overflow-wrap:anywhere}\n"
+	".q .pl{display:block;font-size:.72em;color:var(--muted);text-transform:uppercase;letter-spacing:.05em}\n"
+	"mark{background:var(--mark);color:inherit;padding:0 .15em;border-radius:3px}\n"
+	"mark.own{background:var(--own)}\n"
+	".hid{background:var(--hid);color:var(--muted);padding:0 .25em;border-radius:3px;font-size:.92em;"
+	"white-space:nowrap}\n"
+	".note{color:var(--muted);font-style:italic;font-size:.88em;margin:.5em 0 0}\n"
+	"td.loc{width:21%}td.loc .path{color:var(--muted);word-break:normal;overflow-wrap:anywhere}\n"
+	".mid{display:block;color:var(--muted);font-size:.78em;overflow-wrap:anywhere;margin-top:.3em}\n"
+	".legend{font-size:.9em;margin:0 0 1em}.legend b{display:block;margin-bottom:.2em}\n"
+	"footer{color:var(--muted);font-size:.85em;margin-top:2.5em;border-top:1px solid var(--line);"
+	"padding-top:.8em}\n"
 	".restricted{background:#fff4e5;border:1px solid #f0b35a;border-radius:8px;padding:.7em 1.1em;"
-	"margin:0 0 1.5em}\n"
-	"@media print{body{background:#fff}.card,table{border-color:#999}}\n";
+	"margin:1em 0 0}\n"
+	"@media (max-width:760px){table.msgs td.loc,table.msgs th.loc{display:none}}\n"
+	"@media print{@page{margin:14mm 12mm}\n"
+	" body{background:#fff;font-size:10pt}main{max-width:none;padding:0}\n"
+	" .box,.card,.chart,table{border-color:#aaa}h2{break-after:avoid}\n"
+	" tr,.q,.card,.chart,.legend{break-inside:avoid}thead{display:table-header-group}\n"
+	" mark,.hid,.tag,.chart .bar,thead th{-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
+	" table.msgs td.loc,table.msgs th.loc{display:table-cell}}\n";
+
+/* "1 message", "12 messages" */
+static char *
+counted(size_t n, const char *one, const char *many)
+{
+	return g_strdup_printf(n == 1 ? one : many, n);
+}
 
 static void
-access_html(out_t *o, const trawl_access_t *a, const uint64_t by_type[TRAWL_TYPE_COUNT])
+w_counted(out_t *o, size_t n, const char *one, const char *many)
 {
-	w_puts(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-	          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-	          "style-src 'unsafe-inline'\">\n"
-	          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	          "<title>Personal data report</title>\n<style>\n");
-	w_puts(o, html_style);
-	w_puts(o, "</style>\n</head>\n<body>\n<main>\n<h1>Personal data report</h1>\n<p class=\"lead\">"
-	          "The messages in which we found data about you, and what we found. Values are partly "
-	          "hidden (&bull;) so that this page is safe to send; the messages themselves are "
-	          "available on request.</p>\n");
-	if (a->restricted) {
-		w_puts(o, "<p class=\"restricted\" role=\"note\"><b>Restricted.</b> ");
-		restricted_line(o, a, w_html);
-		w_puts(o, "</p>\n");
-	}
+	char *s = counted(n, one, many);
+	w_html(o, s);
+	g_free(s);
+}
 
-	w_puts(o, "<h2>Who we searched for</h2>\n<ul>\n");
+/* A path, with a place to break the line after every '/' */
+static void
+w_path(out_t *o, const char *s)
+{
+	trawl_buf_t b = {0};
+	for (const char *p = s; p && *p;) {
+		size_t n = strcspn(p, "/");
+		trawl_buf_reset(&b);
+		w_check(o, trawl_buf_put(&b, p, n + (p[n] == '/')));
+		w_html(o, trawl_buf_cstr(&b));
+		p += n;
+		if (*p == '/') {
+			w_puts(o, "<wbr>");
+			p++;
+		}
+	}
+	trawl_buf_free(&b);
+}
+
+static const char *
+kind_words(const lang_t *L, const char *kind)
+{
+	for (size_t i = 0; kind && i < sizeof L->kinds / sizeof *L->kinds && L->kinds[i][0]; i++)
+		if (strcmp(kind, L->kinds[i][0]) == 0)
+			return L->kinds[i][1];
+	return NULL;
+}
+
+static void
+html_restricted(out_t *o, const trawl_access_t *a, const lang_t *L)
+{
+	w_puts(o, "<p class=\"restricted\" role=\"note\"><b>");
+	w_html(o, L->restricted_h);
+	w_puts(o, "</b> ");
+	w_html(o, L->restricted_since);
+	w_html(o, a->restricted->since);
+	if (a->restricted->reason && *a->restricted->reason) {
+		w_puts(o, " (");
+		w_html(o, a->restricted->reason);
+		w_puts(o, ")");
+	}
+	w_html(o, L->restricted_then);
+	w_puts(o, "</p>\n");
+}
+
+static void
+html_identifiers(out_t *o, const trawl_access_t *a, const lang_t *L)
+{
+	w_puts(o, "<h2>");
+	w_html(o, L->searched_h);
+	w_puts(o, "</h2>\n<ul class=\"ids\">\n");
 	for (size_t i = 0; i < a->n_identifiers; i++) {
-		w_puts(o, "<li>");
-		w_html(o, trawl_type_name(a->identifiers[i].type));
-		w_puts(o, ": ");
-		w_html(o, a->identifiers[i].norm);
-		w_html(o, via_words(a->identifiers[i].via));
+		const trawl_identifier_t *id = &a->identifiers[i];
+		w_puts(o, "<li><span class=\"tag\">");
+		w_html(o, L->type[id->type]);
+		w_puts(o, "</span>");
+		if (id->via == TRAWL_LINK_NONE && id->type == TRAWL_TYPE_NAME) {
+			/* the norm is lower case: "Erika Mustermann" reads better */
+			trawl_buf_t b = {0};
+			bool start = true;
+			for (const char *p = id->norm; g_utf8_validate(id->norm, -1, NULL) && *p; p = g_utf8_next_char(p)) {
+				gunichar c = g_utf8_get_char(p);
+				char u[8];
+				w_check(o, trawl_buf_put(&b, u, (size_t)g_unichar_to_utf8(start ? g_unichar_totitle(c) : c, u)));
+				start = c == ' ' || c == '-' || c == '\'';
+			}
+			w_html(o, b.len ? trawl_buf_cstr(&b) : id->norm);
+			trawl_buf_free(&b);
+		} else if (id->via == TRAWL_LINK_NONE) {
+			w_html(o, id->norm);
+		} else {
+			/* the index tied it to them: it may be wrong, so not in full */
+			char *m = trawl_mask(id->type, id->norm);
+			w_html(o, m ? m : "");
+			w_check(o, m ? TRAWL_OK : TRAWL_ENOMEM);
+			free(m);
+			w_puts(o, " <small>(");
+			w_html(o, L->via[id->via < 5 ? id->via : 0]);
+			w_puts(o, "; ");
+			w_html(o, L->searched_masked);
+			w_puts(o, ")</small>");
+		}
 		w_puts(o, "</li>\n");
 	}
-	w_puts(o, "</ul>\n<h2>Summary</h2>\n<div class=\"cards\">\n");
-	w_printf(o, "<div class=\"card\"><b>%zu</b>messages</div>\n", a->n_messages);
-	w_printf(o, "<div class=\"card\"><b>%zu</b>sources</div>\n", a->n_sources);
-	for (int t = 0; t < TRAWL_TYPE_COUNT; t++) {
-		if (!by_type[t])
-			continue;
-		w_printf(o, "<div class=\"card\"><b>%" PRIu64 "</b>", by_type[t]);
-		w_html(o, trawl_type_name((trawl_type_t)t));
-		w_puts(o, by_type[t] == 1 ? " finding</div>\n" : " findings</div>\n");
-	}
-	w_puts(o, "</div>\n<h2>Messages, oldest first</h2>\n");
-	if (a->n_messages == 0) {
-		w_puts(o, "<p>None: the index holds no message with these identifiers.</p>\n");
-	} else {
-		w_puts(o, "<table>\n<thead><tr><th>Date</th><th>From</th><th>Subject</th><th>What we found</th>"
-		          "<th>Where it is kept</th></tr></thead>\n<tbody>\n");
-		for (size_t i = 0; i < a->n_messages; i++) {
-			const trawl_index_message_t *m = &a->messages[i];
-			size_t n, *v = listed_findings(m, true, &n);
-			if (!v) {
-				w_check(o, TRAWL_ENOMEM);
-				break;
-			}
-			w_puts(o, "<tr><td>");
-			w_html(o, m->date ? m->date : "unknown");
-			w_puts(o, "</td><td>");
-			w_html(o, m->from ? m->from : "");
-			w_puts(o, "</td><td>");
-			w_html(o, m->subject ? m->subject : "");
-			w_puts(o, "</td><td><ul class=\"ev\">");
-			for (size_t j = 0; j < n; j++) {
-				const trawl_index_finding_t *f = &m->findings[v[j]];
-				char *masked = trawl_mask(f->type, f->value);
-				w_puts(o, "<li><span class=\"tag\">");
-				w_html(o, trawl_type_name(f->type));
-				w_puts(o, "</span>");
-				w_html(o, masked ? masked : "");
-				w_puts(o, " <small>(");
-				w_html(o, trawl_where_name(f->where));
-				w_puts(o, ")</small></li>");
-				if (!masked)
-					w_check(o, TRAWL_ENOMEM);
-				free(masked);
-			}
-			w_puts(o, "</ul></td><td class=\"loc\">");
-			w_html(o, m->location);
-			if (m->message_id) {
-				w_puts(o, "<br>");
-				w_html(o, m->message_id);
-			}
-			w_puts(o, "</td></tr>\n");
-			free(v);
+	w_puts(o, "</ul>\n");
+}
+
+/* What the page counts once: by kind of data, messages and files. */
+typedef struct {
+	size_t n_sources;
+	bool *has;              /* [message][type]: the message holds that type of the subject's */
+	size_t *src_of;         /* message -> index in a->sources, or SIZE_MAX */
+	size_t msgs[TRAWL_TYPE_COUNT], files[TRAWL_TYPE_COUNT];
+	size_t kinds;           /* types with any message */
+	int y0, y1;             /* first and last year of a dated message */
+	size_t dated, undated;
+	size_t prefix;          /* bytes of the folder every source lies in ("a/b/"), 0 when none */
+} tally_t;
+
+static void
+tally_free(tally_t *t)
+{
+	free(t->has);
+	free(t->src_of);
+}
+
+static int
+year_of(int64_t time, int *month)
+{
+	time_t tt = (time_t)time;
+	struct tm tm;
+	if (!gmtime_r(&tt, &tm))
+		return 0;
+	if (month)
+		*month = tm.tm_mon;
+	return tm.tm_year + 1900;
+}
+
+static trawl_status_t
+tally(tally_t *t, const trawl_access_t *a)
+{
+	memset(t, 0, sizeof *t);
+	size_t nm = a->n_messages ? a->n_messages : 1;
+	t->has = calloc(nm * TRAWL_TYPE_COUNT, sizeof *t->has);
+	t->src_of = malloc(nm * sizeof *t->src_of);
+	bool *file_has = calloc((a->n_sources ? a->n_sources : 1) * TRAWL_TYPE_COUNT, sizeof *file_has);
+	GHashTable *src = g_hash_table_new(g_str_hash, g_str_equal);
+	trawl_status_t rc = t->has && t->src_of && file_has ? TRAWL_OK : TRAWL_ENOMEM;
+	for (size_t s = 0; s < a->n_sources && rc == TRAWL_OK; s++)
+		g_hash_table_insert(src, a->sources[s].source, GSIZE_TO_POINTER(s + 1));
+	for (size_t i = 0; i < a->n_messages && rc == TRAWL_OK; i++) {
+		const trawl_index_message_t *m = &a->messages[i];
+		size_t n, *v = trawl_report__listed(m, true, &n);
+		if (!v) {
+			rc = TRAWL_ENOMEM;
+			break;
 		}
-		w_puts(o, "</tbody>\n</table>\n");
+		size_t s = GPOINTER_TO_SIZE(g_hash_table_lookup(src, m->source));
+		t->src_of[i] = s ? s - 1 : SIZE_MAX;
+		for (size_t j = 0; j < n; j++)
+			t->has[i * TRAWL_TYPE_COUNT + m->findings[v[j]].type] = true;
+		free(v);
+		for (int ty = 0; ty < TRAWL_TYPE_COUNT; ty++) {
+			if (!t->has[i * TRAWL_TYPE_COUNT + ty])
+				continue;
+			t->msgs[ty]++;
+			if (s && !file_has[(s - 1) * TRAWL_TYPE_COUNT + ty]) {
+				file_has[(s - 1) * TRAWL_TYPE_COUNT + ty] = true;
+				t->files[ty]++;
+			}
+		}
+		int y = m->time ? year_of(m->time, NULL) : 0;
+		if (!y) {
+			t->undated++;
+			continue;
+		}
+		if (!t->dated++ || y < t->y0)
+			t->y0 = y;
+		if (t->dated == 1 || y > t->y1)
+			t->y1 = y;
 	}
-	w_puts(o, "<footer>Made by trawl " /* no version: reports should not change with it */
-	          "from its index of our mail archives.</footer>\n</main>\n</body>\n</html>\n");
+	for (int ty = 0; ty < TRAWL_TYPE_COUNT; ty++)
+		t->kinds += t->msgs[ty] != 0;
+	/* the folder they all share, named once rather than on every line */
+	for (size_t s = 0; s < a->n_sources; s++) {
+		const char *p = a->sources[s].source;
+		size_t l = 0;
+		if (s == 0) {
+			const char *slash = strrchr(p, '/');
+			t->prefix = slash ? (size_t)(slash - p) + 1 : 0;
+			continue;
+		}
+		while (l < t->prefix && p[l] == a->sources[0].source[l])
+			l++;
+		while (l > 0 && p[l - 1] != '/')
+			l--;
+		t->prefix = l;
+	}
+	for (size_t i = 0; i < a->n_messages; i++)
+		if (strncmp(a->messages[i].location, a->sources[0].source, t->prefix) != 0)
+			t->prefix = 0;
+	t->n_sources = a->n_sources;
+	free(file_has);
+	g_hash_table_destroy(src);
+	return rc;
+}
+
+static void
+html_cards(out_t *o, const trawl_access_t *a, const tally_t *t, const lang_t *L)
+{
+	char *msgs = counted(a->n_messages, L->msg_one, L->msg_many);
+	char *files = counted(a->n_sources, L->file_one, L->file_many);
+	char *kinds = counted(t->kinds, L->kind_one, L->kind_many);
+	const char *words[3] = {msgs, files, kinds};
+	w_puts(o, "<h2>");
+	w_html(o, L->short_h);
+	w_puts(o, "</h2>\n<div class=\"cards\">\n");
+	/* "12 messages" as a big 12 and the words below it */
+	for (int i = 0; i < 3; i++) {
+		const char *sp = strchr(words[i], ' ');
+		w_puts(o, "<div class=\"card\"><b>");
+		w_check(o, trawl_buf_put(&o->b, words[i], sp ? (size_t)(sp - words[i]) : strlen(words[i])));
+		w_puts(o, "</b><span>");
+		w_html(o, sp ? sp + 1 : "");
+		w_puts(o, "</span></div>\n");
+	}
+	if (t->dated) {
+		w_puts(o, "<div class=\"card\"><b>");
+		if (t->y0 == t->y1)
+			w_printf(o, "%d", t->y0);
+		else
+			w_printf(o, "%d&ndash;%d", t->y0, t->y1);
+		w_puts(o, "</b><span>");
+		w_html(o, L->period);
+		w_puts(o, "</span></div>\n");
+	}
+	w_puts(o, "</div>\n");
+	g_free(msgs);
+	g_free(files);
+	g_free(kinds);
+}
+
+static void
+html_categories(out_t *o, const trawl_access_t *a, const tally_t *t, const lang_t *L)
+{
+	const size_t nt = sizeof html_types / sizeof *html_types;
+	w_puts(o, "<h2 id=\"categories\">");
+	w_html(o, L->cat_h);
+	w_puts(o, "</h2>\n");
+	if (!t->kinds) {
+		w_puts(o, "<p>");
+		w_html(o, L->cat_none);
+		w_puts(o, "</p>\n");
+		return;
+	}
+	w_puts(o, "<ul class=\"facts\">\n");
+	for (size_t k = 0; k < nt; k++) {
+		trawl_type_t ty = html_types[k];
+		if (!t->msgs[ty])
+			continue;
+		char *m = counted(t->msgs[ty], L->msg_one, L->msg_many);
+		char *f = counted(t->files[ty], L->file_one, L->file_many);
+		char *s = g_strdup_printf(L->sentence[ty], m, f);
+		w_printf(o, "<li data-type=\"%s\">", trawl_type_name(ty));
+		w_html(o, s);
+		w_puts(o, "</li>\n");
+		g_free(m), g_free(f), g_free(s);
+	}
+	w_puts(o, "</ul>\n<p class=\"w\">");
+	w_html(o, L->cat_intro);
+	if (t->prefix) {
+		w_puts(o, " ");
+		w_html(o, L->cat_under);
+		w_puts(o, "<span class=\"path\">");
+		char *dir = trawl_strndup(a->sources[0].source, t->prefix);
+		w_path(o, dir);
+		w_check(o, dir ? TRAWL_OK : TRAWL_ENOMEM);
+		free(dir);
+		w_puts(o, "</span>.");
+	}
+	w_puts(o, "</p>\n<table class=\"cat\">\n<thead><tr><th scope=\"col\">");
+	w_html(o, L->cat_file);
+	w_puts(o, "</th>");
+	for (size_t k = 0; k < nt; k++)
+		if (t->msgs[html_types[k]]) {
+			w_puts(o, "<th scope=\"col\">");
+			w_html(o, L->type[html_types[k]]);
+			w_puts(o, "</th>");
+		}
+	w_puts(o, "<th scope=\"col\">");
+	w_html(o, L->cat_total);
+	w_puts(o, "</th></tr></thead>\n<tbody>\n");
+	for (size_t s = 0; s < a->n_sources; s++) {
+		size_t cell[TRAWL_TYPE_COUNT] = {0}, total = 0;
+		for (size_t i = 0; i < a->n_messages; i++) {
+			if (t->src_of[i] != s)
+				continue;
+			total++;
+			for (int ty = 0; ty < TRAWL_TYPE_COUNT; ty++)
+				cell[ty] += t->has[i * TRAWL_TYPE_COUNT + ty];
+		}
+		const char *words = kind_words(L, a->sources[s].kind);
+		w_puts(o, "<tr><th scope=\"row\"><span class=\"path\">");
+		w_path(o, a->sources[s].source + t->prefix);
+		w_puts(o, "</span><span class=\"kind\">");
+		if (words) {
+			w_html(o, words);
+			w_puts(o, ", ");
+		}
+		w_html(o, a->sources[s].kind ? a->sources[s].kind : "?");
+		w_puts(o, "</span></th>");
+		for (size_t k = 0; k < nt; k++) {
+			trawl_type_t ty = html_types[k];
+			if (t->msgs[ty])
+				w_printf(o, "<td%s data-type=\"%s\">%zu</td>", cell[ty] ? "" : " class=\"z\"",
+				         trawl_type_name(ty), cell[ty]);
+		}
+		w_printf(o, "<td data-type=\"all\">%zu</td></tr>\n", total);
+	}
+	w_puts(o, "</tbody>\n<tfoot><tr><th scope=\"row\">");
+	w_html(o, L->cat_all);
+	w_puts(o, "</th>");
+	for (size_t k = 0; k < nt; k++)
+		if (t->msgs[html_types[k]])
+			w_printf(o, "<td data-type=\"%s\">%zu</td>", trawl_type_name(html_types[k]), t->msgs[html_types[k]]);
+	w_printf(o, "<td data-type=\"all\">%zu</td></tr></tfoot>\n</table>\n", a->n_messages);
+}
+
+/* Messages a year (or, when every dated one falls in one year, a month)
+ * as bars: an SVG for the eye, a table for screen readers. */
+static void
+html_timeline(out_t *o, const trawl_access_t *a, const tally_t *t, const lang_t *L)
+{
+	enum { W = 760, H = 190, TOP = 22, BOTTOM = 26 };
+	size_t n = 0, *count = NULL, max = 0;
+	int *label = NULL;
+	bool months = t->dated && t->y0 == t->y1;
+	if (!t->dated) {
+		w_puts(o, "<h2 id=\"timeline\">");
+		w_html(o, L->when_years_h);
+		w_puts(o, "</h2>\n<p>");
+		w_html(o, L->when_none);
+		w_puts(o, "</p>\n");
+		return;
+	}
+	/* the bars: every month of the year, every year from the first to
+	 * the last, or (over more than 40 years: stray dates) the years that
+	 * have messages */
+	size_t span = months ? 12 : (size_t)(t->y1 - t->y0 + 1);
+	label = calloc(span, sizeof *label);
+	count = calloc(span, sizeof *count);
+	if (!label || !count) {
+		w_check(o, TRAWL_ENOMEM);
+		goto done;
+	}
+	for (size_t i = 0; i < span; i++)
+		label[i] = months ? (int)i : t->y0 + (int)i;
+	for (size_t i = 0; i < a->n_messages; i++) {
+		int mon = 0, y = a->messages[i].time ? year_of(a->messages[i].time, &mon) : 0;
+		if (y)
+			count[months ? (size_t)mon : (size_t)(y - t->y0)]++;
+	}
+	n = span;
+	if (!months && span > 40) {
+		n = 0;
+		for (size_t i = 0; i < span; i++)
+			if (count[i])
+				label[n] = label[i], count[n++] = count[i];
+	}
+	for (size_t i = 0; i < n; i++)
+		max = count[i] > max ? count[i] : max;
+
+	char *h = months ? g_strdup_printf(L->when_months_h, t->y0) : g_strdup(L->when_years_h);
+	char *cap = months ? g_strdup_printf(L->when_caption_months, t->y0) : g_strdup(L->when_caption_years);
+	w_puts(o, "<h2 id=\"timeline\">");
+	w_html(o, h);
+	w_printf(o, "</h2>\n<figure class=\"chart\" style=\"margin:0\">\n"
+	            "<svg viewBox=\"0 0 %d %d\" aria-hidden=\"true\" focusable=\"false\">\n",
+	         W, H);
+	double bw = (double)W / (double)n, barw = bw * 0.62 > 56 ? 56 : bw * 0.62;
+	size_t every = bw >= 40 ? 1 : (size_t)(40 / bw) + 1;
+	w_printf(o, "<line class=\"axis\" x1=\"0\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", H - BOTTOM, W, H - BOTTOM);
+	for (size_t i = 0; i < n; i++) {
+		double bh = max ? (double)count[i] * (H - TOP - BOTTOM) / (double)max : 0;
+		double x = (double)i * bw + (bw - barw) / 2, cx = (double)i * bw + bw / 2;
+		char name[16];
+		if (months)
+			snprintf(name, sizeof name, "%s", L->months[label[i]]);
+		else
+			snprintf(name, sizeof name, "%d", label[i]);
+		if (count[i]) {
+			w_printf(o, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"3\">",
+			         x, H - BOTTOM - bh, barw, bh);
+			w_puts(o, "<title>");
+			w_html(o, name);
+			w_puts(o, ": ");
+			w_counted(o, count[i], L->msg_one, L->msg_many);
+			w_puts(o, "</title></rect>\n");
+			w_printf(o, "<text class=\"cnt\" x=\"%.1f\" y=\"%.1f\">%zu</text>\n", cx, H - BOTTOM - bh - 6,
+			         count[i]);
+		}
+		if (i % every == 0 || count[i]) {
+			w_printf(o, "<text class=\"lbl\" x=\"%.1f\" y=\"%d\">", cx, H - 8);
+			w_html(o, name);
+			w_puts(o, "</text>\n");
+		}
+	}
+	w_puts(o, "</svg>\n<table class=\"sr\"><caption>");
+	w_html(o, cap);
+	w_puts(o, "</caption>\n<thead><tr><th scope=\"col\">");
+	w_html(o, months ? L->when_month : L->when_year);
+	w_puts(o, "</th><th scope=\"col\">");
+	w_html(o, L->cat_total);
+	w_puts(o, "</th></tr></thead>\n<tbody>\n");
+	for (size_t i = 0; i < n; i++) {
+		w_puts(o, "<tr><th scope=\"row\">");
+		if (months)
+			w_html(o, L->months[label[i]]);
+		else
+			w_printf(o, "%d", label[i]);
+		w_printf(o, "</th><td>%zu</td></tr>\n", count[i]);
+	}
+	w_puts(o, "</tbody></table>\n");
+	if (t->undated) {
+		w_puts(o, "<p>");
+		w_counted(o, t->undated, L->when_undated_one, L->when_undated_many);
+		w_puts(o, "</p>\n");
+	}
+	w_puts(o, "</figure>\n");
+	g_free(h);
+	g_free(cap);
+done:
+	free(label);
+	free(count);
+}
+
+static void
+html_segs(out_t *o, const trawl_snippet_t *s, const lang_t *L)
+{
+	if (s->cut_before)
+		w_puts(o, "&hellip;");
+	for (size_t i = 0; i < s->n_segs; i++) {
+		const trawl_seg_t *g = &s->segs[i];
+		switch (g->kind) {
+		case TRAWL_SEG_TEXT: w_html(o, g->text); break;
+		case TRAWL_SEG_FOCUS:
+		case TRAWL_SEG_OWN:
+			w_puts(o, g->kind == TRAWL_SEG_FOCUS ? "<mark>" : "<mark class=\"own\">");
+			w_html(o, g->text);
+			w_puts(o, "</mark>");
+			break;
+		case TRAWL_SEG_HIDDEN:
+			if (g->type == TRAWL_TYPE_COUNT) {
+				w_puts(o, "<span class=\"hid\" title=\"");
+				w_html(o, L->hidden_number);
+				w_puts(o, "\">");
+				w_html(o, g->text);
+			} else {
+				w_puts(o, "<span class=\"hid\" title=\"");
+				w_html(o, L->hidden_title);
+				w_puts(o, "\">");
+				w_html(o, L->hidden[(unsigned)g->type < TRAWL_TYPE_COUNT ? g->type : TRAWL_TYPE_CUSTOM]);
+			}
+			w_puts(o, "</span>");
+			break;
+		case TRAWL_SEG_LINK:
+			w_puts(o, "<span class=\"hid\">");
+			w_html(o, L->hidden_link);
+			w_puts(o, "</span>");
+			break;
+		}
+	}
+	if (s->cut_after)
+		w_puts(o, "&hellip;");
+}
+
+/* "header To", "message text", "attachment" */
+static void
+html_place(out_t *o, const trawl_index_finding_t *f, const lang_t *L)
+{
+	if (f->where == TRAWL_WHERE_HEADER) {
+		const char *h = strrchr(f->part, ':');
+		w_html(o, L->header_word);
+		if (h && h[1]) {
+			w_puts(o, " ");
+			w_html(o, h + 1);
+		}
+		return;
+	}
+	w_html(o, L->where[(unsigned)f->where < 3 ? f->where : 1]);
+}
+
+static void
+html_evidence(out_t *o, const trawl_index_message_t *m, const trawl_message_evidence_t *me, const lang_t *L)
+{
+	const char *note = NULL;
+	switch (me->status) {
+	case TRAWL_EVIDENCE_READ: break;
+	case TRAWL_EVIDENCE_GONE: note = L->ctx_gone; break;
+	case TRAWL_EVIDENCE_CHANGED: note = L->ctx_changed; break;
+	case TRAWL_EVIDENCE_NO_TEXT: note = L->ctx_no_text; break;
+	default: return;
+	}
+	if (note) {
+		w_puts(o, "<p class=\"note\">");
+		w_html(o, note);
+		w_puts(o, "</p>");
+		return;
+	}
+	for (size_t i = 0; i < me->n_snippets; i++) {
+		const trawl_snippet_t *s = &me->snippets[i];
+		const trawl_index_finding_t *f = s->finding < m->n_findings ? &m->findings[s->finding] : NULL;
+		w_puts(o, "<p class=\"q\"><span class=\"pl\">");
+		if (s->header && f && f->where != TRAWL_WHERE_HEADER)
+			w_html(o, L->where[TRAWL_WHERE_ATTACHMENT]); /* a forwarded message's */
+		else if (s->header)
+			w_html(o, L->where[TRAWL_WHERE_HEADER]); /* the line says which */
+		else if (f)
+			html_place(o, f, L);
+		w_puts(o, "</span>");
+		if (s->found) {
+			html_segs(o, s, L);
+		} else {
+			w_puts(o, "<span class=\"note\">");
+			w_html(o, L->ctx_not_found);
+			w_puts(o, "</span>");
+		}
+		w_puts(o, "</p>");
+	}
+	if (me->n_more) {
+		w_puts(o, "<p class=\"note\">");
+		w_counted(o, me->n_more, L->ctx_more_one, L->ctx_more_many);
+		w_puts(o, "</p>");
+	}
+}
+
+static void
+html_messages(out_t *o, const trawl_access_t *a, const tally_t *t, const trawl_evidence_t *ev, const lang_t *L)
+{
+	w_puts(o, "<h2 id=\"messages\">");
+	w_html(o, L->msgs_h);
+	w_puts(o, "</h2>\n");
+	if (a->n_messages == 0) {
+		w_puts(o, "<p>");
+		w_html(o, L->msgs_none);
+		w_puts(o, "</p>\n");
+		return;
+	}
+	if (ev) {
+		w_puts(o, "<div class=\"box legend\"><b>");
+		w_html(o, L->legend_h);
+		w_puts(o, "</b>");
+		w_puts(o, L->legend); /* markup of our own */
+		w_puts(o, "</div>\n");
+	}
+	w_puts(o, "<table class=\"msgs\">\n<thead><tr><th scope=\"col\">");
+	w_html(o, L->col_date);
+	w_puts(o, "</th><th scope=\"col\">");
+	w_html(o, L->col_from);
+	w_puts(o, "</th><th scope=\"col\">");
+	w_html(o, ev ? L->col_found_ctx : L->col_found);
+	w_puts(o, "</th><th scope=\"col\" class=\"loc\">");
+	w_html(o, L->col_where);
+	w_puts(o, "</th></tr></thead>\n<tbody>\n");
+	for (size_t i = 0; i < a->n_messages; i++) {
+		const trawl_index_message_t *m = &a->messages[i];
+		size_t n, *v = trawl_report__listed(m, true, &n);
+		if (!v) {
+			w_check(o, TRAWL_ENOMEM);
+			break;
+		}
+		w_printf(o, "<tr id=\"m%zu\"><td class=\"date\">", i + 1);
+		if (m->date && strlen(m->date) >= 16 && m->date[10] == 'T') {
+			char day[11], hm[6];
+			memcpy(day, m->date, 10), day[10] = '\0';
+			memcpy(hm, m->date + 11, 5), hm[5] = '\0';
+			w_html(o, day);
+			w_puts(o, "<small>");
+			w_html(o, hm);
+			w_puts(o, " UTC</small>");
+		} else {
+			w_html(o, m->date ? m->date : L->unknown_date);
+		}
+		w_puts(o, "</td><td class=\"who\"><div class=\"subj\">");
+		w_html(o, m->subject ? m->subject : "");
+		w_puts(o, "</div><div class=\"from\">");
+		if (m->from && strchr(m->from, '@')) {
+			char *local = trawl_strndup(m->from, (size_t)(strchr(m->from, '@') - m->from));
+			w_html(o, local);
+			w_check(o, local ? TRAWL_OK : TRAWL_ENOMEM);
+			free(local);
+			w_puts(o, "<wbr>");
+			w_html(o, strchr(m->from, '@'));
+		} else {
+			w_html(o, m->from ? m->from : "");
+		}
+		w_puts(o, "</div></td><td><ul class=\"ev\">");
+		for (size_t j = 0; j < n; j++) {
+			const trawl_index_finding_t *f = &m->findings[v[j]];
+			char *masked = trawl_mask(f->type, f->value);
+			w_puts(o, "<li><span class=\"tag\">");
+			w_html(o, L->type[f->type]);
+			w_puts(o, "</span>");
+			w_html(o, masked ? masked : "");
+			w_puts(o, " <span class=\"w\">");
+			html_place(o, f, L);
+			w_puts(o, "</span></li>");
+			if (!masked)
+				w_check(o, TRAWL_ENOMEM);
+			free(masked);
+		}
+		w_puts(o, "</ul>");
+		if (ev)
+			html_evidence(o, m, &ev->messages[i], L);
+		w_puts(o, "</td><td class=\"loc\"><span class=\"path\">");
+		w_path(o, m->location + t->prefix);
+		w_puts(o, "</span>");
+		if (m->message_id) {
+			w_puts(o, "<span class=\"mid\">");
+			w_html(o, m->message_id);
+			w_puts(o, "</span>");
+		}
+		w_puts(o, "</td></tr>\n");
+		free(v);
+	}
+	w_puts(o, "</tbody>\n</table>\n");
+}
+
+static void
+access_html(out_t *o, const trawl_access_t *a, const trawl_html_opts_t *opts, const lang_t *L)
+{
+	tally_t t;
+	trawl_status_t rc = tally(&t, a);
+	if (rc < 0) {
+		w_check(o, rc);
+		tally_free(&t);
+		return;
+	}
+	w_printf(o, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n", L->code);
+	w_puts(o, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+	          "style-src 'unsafe-inline'\">\n"
+	          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	          "<meta name=\"referrer\" content=\"no-referrer\">\n<title>");
+	w_html(o, L->title);
+	w_puts(o, "</title>\n<style>\n");
+	w_puts(o, html_style);
+	w_puts(o, "</style>\n</head>\n<body>\n<main>\n<header class=\"top\">\n<h1>");
+	w_html(o, L->title);
+	w_puts(o, "</h1>\n<p class=\"lead\">");
+	w_puts(o, L->lead); /* markup of our own */
+	w_puts(o, "</p>\n");
+	if (opts->generated) {
+		w_puts(o, "<p class=\"meta\">");
+		w_html(o, L->prepared);
+		w_puts(o, " ");
+		char day[16];
+		time_t tt = (time_t)opts->generated;
+		struct tm tm;
+		gmtime_r(&tt, &tm);
+		strftime(day, sizeof day, "%Y-%m-%d", &tm);
+		w_html(o, day);
+		w_puts(o, "</p>\n");
+	}
+	if (a->restricted)
+		html_restricted(o, a, L);
+	w_puts(o, "</header>\n");
+	html_identifiers(o, a, L);
+	html_cards(o, a, &t, L);
+	html_categories(o, a, &t, L);
+	if (a->n_messages)
+		html_timeline(o, a, &t, L);
+	html_messages(o, a, &t, opts->evidence, L);
+	w_puts(o, "<footer>");
+	w_html(o, L->footer); /* no version: reports should not change with it */
+	w_puts(o, "</footer>\n</main>\n</body>\n</html>\n");
+	tally_free(&t);
+}
+
+trawl_status_t
+trawl_report_access_html(FILE *f, const trawl_access_t *a, const trawl_html_opts_t *opts)
+{
+	static const trawl_html_opts_t defaults = {0};
+	out_t o = {.f = f};
+	const lang_t *L = &lang_en;
+	if (!opts)
+		opts = &defaults;
+	if (opts->lang && strcmp(opts->lang, "en") == 0)
+		L = &lang_en;
+	else if (opts->lang && strcmp(opts->lang, "de") == 0)
+		L = &lang_de;
+	else if (opts->lang)
+		return TRAWL_EINVAL;
+	if (opts->evidence && opts->evidence->n_messages != a->n_messages)
+		return TRAWL_EINVAL;
+	access_html(&o, a, opts, L);
+	return w_end(&o);
 }
 
 trawl_status_t
@@ -653,16 +1474,16 @@ trawl_report_access(FILE *f, const trawl_access_t *a, trawl_format_t format)
 {
 	out_t o = {.f = f};
 	uint64_t by_type[TRAWL_TYPE_COUNT];
-	if (format != TRAWL_FORMAT_JSON && format != TRAWL_FORMAT_CSV && format != TRAWL_FORMAT_HTML)
+	if (format == TRAWL_FORMAT_HTML)
+		return trawl_report_access_html(f, a, NULL);
+	if (format != TRAWL_FORMAT_JSON && format != TRAWL_FORMAT_CSV)
 		return TRAWL_EUNSUPPORTED;
 	w_check(&o, count_by_type(a, by_type));
 	if (o.rc == TRAWL_OK) {
 		if (format == TRAWL_FORMAT_JSON)
 			access_json(&o, a, by_type);
-		else if (format == TRAWL_FORMAT_CSV)
-			access_csv(&o, a);
 		else
-			access_html(&o, a, by_type);
+			access_csv(&o, a);
 	}
 	return w_end(&o);
 }
