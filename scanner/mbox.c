@@ -214,6 +214,36 @@ trawl_scan__mbox_unquote(trawl_buf_t *out, const char *msg, size_t len)
 	return TRAWL_OK;
 }
 
+trawl_status_t
+trawl_scan__mbox_message(trawl_worker_t *w, const char *msg, size_t len, const char *location,
+                         unsigned long n, unsigned depth, trawl_buf_t *raw, trawl_buf_t *loc)
+{
+	/* "<location>#<n>" without printf: one per message adds up */
+	char num[24];
+	size_t k = sizeof num;
+	do
+		num[--k] = (char)('0' + n % 10);
+	while ((n /= 10) && k);
+	trawl_buf_reset(loc);
+	trawl_status_t rc;
+	if ((rc = trawl_buf_puts(loc, location)) < 0 || (rc = trawl_buf_putc(loc, '#')) < 0 ||
+	    (rc = trawl_buf_put(loc, num + k, sizeof num - k)) < 0)
+		return rc;
+	const char *data = msg;
+	/* Only copy when there is something to unquote. */
+	if (memmem(msg, len, ">From ", 6)) {
+		if ((rc = trawl_scan__mbox_unquote(raw, msg, len)) < 0)
+			return rc;
+		data = raw->data, len = raw->len;
+	}
+	rc = trawl_scan__message(w, data, len, loc->data, depth);
+	/* A message that cannot be read is reported by the message reader; the
+	 * mbox goes on. Only running out of memory or a stop ends it. */
+	if (rc == TRAWL_ENOMEM || rc == TRAWL_EINTR)
+		return rc;
+	return TRAWL_OK;
+}
+
 typedef struct {
 	trawl_worker_t *w;
 	const char *location;
@@ -230,23 +260,7 @@ on_message(const char *msg, size_t len, void *payload)
 	st->n++;
 	if (trawl_scan__stopped(st->w->opts))
 		return TRAWL_EINTR;
-	trawl_buf_reset(&st->loc);
-	trawl_status_t rc = trawl_buf_printf(&st->loc, "%s#%lu", st->location, st->n);
-	if (rc < 0)
-		return rc;
-	const char *data = msg;
-	/* Only copy when there is something to unquote. */
-	if (memmem(msg, len, ">From ", 6)) {
-		if ((rc = trawl_scan__mbox_unquote(&st->raw, msg, len)) < 0)
-			return rc;
-		data = st->raw.data, len = st->raw.len;
-	}
-	rc = trawl_scan__message(st->w, data, len, st->loc.data, st->depth);
-	/* A message that cannot be read is reported by the message reader; the
-	 * mbox goes on. Only running out of memory or a stop ends it. */
-	if (rc == TRAWL_ENOMEM || rc == TRAWL_EINTR)
-		return rc;
-	return TRAWL_OK;
+	return trawl_scan__mbox_message(st->w, msg, len, st->location, st->n, st->depth, &st->raw, &st->loc);
 }
 
 trawl_status_t

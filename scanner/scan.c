@@ -1,14 +1,22 @@
 /* The pipeline: a walker thread finds files, N workers read them, and the
  * caller's thread receives every record and event, in the order the workers
- * finish them. Both queues are bounded: a slow consumer (the index writer)
+ * finish them. Every queue is bounded: a slow consumer (the index writer)
  * holds the workers back, and the workers hold the walker back, so memory
  * stays flat whatever the size of the input.
+ *
+ * One large mbox would keep one worker busy while the others idle, so the
+ * worker that opens one splits it at message boundaries into batches of
+ * consecutive messages and queues them; every worker takes batches before
+ * new files. The file stays mapped until its last batch is done, and
+ * whichever worker finishes that one reports the end of the file, so the
+ * caller still sees a file's BEGIN, its records, then its END.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "scanner/scanner.h"
 
 #include <dirent.h>
+#include <stdint.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -20,6 +28,12 @@
 
 #define GiB (1024ull * 1024 * 1024)
 #define MiB (1024ull * 1024)
+
+/* A top-level mbox larger than this is split into batches of about
+ * BATCH_BYTES (or BATCH_MESSAGES) for the workers to share. */
+#define SPLIT_MIN_BYTES (4 * MiB)
+#define BATCH_BYTES (1 * MiB)
+#define BATCH_MESSAGES 4096
 
 static void
 fill_limits(trawl_limits_t *l, const trawl_limits_t *in)
@@ -78,9 +92,41 @@ typedef struct {
 	char *strings[4];
 } out_t;
 
+/* A bounded FIFO of pointers; the caller holds whatever lock guards it. */
 typedef struct {
 	void **items;
 	size_t cap, head, len;
+} ring_t;
+
+static int
+ring_init(ring_t *r, size_t cap)
+{
+	memset(r, 0, sizeof *r);
+	r->items = calloc(cap, sizeof *r->items);
+	r->cap = cap;
+	return r->items ? 0 : -1;
+}
+
+/* The caller has checked that there is room. */
+static void
+ring_push(ring_t *r, void *item)
+{
+	r->items[(r->head + r->len++) % r->cap] = item;
+}
+
+static void *
+ring_pop(ring_t *r)
+{
+	if (!r->len)
+		return NULL;
+	void *item = r->items[r->head];
+	r->head = (r->head + 1) % r->cap;
+	r->len--;
+	return item;
+}
+
+typedef struct {
+	ring_t ring;
 	bool closed;
 	pthread_mutex_t mu;
 	pthread_cond_t not_empty, not_full;
@@ -90,18 +136,16 @@ static int
 queue_init(queue_t *q, size_t cap)
 {
 	memset(q, 0, sizeof *q);
-	q->items = calloc(cap, sizeof *q->items);
-	q->cap = cap;
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->not_empty, NULL);
 	pthread_cond_init(&q->not_full, NULL);
-	return q->items ? 0 : -1;
+	return ring_init(&q->ring, cap);
 }
 
 static void
 queue_destroy(queue_t *q)
 {
-	free(q->items);
+	free(q->ring.items);
 	pthread_mutex_destroy(&q->mu);
 	pthread_cond_destroy(&q->not_empty);
 	pthread_cond_destroy(&q->not_full);
@@ -111,9 +155,9 @@ static void
 queue_push(queue_t *q, void *item)
 {
 	pthread_mutex_lock(&q->mu);
-	while (q->len == q->cap)
+	while (q->ring.len == q->ring.cap)
 		pthread_cond_wait(&q->not_full, &q->mu);
-	q->items[(q->head + q->len++) % q->cap] = item;
+	ring_push(&q->ring, item);
 	pthread_cond_signal(&q->not_empty);
 	pthread_mutex_unlock(&q->mu);
 }
@@ -123,15 +167,11 @@ static void *
 queue_pop(queue_t *q)
 {
 	pthread_mutex_lock(&q->mu);
-	while (q->len == 0 && !q->closed)
+	while (q->ring.len == 0 && !q->closed)
 		pthread_cond_wait(&q->not_empty, &q->mu);
-	void *item = NULL;
-	if (q->len) {
-		item = q->items[q->head];
-		q->head = (q->head + 1) % q->cap;
-		q->len--;
+	void *item = ring_pop(&q->ring);
+	if (item)
 		pthread_cond_signal(&q->not_full);
-	}
 	pthread_mutex_unlock(&q->mu);
 	return item;
 }
@@ -147,15 +187,51 @@ queue_close(queue_t *q)
 
 /* ---- the pipeline ---------------------------------------------------- */
 
+/* A file whose messages several workers read: mapped (or read from
+ * standard input) once, freed by whoever drops the last reference. */
+typedef struct {
+	char *path;
+	const char *kind;        /* the job's ("maildir"), for BEGIN */
+	const char *source_kind; /* what it was sniffed as, for END */
+	char *map;               /* mmap()ed, or NULL */
+	trawl_buf_t in;          /* standard input, read */
+	size_t len;
+	int fd;
+	int64_t mtime;
+	/* under pipeline_t.mu: */
+	unsigned refs; /* the splitting worker's and one per batch not yet done */
+	uint64_t messages, contacts, appointments;
+} shared_src_t;
+
+typedef struct {
+	const char *data;
+	size_t len;
+} span_t;
+
+/* Consecutive messages of a shared file, the first one numbered first. */
+typedef struct {
+	shared_src_t *src;
+	unsigned long first;
+	span_t *msgs;
+	size_t n, cap, bytes;
+} batch_t;
+
 typedef struct {
 	const trawl_scan_opts_t *opts;
 	const char *const *paths;
 	size_t n_paths;
 	trawl_skip_fn skip;
 	void *payload;
-	queue_t jobs, out;
-	unsigned workers_left;
+	queue_t out;
+	/* Work for the workers, under mu: files from the walker, and batches
+	 * of messages from a worker splitting a large mbox. work is signalled
+	 * when either arrives or when nothing more can come. */
 	pthread_mutex_t mu;
+	pthread_cond_t work, job_room;
+	ring_t jobs, batches;
+	bool jobs_closed;   /* the walker is done */
+	unsigned splitting; /* workers producing batches now */
+	unsigned workers_left;
 	/* directories seen, against symlink loops */
 	struct {
 		dev_t dev;
@@ -263,7 +339,12 @@ push_job(pipeline_t *p, const char *path, trawl_kind_t hint, const char *kind)
 	}
 	j->hint = hint;
 	j->kind = kind;
-	queue_push(&p->jobs, j);
+	pthread_mutex_lock(&p->mu);
+	while (p->jobs.len == p->jobs.cap)
+		pthread_cond_wait(&p->job_room, &p->mu);
+	ring_push(&p->jobs, j);
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->mu);
 }
 
 static bool
@@ -351,7 +432,10 @@ walker_main(void *arg)
 	pipeline_t *p = arg;
 	for (size_t i = 0; i < p->n_paths && !stopped(p->opts); i++)
 		walk_path(p, p->paths[i], TRAWL_KIND_UNKNOWN, NULL, 0);
-	queue_close(&p->jobs);
+	pthread_mutex_lock(&p->mu);
+	p->jobs_closed = true;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
 	return NULL;
 }
 
@@ -372,10 +456,218 @@ read_all_fd(int fd, trawl_buf_t *b)
 	}
 }
 
-/* Reads one file: begin, the blob, end. */
-static void
-process_job(trawl_worker_t *w, pipeline_t *p, const job_t *j)
+/* A worker of the pipeline: its reader state, and scratch space for the
+ * messages of batches. */
+typedef struct {
+	trawl_worker_t w;
+	pipeline_t *p;
+	trawl_buf_t raw, loc;
+} pworker_t;
+
+/* The next thing to do: a batch first (its file is open already and its
+ * pages are in memory), else a file. false when nothing is left. A worker
+ * that could not start takes files only, to report them. */
+static bool
+take_work(pipeline_t *p, bool files_only, batch_t **b, job_t **j)
 {
+	*b = NULL;
+	*j = NULL;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		if (!files_only && (*b = ring_pop(&p->batches)))
+			break;
+		if ((*j = ring_pop(&p->jobs))) {
+			pthread_cond_signal(&p->job_room);
+			break;
+		}
+		/* a worker still splitting may queue more batches */
+		if (p->jobs_closed && (files_only || p->splitting == 0))
+			break;
+		pthread_cond_wait(&p->work, &p->mu);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return *b || *j;
+}
+
+static void
+src_free(shared_src_t *s)
+{
+	if (s->map)
+		munmap(s->map, s->len);
+	if (s->fd >= 0)
+		close(s->fd);
+	trawl_buf_free(&s->in);
+	free(s->path);
+	free(s);
+}
+
+/* Drops one reference; the last one reports the end of the file (after
+ * every record of it went out) and frees it. */
+static void
+src_release(pworker_t *pw, shared_src_t *s)
+{
+	pipeline_t *p = pw->p;
+	pthread_mutex_lock(&p->mu);
+	bool last = --s->refs == 0;
+	pthread_mutex_unlock(&p->mu);
+	if (!last)
+		return;
+	trawl_event_t end = {.type = TRAWL_EVENT_SOURCE_END, .source = s->path, .kind = s->source_kind,
+	                     .messages = s->messages, .contacts = s->contacts,
+	                     .appointments = s->appointments, .bytes = (uint64_t)s->len, .mtime = s->mtime};
+	pw->w.emit_event(&pw->w, &end);
+	src_free(s);
+}
+
+static void
+batch_free(batch_t *b)
+{
+	if (b) {
+		free(b->msgs);
+		free(b);
+	}
+}
+
+/* Reads the messages of a batch and adds their counts to the file's; then
+ * gives the pages back: nothing reads them again, and a file read once
+ * should not stay resident (peak memory would grow with the file). */
+static void
+run_batch(pworker_t *pw, batch_t *b)
+{
+	trawl_worker_t *w = &pw->w;
+	pipeline_t *p = pw->p;
+	shared_src_t *s = b->src;
+	/* the worker may be splitting a file of its own: its state comes back after */
+	const char *source = w->source, *source_kind = w->source_kind;
+	uint64_t nm = w->n_messages, nc = w->n_contacts, na = w->n_appointments;
+	bool had_error = w->had_error;
+
+	w->source = s->path;
+	w->source_kind = s->source_kind;
+	w->n_messages = w->n_contacts = w->n_appointments = 0;
+	for (size_t i = 0; i < b->n && !stopped(p->opts); i++) {
+		trawl_status_t rc = trawl_scan__mbox_message(w, b->msgs[i].data, b->msgs[i].len, s->path,
+		                                             b->first + i, 0, &pw->raw, &pw->loc);
+		if (rc == TRAWL_ENOMEM)
+			trawl_scan__skip(w, s->path, rc, "out of memory: messages #%lu to #%lu not read",
+			                 b->first + i, b->first + b->n - 1);
+		if (rc < 0)
+			break;
+	}
+	pthread_mutex_lock(&p->mu);
+	s->messages += w->n_messages;
+	s->contacts += w->n_contacts;
+	s->appointments += w->n_appointments;
+	pthread_mutex_unlock(&p->mu);
+
+	if (s->map && b->n) {
+		uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+		uintptr_t lo = (uintptr_t)b->msgs[0].data, hi = (uintptr_t)(b->msgs[b->n - 1].data + b->msgs[b->n - 1].len);
+		lo = (lo + page - 1) & ~(page - 1);
+		hi &= ~(page - 1);
+		if (hi > lo)
+			madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	}
+	w->source = source;
+	w->source_kind = source_kind;
+	w->n_messages = nm, w->n_contacts = nc, w->n_appointments = na;
+	w->had_error = had_error;
+	src_release(pw, s);
+	batch_free(b);
+}
+
+/* Splitting: the messages found so far go into the current batch. */
+typedef struct {
+	pworker_t *pw;
+	shared_src_t *src;
+	batch_t *cur;
+	unsigned long n; /* messages so far */
+} splitter_t;
+
+/* Queues a full batch. When the queue is full the splitting worker reads
+ * the oldest batch itself (never waits: only workers empty the queue, and
+ * they may all be splitting), which also keeps the messages in file order
+ * for a single worker. */
+static void
+submit_batch(splitter_t *sp)
+{
+	pipeline_t *p = sp->pw->p;
+	batch_t *b = sp->cur, *mine = NULL;
+	sp->cur = NULL;
+	pthread_mutex_lock(&p->mu);
+	sp->src->refs++;
+	if (p->batches.len == p->batches.cap)
+		mine = ring_pop(&p->batches);
+	ring_push(&p->batches, b);
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	if (mine)
+		run_batch(sp->pw, mine);
+}
+
+static trawl_status_t
+split_message(const char *msg, size_t len, void *payload)
+{
+	splitter_t *sp = payload;
+	if (stopped(sp->pw->p->opts))
+		return TRAWL_EINTR;
+	sp->n++;
+	batch_t *b = sp->cur;
+	if (!b) {
+		if (!(b = calloc(1, sizeof *b)))
+			return TRAWL_ENOMEM;
+		b->src = sp->src;
+		b->first = sp->n;
+		sp->cur = b;
+	}
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		span_t *m = realloc(b->msgs, cap * sizeof *m);
+		if (!m)
+			return TRAWL_ENOMEM;
+		b->msgs = m;
+		b->cap = cap;
+	}
+	b->msgs[b->n++] = (span_t){msg, len};
+	b->bytes += len;
+	if (b->bytes >= BATCH_BYTES || b->n >= BATCH_MESSAGES)
+		submit_batch(sp);
+	return TRAWL_OK;
+}
+
+/* Splits a large mbox into batches for every worker; the file is the
+ * shared source's now. Its END comes from whoever finishes last. */
+static void
+split_mbox(pworker_t *pw, shared_src_t *src)
+{
+	pipeline_t *p = pw->p;
+	splitter_t sp = {.pw = pw, .src = src};
+	pthread_mutex_lock(&p->mu);
+	p->splitting++;
+	pthread_mutex_unlock(&p->mu);
+
+	trawl_status_t rc = trawl_scan__mbox_split(src->map ? src->map : src->in.data, src->len, split_message, &sp);
+	if (sp.cur && sp.cur->n)
+		submit_batch(&sp);
+	batch_free(sp.cur);
+	if (rc == TRAWL_EFORMAT)
+		trawl_scan__skip(&pw->w, src->path, rc, "not an mbox: no From_ line at the start");
+	else if (rc == TRAWL_ENOMEM)
+		trawl_scan__skip(&pw->w, src->path, rc, "out of memory: messages from #%lu on not read", sp.n);
+
+	pthread_mutex_lock(&p->mu);
+	p->splitting--;
+	pthread_cond_broadcast(&p->work); /* the workers waiting for more may be done */
+	pthread_mutex_unlock(&p->mu);
+	src_release(pw, src);
+}
+
+/* Reads one file: begin, the blob, end. A large mbox is split instead. */
+static void
+process_job(pworker_t *pw, const job_t *j)
+{
+	trawl_worker_t *w = &pw->w;
+	pipeline_t *p = pw->p;
 	trawl_buf_t in = {0};
 	const char *data = NULL;
 	size_t len = 0;
@@ -405,7 +697,7 @@ process_job(trawl_worker_t *w, pipeline_t *p, const job_t *j)
 			trawl_scan__skip(w, j->path, TRAWL_EUNSUPPORTED, "not a regular file");
 			goto done;
 		}
-		if (p && p->skip && p->skip(j->path, (uint64_t)st.st_size, (int64_t)st.st_mtime, p->payload))
+		if (p->skip && p->skip(j->path, (uint64_t)st.st_size, (int64_t)st.st_mtime, p->payload))
 			goto done; /* unchanged since the last scan */
 		len = (size_t)st.st_size;
 		if (len) {
@@ -423,6 +715,24 @@ process_job(trawl_worker_t *w, pipeline_t *p, const job_t *j)
 	trawl_event_t begin = {.type = TRAWL_EVENT_SOURCE_BEGIN, .source = j->path, .kind = j->kind,
 	                       .bytes = (uint64_t)len, .mtime = (int64_t)st.st_mtime};
 	w->emit_event(w, &begin);
+	if (len > SPLIT_MIN_BYTES && (j->hint == TRAWL_KIND_UNKNOWN || j->hint == TRAWL_KIND_MBOX) &&
+	    (j->hint == TRAWL_KIND_MBOX || trawl_scan__sniff(w, data, len, NULL) == TRAWL_KIND_MBOX)) {
+		shared_src_t *src = calloc(1, sizeof *src);
+		if (src && (src->path = strdup(j->path))) {
+			src->kind = j->kind;
+			src->source_kind = w->source_kind ? w->source_kind : trawl_scan__kind_name(TRAWL_KIND_MBOX);
+			src->map = map;
+			src->in = in;
+			src->len = len;
+			src->fd = fd;
+			src->mtime = (int64_t)st.st_mtime;
+			src->refs = 1;
+			map = NULL, fd = -1, in = (trawl_buf_t){0};
+			split_mbox(pw, src);
+			goto done;
+		}
+		free(src); /* out of memory: read it here, as a small one */
+	}
 	trawl_scan__blob(w, data ? data : "", len, j->path, 0, j->hint);
 	trawl_event_t end = {.type = TRAWL_EVENT_SOURCE_END, .source = j->path,
 	                     .kind = w->source_kind ? w->source_kind : "unknown",
@@ -443,28 +753,31 @@ static void *
 worker_main(void *arg)
 {
 	pipeline_t *p = arg;
-	trawl_worker_t w;
-	if (trawl_scan__worker_init(&w, p->opts) == TRAWL_OK) {
-		w.emit_message = queue_message;
-		w.emit_event = queue_event;
-		w.sink = p;
-		job_t *j;
-		while ((j = queue_pop(&p->jobs))) {
-			if (!stopped(p->opts))
-				process_job(&w, p, j);
-			free(j->path);
-			free(j);
+	pworker_t pw = {.p = p};
+	bool ok = trawl_scan__worker_init(&pw.w, p->opts) == TRAWL_OK;
+	pw.w.emit_message = queue_message;
+	pw.w.emit_event = queue_event;
+	pw.w.sink = p;
+	batch_t *b;
+	job_t *j;
+	/* A worker that could not start reports the files it takes, so that
+	 * the walker is not blocked forever. */
+	while (take_work(p, !ok, &b, &j)) {
+		if (b) {
+			run_batch(&pw, b);
+			continue;
 		}
-		trawl_scan__worker_fini(&w);
-	} else {
-		/* drain so the walker is not blocked forever */
-		job_t *j;
-		while ((j = queue_pop(&p->jobs))) {
+		if (!ok)
 			walker_skip(p, j->path, TRAWL_ENOMEM, "worker could not start");
-			free(j->path);
-			free(j);
-		}
+		else if (!stopped(p->opts))
+			process_job(&pw, j);
+		free(j->path);
+		free(j);
 	}
+	if (ok)
+		trawl_scan__worker_fini(&pw.w);
+	trawl_buf_free(&pw.raw);
+	trawl_buf_free(&pw.loc);
 	pthread_mutex_lock(&p->mu);
 	bool last = --p->workers_left == 0;
 	pthread_mutex_unlock(&p->mu);
@@ -492,11 +805,17 @@ trawl_scan_run(const trawl_scan_opts_t *opts, const char *const *paths, size_t n
 		return TRAWL_ENOMEM;
 
 	trawl_scan__global_init();
-	if (queue_init(&p.jobs, 64) < 0 || queue_init(&p.out, 256) < 0) {
+	/* batches: enough that no worker waits for the splitting one, few
+	 * enough that the pages they pin stay a few megabytes */
+	if (ring_init(&p.jobs, 64) < 0 || ring_init(&p.batches, 2 * n) < 0 || queue_init(&p.out, 256) < 0) {
+		free(p.jobs.items);
+		free(p.batches.items);
 		free(workers);
 		return TRAWL_ENOMEM;
 	}
 	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.work, NULL);
+	pthread_cond_init(&p.job_room, NULL);
 	p.workers_left = n;
 	pthread_create(&walker, NULL, walker_main, &p);
 	for (unsigned i = 0; i < n; i++)
@@ -525,8 +844,11 @@ trawl_scan_run(const trawl_scan_opts_t *opts, const char *const *paths, size_t n
 	if (rc == TRAWL_OK && stopped(opts))
 		rc = TRAWL_EINTR;
 
-	queue_destroy(&p.jobs);
+	free(p.jobs.items);
+	free(p.batches.items);
 	queue_destroy(&p.out);
+	pthread_cond_destroy(&p.work);
+	pthread_cond_destroy(&p.job_room);
 	pthread_mutex_destroy(&p.mu);
 	free(p.seen);
 	free(workers);

@@ -100,6 +100,12 @@ trawl_status_t trawl_scan__blob(trawl_worker_t *w, const void *data, size_t len,
 /* Readers. */
 trawl_status_t trawl_scan__mbox(trawl_worker_t *w, const char *data, size_t len, const char *location,
                                 unsigned depth);
+/* Message n (counted from 1) of the mbox at location, as trawl_scan__mbox()
+ * reads each: located "<location>#<n>", >From lines unquoted, parsed and
+ * emitted. raw and loc are the caller's scratch buffers. Returns an error
+ * only for what ends the mbox (TRAWL_ENOMEM, TRAWL_EINTR). */
+trawl_status_t trawl_scan__mbox_message(trawl_worker_t *w, const char *msg, size_t len, const char *location,
+                                        unsigned long n, unsigned depth, trawl_buf_t *raw, trawl_buf_t *loc);
 
 /* Streams the members of an archive (or the one stream of a gz/bz2/xz/zst/Z
  * file) from memory, within the worker's limits, calling fn for each regular

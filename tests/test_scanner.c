@@ -397,3 +397,132 @@ Test(walk, symlink_loop_and_missing_path_do_not_hang)
 	unlink(link);
 	rmdir(dir);
 }
+
+/* ---- a large mbox shared by the workers ---- */
+
+typedef struct {
+	unsigned n_msgs;      /* messages of the large mbox written */
+	unsigned char *seen;  /* per message: how often its record came */
+	unsigned bad;         /* records whose location and Message-ID disagree */
+	unsigned out_of_order;
+	unsigned long last_no;
+	int begins, ends;     /* of the large mbox */
+	uint64_t end_messages;
+	int after_end;        /* records of it after its END */
+	int other_msgs;       /* records of the other file */
+	const char *path;
+} split_t;
+
+static trawl_status_t
+split_msg(trawl_message_t *m, void *payload)
+{
+	split_t *s = payload;
+	if (strcmp(m->source, s->path) != 0) {
+		s->other_msgs++;
+		trawl_message_free(m);
+		return TRAWL_OK;
+	}
+	const char *hash = strrchr(m->location, '#');
+	unsigned long no = hash ? strtoul(hash + 1, NULL, 10) : 0, id = 0;
+	if (!m->message_id || sscanf(m->message_id, "m%lu@split.test", &id) != 1 || id != no || no == 0 ||
+	    no > s->n_msgs || strncmp(m->location, s->path, strlen(s->path)) != 0)
+		s->bad++;
+	else
+		s->seen[no - 1]++;
+	s->out_of_order += no < s->last_no;
+	s->last_no = no;
+	s->after_end += s->ends > 0;
+	trawl_message_free(m);
+	return TRAWL_OK;
+}
+
+static void
+split_ev(const trawl_event_t *ev, void *payload)
+{
+	split_t *s = payload;
+	if (!ev->source || strcmp(ev->source, s->path) != 0)
+		return;
+	if (ev->type == TRAWL_EVENT_SOURCE_BEGIN) {
+		s->begins++;
+		cr_assert_eq(s->last_no, 0, "BEGIN before every record of the file");
+	}
+	if (ev->type == TRAWL_EVENT_SOURCE_END) {
+		s->ends++;
+		s->end_messages = ev->messages;
+		cr_assert_str_eq(ev->kind, "mbox");
+	}
+}
+
+/* Writes an mbox of about 6 MB (more than one worker reads alone): message
+ * i has Message-ID <m<i>@split.test>; some bodies hold a quoted >From line
+ * and some a From_-looking line that is no boundary. */
+static unsigned
+write_big_mbox(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	unsigned n = 0;
+	char body[1200];
+	memset(body, 'x', sizeof body);
+	for (size_t i = 0; i + 1 < sizeof body; i += 60)
+		body[i] = '\n';
+	body[sizeof body - 1] = '\0';
+	for (long bytes = 0; bytes < 6L * 1024 * 1024; bytes = ftell(f)) {
+		n++;
+		fprintf(f, "From sender@split.test Mon Jan  1 00:00:00 2024\n"
+		           "From: Sender <sender@split.test>\nTo: someone@split.test\n"
+		           "Message-ID: <m%u@split.test>\nSubject: message %u\n\n"
+		           "Hello,\n%s%s\n%s\n\n",
+		        n, n, n % 7 == 0 ? ">From the archive\n" : "", n % 11 == 0 ? "From the desk of nobody\n" : "",
+		        body);
+	}
+	fclose(f);
+	return n;
+}
+
+static void
+scan_big_mbox(unsigned threads)
+{
+	static const trawl_detector_t *const none[] = {NULL};
+	static trawl_detector_set_t set = {.min_confidence = 0, .detectors = none};
+	trawl_scan_opts_t opts = {.detectors = &set, .threads = threads};
+	char dir[] = "/tmp/trawl-split-XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	char big[4200], small[4200];
+	snprintf(big, sizeof big, "%s/big.mbox", dir);
+	snprintf(small, sizeof small, "%s/small.eml", dir);
+	split_t s = {.path = big};
+	s.n_msgs = write_big_mbox(big);
+	s.seen = calloc(s.n_msgs, 1);
+	FILE *f = fopen(small, "w");
+	fputs("From: a@split.test\nTo: b@split.test\nSubject: small\n\nhi\n", f);
+	fclose(f);
+
+	const char *paths[] = {big, small};
+	cr_assert_eq(trawl_scan_run(&opts, paths, 2, split_msg, split_ev, &s), TRAWL_OK);
+	cr_assert_eq(s.bad, 0, "location #N is the Nth message");
+	for (unsigned i = 0; i < s.n_msgs; i++)
+		cr_assert_eq(s.seen[i], 1, "message %u read %d times", i + 1, s.seen[i]);
+	cr_assert_eq(s.begins, 1);
+	cr_assert_eq(s.ends, 1);
+	cr_assert_eq(s.end_messages, s.n_msgs, "END counts every batch: %llu of %u",
+	             (unsigned long long)s.end_messages, s.n_msgs);
+	cr_assert_eq(s.after_end, 0, "no record of the file after its END");
+	cr_assert_eq(s.other_msgs, 1);
+	if (threads == 1)
+		cr_assert_eq(s.out_of_order, 0, "one worker keeps the order of the file");
+	free(s.seen);
+	unlink(big);
+	unlink(small);
+	rmdir(dir);
+}
+
+Test(walk, large_mbox_split_among_workers_every_message_once_in_order_of_events)
+{
+	scan_big_mbox(3);
+}
+
+Test(walk, large_mbox_split_with_one_worker_keeps_file_order)
+{
+	scan_big_mbox(1);
+}
