@@ -875,13 +875,13 @@ address_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl
 		return TRAWL_ERULES;
 	if (text->header && g_ascii_strcasecmp(text->header, "Subject") != 0)
 		return TRAWL_OK;
-	trawl_toks_t toks = {0};
+	const trawl_toks_t *toks = NULL;
 	actx_t c = { .lx = lx, .text = text };
 	GArray *spans = g_array_new(FALSE, FALSE, sizeof(span_t));
-	if (!text->len || (rc = trawl_detect__tokenize(&toks, text->text, text->len)) < 0)
+	if (!text->len || (rc = trawl_detect__tokens(&toks, text)) < 0)
 		goto done;
-	c.t = toks.v;
-	c.n = toks.n;
+	c.t = toks->v;
+	c.n = toks->n;
 	if (!c.n)
 		goto done;
 	c.line_first = malloc(c.n * sizeof *c.line_first);
@@ -952,7 +952,6 @@ address_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl
 done:
 	g_array_free(spans, TRUE);
 	free(c.line_first);
-	trawl_toks_free(&toks);
 	return rc;
 }
 

@@ -89,21 +89,21 @@ tok_lower(const ctx_t *c, size_t i, char *buf)
 }
 
 /* The lists a token is in, looked up once per token (lower-casing is the
- * cost): bits of LX_*. */
+ * cost): bits of LX_*, which are the lexicon's TRAWL_LX_* moved up one. */
 enum {
 	LX_DONE = 1 << 0,
-	LX_NOT_NAME = 1 << 1,
-	LX_COMPANY = 1 << 2,
-	LX_TITLE = 1 << 3,
-	LX_PARTICLE = 1 << 4,
-	LX_GIVEN = 1 << 5,
-	LX_COMMON = 1 << 6,
-	LX_SURNAME = 1 << 7,
-	LX_CALENDAR = 1 << 8,
-	LX_STREET = 1 << 9,
+	LX_NOT_NAME = TRAWL_LX_NOT_NAME << 1,
+	LX_COMPANY = TRAWL_LX_COMPANY << 1,
+	LX_TITLE = TRAWL_LX_TITLE << 1,
+	LX_PARTICLE = TRAWL_LX_PARTICLE << 1,
+	LX_GIVEN = TRAWL_LX_GIVEN << 1,
+	LX_COMMON = TRAWL_LX_COMMON << 1,
+	LX_SURNAME = TRAWL_LX_SURNAME << 1,
+	LX_CALENDAR = TRAWL_LX_CALENDAR << 1,
+	LX_STREET = TRAWL_LX_STREET_WORD << 1,
 };
 
-static bool given_word(const ctx_t *c, char *buf);
+static bool given_word_parts(const ctx_t *c, char *buf);
 
 static uint32_t
 lists_of(const ctx_t *c, size_t i)
@@ -114,16 +114,9 @@ lists_of(const ctx_t *c, size_t i)
 	m = LX_DONE;
 	char buf[WBUF];
 	if (tok_lower(c, i, buf)) {
-		const trawl_lexicon_t *lx = c->lx;
-		m |= g_hash_table_contains(lx->not_name.set, buf) ? LX_NOT_NAME : 0;
-		m |= g_hash_table_contains(lx->company.set, buf) ? LX_COMPANY : 0;
-		m |= g_hash_table_contains(lx->titles.set, buf) ? LX_TITLE : 0;
-		m |= g_hash_table_contains(lx->particles.set, buf) ? LX_PARTICLE : 0;
-		m |= g_hash_table_contains(lx->common.set, buf) ? LX_COMMON : 0;
-		m |= g_hash_table_contains(lx->surnames.set, buf) ? LX_SURNAME : 0;
-		m |= g_hash_table_contains(lx->calendar.set, buf) ? LX_CALENDAR : 0;
-		m |= g_hash_table_contains(lx->street_word.set, buf) ? LX_STREET : 0;
-		m |= given_word(c, buf) ? LX_GIVEN : 0;
+		m |= trawl_lexicon__lists(c->lx, buf) << 1;
+		if (!(m & LX_GIVEN) && given_word_parts(c, buf))
+			m |= LX_GIVEN;
 	}
 	c->memo[i] = m;
 	return m;
@@ -181,13 +174,12 @@ is_particle(const ctx_t *c, size_t i)
 	return lists_of(c, i) & LX_PARTICLE;
 }
 
-/* buf (lower case, modified) is a given name: the whole word, or every part
- * of a hyphenated one. */
+/* buf (lower case, modified), which is not a given name of the lists as
+ * it stands, is one spelt without its accents, or every part of a
+ * hyphenated one is one. */
 static bool
-given_word(const ctx_t *c, char *buf)
+given_word_parts(const ctx_t *c, char *buf)
 {
-	if (g_hash_table_contains(c->lx->given.set, buf))
-		return true;
 	/* "Mónica", "Søren": the lists of one country may spell it without accents */
 	bool ascii = true;
 	for (const char *p = buf; *p; p++)
@@ -1090,13 +1082,13 @@ name_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_te
 		return TRAWL_OK;
 	if (!text->len)
 		return TRAWL_OK;
-	trawl_toks_t toks = {0};
+	const trawl_toks_t *toks = NULL;
 	ctx_t c = { .lx = lx, .text = text };
 	c.cands = g_array_new(FALSE, FALSE, sizeof(cand_t));
-	if ((rc = trawl_detect__tokenize(&toks, text->text, text->len)) < 0)
+	if ((rc = trawl_detect__tokens(&toks, text)) < 0)
 		goto done;
-	c.t = toks.v;
-	c.n = toks.n;
+	c.t = toks->v;
+	c.n = toks->n;
 	if (!c.n)
 		goto done;
 	c.line_first = malloc(c.n * sizeof *c.line_first);
@@ -1165,7 +1157,6 @@ done:
 		g_ptr_array_free(c.locals, TRUE);
 	free(c.memo);
 	free(c.line_first);
-	trawl_toks_free(&toks);
 	return rc;
 }
 

@@ -83,10 +83,11 @@ trawl_detector_set_rule_label(const trawl_detector_set_t *set, const char *rule)
 trawl_status_t
 trawl_detect_text(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t *text)
 {
-	for (const trawl_detector_t *const *d = set->detectors; *d; d++) {
-		trawl_status_t rc = (*d)->scan(set, out, text);
-		if (rc < 0)
-			return rc;
-	}
-	return TRAWL_OK;
+	trawl_status_t rc = TRAWL_OK;
+	trawl_detect__text_begin(); /* the name and address detectors share the tokens */
+	for (const trawl_detector_t *const *d = set->detectors; *d; d++)
+		if ((rc = (*d)->scan(set, out, text)) < 0)
+			break;
+	trawl_detect__text_end();
+	return rc < 0 ? rc : TRAWL_OK;
 }

@@ -22,21 +22,29 @@
 size_t
 trawl_detect__lower(char *buf, size_t cap, const char *s, size_t len)
 {
-	bool ascii = true;
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)s[i] >= 0x80) {
-			ascii = false;
-			break;
-		}
-	if (ascii) {
-		if (len + 1 > cap)
-			return 0;
-		for (size_t i = 0; i < len; i++) {
+	/* ASCII and Latin-1 letters, the bulk of the words of Western mail,
+	 * without an allocation: U+00C0..U+00DE (but U+00D7) lower-case to 32
+	 * code points on, as g_utf8_strdown() has it; nothing else below
+	 * U+0100 changes. */
+	if (len + 1 <= cap) {
+		size_t i = 0;
+		while (i < len) {
 			unsigned char c = (unsigned char)s[i];
-			buf[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+			if (c < 0x80) {
+				buf[i++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+				continue;
+			}
+			if ((c != 0xC2 && c != 0xC3) || i + 1 >= len || ((unsigned char)s[i + 1] & 0xC0) != 0x80)
+				break;
+			unsigned char d = (unsigned char)s[i + 1];
+			buf[i] = (char)c;
+			buf[i + 1] = (char)(c == 0xC3 && d >= 0x80 && d <= 0x9E && d != 0x97 ? d + 0x20 : d);
+			i += 2;
 		}
-		buf[len] = '\0';
-		return len;
+		if (i == len) {
+			buf[len] = '\0';
+			return len;
+		}
 	}
 	if (!g_utf8_validate(s, (gssize)len, NULL))
 		return 0;
@@ -58,6 +66,22 @@ trawl_wordlist__get(const trawl_wordlist_t *wl, const char *s, size_t len)
 	if (!wl->set || !len || !trawl_detect__lower(buf, sizeof buf, s, len))
 		return 0;
 	return GPOINTER_TO_INT(g_hash_table_lookup(wl->set, buf));
+}
+
+/* Adds the entries of wl to the word -> lists table with bit. */
+static void
+add_word_lists(GHashTable *t, const trawl_wordlist_t *wl, unsigned bit)
+{
+	GHashTableIter it;
+	gpointer key;
+	g_hash_table_iter_init(&it, wl->set);
+	while (g_hash_table_iter_next(&it, &key, NULL)) {
+		gpointer old;
+		if (g_hash_table_lookup_extended(t, key, NULL, &old))
+			g_hash_table_insert(t, key, GUINT_TO_POINTER(GPOINTER_TO_UINT(old) | bit));
+		else
+			g_hash_table_insert(t, key, GUINT_TO_POINTER(bit));
+	}
 }
 
 void
@@ -283,6 +307,19 @@ lexicon_load(void)
 	ONE(not_street, "address", "not-street.txt", NULL);
 #undef ONE
 #undef GLOB
+	if (rc == TRAWL_OK) {
+		/* keys borrowed from the lists, which live as long */
+		GHashTable *t = x->word_lists = g_hash_table_new(g_str_hash, g_str_equal);
+		add_word_lists(t, &x->given, TRAWL_LX_GIVEN);
+		add_word_lists(t, &x->surnames, TRAWL_LX_SURNAME);
+		add_word_lists(t, &x->common, TRAWL_LX_COMMON);
+		add_word_lists(t, &x->not_name, TRAWL_LX_NOT_NAME);
+		add_word_lists(t, &x->calendar, TRAWL_LX_CALENDAR);
+		add_word_lists(t, &x->company, TRAWL_LX_COMPANY);
+		add_word_lists(t, &x->titles, TRAWL_LX_TITLE);
+		add_word_lists(t, &x->particles, TRAWL_LX_PARTICLE);
+		add_word_lists(t, &x->street_word, TRAWL_LX_STREET_WORD);
+	}
 	lexicon_ok = rc == TRAWL_OK;
 	if (!lexicon_ok && !lexicon_error)
 		lexicon_error = strdup("rules: out of memory");
@@ -483,6 +520,85 @@ trawl_detect__tokenize(trawl_toks_t *out, const char *text, size_t len)
 		nl = 0;
 		i = j;
 	}
+	return TRAWL_OK;
+}
+
+/* ---- tokens shared by the detectors of one text ---- */
+
+typedef struct {
+	trawl_toks_t toks;
+	const char *text; /* what toks are the tokens of */
+	size_t len;
+	uint64_t serial;  /* ... in the run of that number; 0: of no run */
+	uint64_t current; /* the run now, 0 when outside trawl_detect_text() */
+	uint64_t runs;
+} tok_cache_t;
+
+static pthread_key_t tok_key;
+static pthread_once_t tok_once = PTHREAD_ONCE_INIT;
+
+static void
+tok_cache_free(void *p)
+{
+	tok_cache_t *c = p;
+	trawl_toks_free(&c->toks);
+	free(c);
+}
+
+static void
+tok_key_init(void)
+{
+	pthread_key_create(&tok_key, tok_cache_free);
+}
+
+/* The calling thread's cache (freed when the thread ends), or NULL. */
+static tok_cache_t *
+tok_cache(void)
+{
+	pthread_once(&tok_once, tok_key_init);
+	tok_cache_t *c = pthread_getspecific(tok_key);
+	if (!c && (c = calloc(1, sizeof *c)) && pthread_setspecific(tok_key, c) != 0) {
+		free(c);
+		c = NULL;
+	}
+	return c;
+}
+
+void
+trawl_detect__text_begin(void)
+{
+	tok_cache_t *c = tok_cache();
+	if (c)
+		c->current = ++c->runs;
+}
+
+void
+trawl_detect__text_end(void)
+{
+	tok_cache_t *c = tok_cache();
+	if (c)
+		c->current = 0;
+}
+
+trawl_status_t
+trawl_detect__tokens(const trawl_toks_t **out, const trawl_text_t *text)
+{
+	tok_cache_t *c = tok_cache();
+	*out = NULL;
+	if (!c)
+		return TRAWL_ENOMEM;
+	if (c->current && c->serial == c->current && c->text == text->text && c->len == text->len) {
+		*out = &c->toks;
+		return TRAWL_OK;
+	}
+	c->serial = 0;
+	trawl_status_t rc = trawl_detect__tokenize(&c->toks, text->text, text->len);
+	if (rc < 0)
+		return rc;
+	c->serial = c->current;
+	c->text = text->text;
+	c->len = text->len;
+	*out = &c->toks;
 	return TRAWL_OK;
 }
 

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <glib.h>
+#include "trawl/detect.h"
 #include "trawl/status.h"
 
 /* One word list: lower-cased entries (multi-word entries with single
@@ -49,7 +50,30 @@ typedef struct {
 	trawl_wordlist_t hotwords;      /* hotwords.txt */
 	trawl_wordlist_t po_box;        /* po-box.txt */
 	trawl_wordlist_t not_street;    /* not-street.txt */
+	/* Every entry of the lists above that detectors ask about word by
+	 * word, mapped to the TRAWL_LX_* bits of the lists it is in: one
+	 * look-up per word instead of one per list. */
+	GHashTable *word_lists; /* char * -> GUINT_TO_POINTER(bits) */
 } trawl_lexicon_t;
+
+enum {
+	TRAWL_LX_GIVEN = 1 << 0,
+	TRAWL_LX_SURNAME = 1 << 1,
+	TRAWL_LX_COMMON = 1 << 2,
+	TRAWL_LX_NOT_NAME = 1 << 3,
+	TRAWL_LX_CALENDAR = 1 << 4,
+	TRAWL_LX_COMPANY = 1 << 5,
+	TRAWL_LX_TITLE = 1 << 6,
+	TRAWL_LX_PARTICLE = 1 << 7,
+	TRAWL_LX_STREET_WORD = 1 << 8,
+};
+
+/* The TRAWL_LX_* bits of the lists the lower-cased word is in; 0 for none. */
+static inline unsigned
+trawl_lexicon__lists(const trawl_lexicon_t *lx, const char *lower)
+{
+	return GPOINTER_TO_UINT(g_hash_table_lookup(lx->word_lists, lower));
+}
 
 enum { TRAWL_COL_FULL = 1, TRAWL_COL_GIVEN = 2, TRAWL_COL_FAMILY = 3 };
 
@@ -132,6 +156,16 @@ typedef struct {
 /* Splits text[0, len) into tokens, appended to out (reset first). */
 trawl_status_t trawl_detect__tokenize(trawl_toks_t *out, const char *text, size_t len);
 void trawl_toks_free(trawl_toks_t *toks);
+
+/* The tokens of text, split once for every detector that asks while
+ * trawl_detect_text() runs them over it (and afresh when asked outside
+ * such a run). *out is owned by the calling thread and valid until its next
+ * call here. */
+trawl_status_t trawl_detect__tokens(const trawl_toks_t **out, const trawl_text_t *text);
+/* Bracket the detectors' run over one text (registry.c), so that the
+ * tokens of the one cannot be taken for those of the next. */
+void trawl_detect__text_begin(void);
+void trawl_detect__text_end(void);
 
 /* The lower-cased text[start, end) with every run of white space and of the
  * separators , ; " | folded to one space, trimmed: a malloc'd string for the
