@@ -212,12 +212,23 @@ word_matches(const char *word, size_t wl, const char *pattern)
 typedef struct {
 	const char *const *src;
 	const char *by_letter[WORDSET_MAX];
+	/* of each by_letter[] entry: its length without a trailing '*', and
+	 * whether it has one */
+	unsigned char len[WORDSET_MAX];
+	bool prefix[WORDSET_MAX];
 	unsigned short first[28]; /* by_letter[first[k], first[k + 1]): letter k ('a'..'z'; 26 other) */
 } wordset_t;
 
 static wordset_t ws_hot = {.src = hot_words}, ws_neg = {.src = neg_words}, ws_number = {.src = number_words};
-static wordset_t ws_lang[NLANG];
 static pthread_once_t wordsets_once = PTHREAD_ONCE_INIT;
+
+/* The function words of every language in one set, each with the languages
+ * it belongs to (bits of languages[]): a word of a text is looked up once,
+ * not once per language. */
+#define LANG_WORDS_MAX 256
+static const char *lang_all_src[LANG_WORDS_MAX + 1];
+static unsigned lang_all_bits[LANG_WORDS_MAX];
+static wordset_t ws_lang_all = {.src = lang_all_src};
 
 static int
 letter_of(unsigned char c)
@@ -226,8 +237,10 @@ letter_of(unsigned char c)
 	return c >= 'a' && c <= 'z' ? c - 'a' : 26;
 }
 
+/* Builds the index of ws; index_of[] (if not NULL) receives, for each
+ * by_letter[] entry, the position of its word in ws->src. */
 static void
-wordset_build(wordset_t *ws)
+wordset_build(wordset_t *ws, unsigned short *index_of)
 {
 	unsigned short count[27] = {0};
 	size_t n = 0;
@@ -240,20 +253,52 @@ wordset_build(wordset_t *ws)
 	memcpy(fill, ws->first, sizeof fill);
 	for (size_t i = 0; i < n; i++) {
 		int k = letter_of((unsigned char)ws->src[i][0]);
+		if (index_of)
+			index_of[fill[k]] = (unsigned short)i;
+		size_t l = strlen(ws->src[i]);
+		ws->prefix[fill[k]] = l && ws->src[i][l - 1] == '*';
+		ws->len[fill[k]] = (unsigned char)(l - ws->prefix[fill[k]]);
 		ws->by_letter[fill[k]++] = ws->src[i];
 	}
+}
+
+/* word_matches() for entry e of ws, its length known. */
+static bool
+entry_matches(const wordset_t *ws, unsigned e, const char *word, size_t wl)
+{
+	size_t pl = ws->len[e];
+	if (ws->prefix[e] ? wl < pl : wl != pl)
+		return false;
+	return strncasecmp(word, ws->by_letter[e], pl) == 0;
 }
 
 static void
 wordsets_build(void)
 {
-	wordset_build(&ws_hot);
-	wordset_build(&ws_neg);
-	wordset_build(&ws_number);
+	wordset_build(&ws_hot, NULL);
+	wordset_build(&ws_neg, NULL);
+	wordset_build(&ws_number, NULL);
+	/* one entry per word, with the bits of every language that has it */
+	size_t n = 0;
+	unsigned bits[LANG_WORDS_MAX];
 	for (size_t l = 0; l < NLANG; l++) {
-		ws_lang[l].src = languages[l].words;
-		wordset_build(&ws_lang[l]);
+		for (const char *const *w = languages[l].words; *w; w++) {
+			size_t k = 0;
+			while (k < n && strcmp(lang_all_src[k], *w) != 0)
+				k++;
+			if (k == n && n < LANG_WORDS_MAX) {
+				lang_all_src[n] = *w;
+				bits[n++] = 0;
+			}
+			if (k < n)
+				bits[k] |= 1u << l;
+		}
 	}
+	lang_all_src[n] = NULL;
+	unsigned short index_of[WORDSET_MAX];
+	wordset_build(&ws_lang_all, index_of);
+	for (size_t i = 0; i < n; i++)
+		lang_all_bits[i] = bits[index_of[i]];
 }
 
 static bool
@@ -261,7 +306,7 @@ word_in(const char *word, size_t wl, const wordset_t *ws)
 {
 	int k = letter_of((unsigned char)word[0]);
 	for (unsigned i = ws->first[k]; i < ws->first[k + 1]; i++)
-		if (word_matches(word, wl, ws->by_letter[i]))
+		if (entry_matches(ws, i, word, wl))
 			return true;
 	return false;
 }
@@ -291,8 +336,14 @@ guess_language(const trawl_text_t *text)
 		while (j < n && trawl_is_wordish((unsigned char)s[j]))
 			j++;
 		if (j - i <= 14) {
-			for (size_t l = 0; l < NLANG; l++)
-				counts[l] += word_in(s + i, j - i, &ws_lang[l]);
+			/* every language whose list has the word counts it once */
+			unsigned bits = 0;
+			int k = letter_of((unsigned char)s[i]);
+			for (unsigned e = ws_lang_all.first[k]; e < ws_lang_all.first[k + 1]; e++)
+				if (entry_matches(&ws_lang_all, e, s + i, j - i))
+					bits |= lang_all_bits[e];
+			for (size_t l = 0; bits && l < NLANG; l++)
+				counts[l] += (bits >> l) & 1;
 		}
 		i = j;
 	}
@@ -1343,9 +1394,11 @@ scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t 
 	trawl_status_t rc;
 
 	/* first the international numbers, so that a national one earlier in
-	 * the text can be recognised as the same number */
+	 * the text can be recognised as the same number (none without a '+'
+	 * or a "00" in the text) */
 	c.collecting = true;
-	if ((rc = scan_runs(&c, &hits)) < 0)
+	if ((memchr(text->text, '+', text->len) || memmem(text->text, text->len, "00", 2)) &&
+	    (rc = scan_runs(&c, &hits)) < 0)
 		goto done;
 	c.collecting = false;
 	if ((rc = scan_runs(&c, &hits)) < 0)

@@ -6,18 +6,36 @@
  */
 #include "detectors/phonelib.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cstring>
+#include <deque>
+#include <list>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <new>
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include <phonenumbers/geocoding/phonenumber_offline_geocoder.h>
+#include <phonenumbers/phonemetadata.pb.h>
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 #include <unicode/locid.h>
 #include <unicode/unistr.h>
+
+/* The metadata libphonenumber is built with (its metadata.h, not installed). */
+namespace i18n {
+namespace phonenumbers {
+int metadata_size();
+const void *metadata_get();
+} // namespace phonenumbers
+} // namespace i18n
 
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberOfflineGeocoder;
@@ -148,8 +166,484 @@ build_national(const PhoneNumberUtil *util, const char *text, size_t len, const 
 	return set_nsn(num, cc, nsn);
 }
 
+/* ---- the plans of the countries asked about most, without the library ----
+ *
+ * Validating a number and writing it the national way are each a dozen
+ * regular expressions of the country's plan. libphonenumber runs them with
+ * ICU: every match looks its pattern up in a locked cache (hashing a pattern
+ * of up to a few thousand characters), builds a matcher and converts the
+ * digits to UTF-16, some tens of microseconds a question, and the lock is
+ * one all threads share. Here the same patterns, read from the same
+ * metadata the library was built with, are compiled once with PCRE2 and
+ * asked in the same order, with the same rules, as PhoneNumberUtil's
+ * IsValidNumberForRegion(), GetRegionCodeForNumber() and Format(NATIONAL)
+ * do. What they do not cover (a pattern PCRE2 would not take, a number
+ * whose country code the digits might carry) goes to the library.
+ * trawl_phonelib__selfcheck() holds the two against each other. */
+
+/* A pattern of the metadata, compiled on first use (most of the plan of most
+ * countries is never needed). */
+struct lazy_re {
+	std::string src;
+	uint32_t options = 0;
+	mutable std::atomic<pcre2_code *> code{nullptr};
+	mutable std::atomic<bool> failed{false};
+
+	lazy_re() = default;
+	lazy_re(const lazy_re &) = delete;
+	~lazy_re()
+	{
+		pcre2_code_free(code.load());
+	}
+	void set(const std::string &s, uint32_t opts)
+	{
+		src = s;
+		options = opts;
+	}
+	pcre2_code *get() const;
+};
+
+std::mutex compile_mu;
+
+pcre2_code *
+lazy_re::get() const
+{
+	pcre2_code *c = code.load(std::memory_order_acquire);
+	if (c || failed.load(std::memory_order_acquire))
+		return c;
+	std::lock_guard<std::mutex> lock(compile_mu);
+	if ((c = code.load(std::memory_order_relaxed)) || failed.load(std::memory_order_relaxed))
+		return c;
+	int err;
+	PCRE2_SIZE at;
+	c = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(src.data()), src.size(), options, &err, &at, nullptr);
+	if (!c) {
+		failed.store(true, std::memory_order_release);
+		return nullptr;
+	}
+	pcre2_jit_compile(c, PCRE2_JIT_COMPLETE); /* without JIT it still matches, slower */
+	code.store(c, std::memory_order_release);
+	return c;
+}
+
+/* Match data for this thread's matches (freed when the thread ends). */
+struct match_data {
+	pcre2_match_data *md = pcre2_match_data_create(32, nullptr);
+	~match_data()
+	{
+		pcre2_match_data_free(md);
+	}
+};
+
+pcre2_match_data *
+thread_match_data()
+{
+	thread_local match_data m;
+	if (!m.md)
+		throw std::bad_alloc();
+	return m.md;
+}
+
+/* Thrown when a question is better left to the library. */
+struct give_up {};
+
+/* Whether re matches s (how, the options it was compiled with say). */
+bool
+re_match(const lazy_re &re, const std::string &s, size_t from = 0)
+{
+	pcre2_code *c = re.get();
+	if (!c)
+		throw give_up();
+	int rc = pcre2_match(c, reinterpret_cast<PCRE2_SPTR>(s.data()), s.size(), from, 0, thread_match_data(),
+	                     nullptr);
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return false;
+	if (rc < 0)
+		throw give_up();
+	return true;
+}
+
+enum { RE_FULL = PCRE2_ANCHORED | PCRE2_ENDANCHORED, RE_PREFIX = PCRE2_ANCHORED, RE_FIND = 0 };
+
+/* PhoneNumberDesc: the lengths it allows and its pattern, matched whole. */
+struct desc_t {
+	std::vector<int> lengths;
+	bool has_pattern = false;
+	lazy_re full;
+
+	void set(const i18n::phonenumbers::PhoneNumberDesc &d)
+	{
+		lengths.assign(d.possible_length().begin(), d.possible_length().end());
+		has_pattern = !d.national_number_pattern().empty();
+		full.set(d.national_number_pattern(), RE_FULL);
+	}
+	/* PhoneNumberUtil::IsNumberMatchingDesc() */
+	bool matches(const std::string &nsn) const
+	{
+		if (!lengths.empty() && std::find(lengths.begin(), lengths.end(), static_cast<int>(nsn.size())) ==
+		                            lengths.end())
+			return false;
+		return has_pattern && re_match(full, nsn);
+	}
+};
+
+/* NumberFormat, as Format(NATIONAL) uses it. */
+struct format_t {
+	bool has_leading = false;
+	lazy_re leading; /* the last leading_digits_pattern, at the start */
+	lazy_re whole;   /* pattern, matched whole */
+	lazy_re find;    /* pattern, searched for (the replacement) */
+	std::string rule; /* format with the national prefix formatting rule applied */
+	bool rule_ok = true;
+};
+
+/* One region's metadata. */
+struct plan_t {
+	std::string region;
+	int cc = 0;
+	std::string cc_str, trunk;
+	desc_t general;
+	desc_t types[8]; /* premium rate, toll free, shared cost, VoIP, personal, pager, UAN, voicemail */
+	desc_t fixed, mobile;
+	bool same_fixed_mobile = false;
+	bool has_leading_digits = false;
+	lazy_re leading_digits;
+	lazy_re prefix_for_parsing; /* national_prefix_for_parsing, at the start; "" for none */
+	std::deque<format_t> formats;
+
+	/* GetNumberTypeHelper() is FIXED_LINE or FIXED_LINE_OR_MOBILE, for a
+	 * valid number */
+	bool fixed_line(const std::string &nsn) const
+	{
+		for (const desc_t &t : types)
+			if (t.matches(nsn))
+				return false;
+		return fixed.matches(nsn);
+	}
+	/* PhoneNumberUtil::GetNumberTypeHelper() != UNKNOWN */
+	bool valid(const std::string &nsn) const
+	{
+		if (!general.matches(nsn))
+			return false;
+		for (const desc_t &t : types)
+			if (t.matches(nsn))
+				return true;
+		if (fixed.matches(nsn))
+			return true;
+		return !same_fixed_mobile && mobile.matches(nsn);
+	}
+};
+
+/* ICU's replacement text, as RegexMatcher::appendReplacement() reads it:
+ * "$n" a group (as many digits as name one that exists), anything else as
+ * it is. What it would treat otherwise (escapes, named groups, a bad
+ * group) is left to the library. */
+void
+append_replacement(std::string &out, const std::string &repl, const std::string &subject, const PCRE2_SIZE *ov,
+                   int groups)
+{
+	for (size_t i = 0; i < repl.size(); i++) {
+		char ch = repl[i];
+		if (ch == '\\')
+			throw give_up();
+		if (ch != '$') {
+			out.push_back(ch);
+			continue;
+		}
+		int n = 0, digits = 0;
+		while (i + 1 < repl.size() && repl[i + 1] >= '0' && repl[i + 1] <= '9' &&
+		       n * 10 + (repl[i + 1] - '0') <= groups) {
+			n = n * 10 + (repl[++i] - '0');
+			digits++;
+		}
+		if (!digits)
+			throw give_up();
+		if (ov[2 * n] != PCRE2_UNSET)
+			out.append(subject, ov[2 * n], ov[2 * n + 1] - ov[2 * n]);
+	}
+}
+
+/* RegexMatcher::replaceAll(): every match from the left, each searched for
+ * where the last one ended (one on after an empty one). */
+std::string
+replace_all(const lazy_re &re, const std::string &subject, const std::string &repl)
+{
+	pcre2_code *c = re.get();
+	if (!c)
+		throw give_up();
+	uint32_t groups = 0;
+	pcre2_pattern_info(c, PCRE2_INFO_CAPTURECOUNT, &groups);
+	pcre2_match_data *md = thread_match_data();
+	if (groups + 1 > pcre2_get_ovector_count(md))
+		throw give_up();
+	std::string out;
+	size_t from = 0, tail = 0;
+	while (from <= subject.size()) {
+		int rc = pcre2_match(c, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), from, 0, md, nullptr);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			break;
+		if (rc < 0)
+			throw give_up();
+		const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+		out.append(subject, tail, ov[0] - tail);
+		append_replacement(out, repl, subject, ov, static_cast<int>(groups));
+		tail = ov[1];
+		from = ov[1] > ov[0] ? ov[1] : ov[1] + 1;
+	}
+	out.append(subject, tail, std::string::npos);
+	return out;
+}
+
+/* Every region's plan, built on first use from the library's own metadata;
+ * country code -> regions in the library's order. */
+struct plans_t {
+	std::map<std::string, std::unique_ptr<plan_t>> by_region;
+	std::map<int, std::vector<const plan_t *>> by_cc;
+	bool ok = false;
+};
+
+const plans_t &
+plans()
+{
+	static const plans_t *const all = [] {
+		using i18n::phonenumbers::NumberFormat;
+		using i18n::phonenumbers::PhoneMetadata;
+		using i18n::phonenumbers::PhoneMetadataCollection;
+		auto *p = new plans_t;
+		PhoneMetadataCollection coll;
+		if (!coll.ParseFromArray(i18n::phonenumbers::metadata_get(), i18n::phonenumbers::metadata_size()))
+			return p;
+		const PhoneNumberUtil *util = lib();
+		for (const PhoneMetadata &m : coll.metadata()) {
+			auto pl = std::make_unique<plan_t>();
+			pl->region = m.id();
+			pl->cc = m.country_code();
+			pl->cc_str = std::to_string(m.country_code());
+			util->GetNddPrefixForRegion(m.id(), true, &pl->trunk);
+			pl->general.set(m.general_desc());
+			pl->types[0].set(m.premium_rate());
+			pl->types[1].set(m.toll_free());
+			pl->types[2].set(m.shared_cost());
+			pl->types[3].set(m.voip());
+			pl->types[4].set(m.personal_number());
+			pl->types[5].set(m.pager());
+			pl->types[6].set(m.uan());
+			pl->types[7].set(m.voicemail());
+			pl->fixed.set(m.fixed_line());
+			pl->mobile.set(m.mobile());
+			pl->same_fixed_mobile = m.same_mobile_and_fixed_line_pattern();
+			pl->has_leading_digits = m.has_leading_digits();
+			pl->leading_digits.set(m.leading_digits(), RE_PREFIX);
+			pl->prefix_for_parsing.set(m.national_prefix_for_parsing(), RE_PREFIX);
+			for (const NumberFormat &f : m.number_format()) {
+				format_t &x = pl->formats.emplace_back();
+				x.has_leading = f.leading_digits_pattern_size() > 0;
+				if (x.has_leading)
+					x.leading.set(f.leading_digits_pattern(f.leading_digits_pattern_size() - 1), RE_PREFIX);
+				x.whole.set(f.pattern(), RE_FULL);
+				x.find.set(f.pattern(), RE_FIND);
+				/* the first "$n" of the format becomes the rule, in which "$1" (or
+				 * "$0") is that "$n" */
+				x.rule = f.format();
+				const std::string &npr = f.national_prefix_formatting_rule();
+				if (!npr.empty()) {
+					size_t k = 0;
+					while (k + 1 < x.rule.size() && !(x.rule[k] == '$' && x.rule[k + 1] >= '0' && x.rule[k + 1] <= '9'))
+						k++;
+					if (k + 1 < x.rule.size()) {
+						std::string group = x.rule.substr(k, 2), with;
+						for (size_t i = 0; i < npr.size(); i++) {
+							if (npr[i] == '\\' || (npr[i] == '$' && !(i + 1 < npr.size() && (npr[i + 1] == '0' || npr[i + 1] == '1')))) {
+								x.rule_ok = false;
+								break;
+							}
+							if (npr[i] == '$') {
+								with += group;
+								i++;
+								continue;
+							}
+							with.push_back(npr[i]);
+						}
+						x.rule.replace(k, 2, with);
+					}
+				}
+			}
+			p->by_region[pl->region] = std::move(pl);
+		}
+		/* the library's own order of the regions of a code, main country first */
+		for (const auto &kv : p->by_region) {
+			int cc = kv.second->cc;
+			if (p->by_cc.count(cc))
+				continue;
+			std::list<std::string> regions;
+			util->GetRegionCodesForCountryCallingCode(cc, &regions);
+			std::vector<const plan_t *> &v = p->by_cc[cc];
+			for (const std::string &r : regions) {
+				auto it = p->by_region.find(r);
+				if (it == p->by_region.end()) {
+					v.clear(); /* one we cannot answer for: the library then */
+					break;
+				}
+				v.push_back(it->second.get());
+			}
+		}
+		p->ok = true;
+		return p;
+	}();
+	return *all;
+}
+
+const plan_t *
+plan_of(const std::string &region)
+{
+	const plans_t &p = plans();
+	auto it = p.by_region.find(region);
+	return it == p.by_region.end() ? nullptr : it->second.get();
+}
+
+/* PhoneNumberUtil::GetRegionCodeForNumber(): "" when no region fits. */
+const plan_t *
+region_for_number(int cc, const std::string &nsn)
+{
+	const plans_t &p = plans();
+	auto it = p.by_cc.find(cc);
+	if (it == p.by_cc.end() || it->second.empty())
+		throw give_up();
+	const std::vector<const plan_t *> &v = it->second;
+	if (v.size() == 1)
+		return v[0];
+	for (const plan_t *pl : v) {
+		if (pl->has_leading_digits) {
+			if (re_match(pl->leading_digits, nsn))
+				return pl;
+		} else if (pl->valid(nsn)) {
+			return pl;
+		}
+	}
+	return nullptr;
+}
+
+/* Format(NATIONAL) of a valid number of plan pl. */
+std::string
+national_format(const plan_t &pl, const std::string &nsn)
+{
+	const plans_t &p = plans();
+	auto it = p.by_cc.find(pl.cc);
+	if (it == p.by_cc.end() || it->second.empty())
+		throw give_up();
+	const plan_t &main = *it->second[0]; /* GetRegionCodeForCountryCode(): the formats of the main country */
+	for (const format_t &f : main.formats) {
+		if (f.has_leading && !re_match(f.leading, nsn))
+			continue;
+		if (!re_match(f.whole, nsn))
+			continue;
+		if (!f.rule_ok)
+			throw give_up();
+		return replace_all(f.find, nsn, f.rule);
+	}
+	return nsn;
+}
+
+void
+fill(trawl_phonelib_number_t *out, const plan_t &pl, const std::string &nsn, bool from_region)
+{
+	std::memset(out, 0, sizeof *out);
+	out->country_code = pl.cc;
+	out->from_region = from_region;
+	copy_out(out->e164, "+" + pl.cc_str + nsn);
+}
+
+/* build_international() from the plans: "+<digits>" of a country of
+ * plain_trunk_regions[] (a trunk prefix after the code taken off when only
+ * that makes it valid). false: not valid this way, ask the library. */
+bool
+intl_valid(const char *text, size_t len, const plan_t **out_plan, std::string *out_nsn)
+{
+	if (len < 4 || text[0] != '+' || !all_digits(text + 1, len - 1))
+		return false;
+	const std::string digits(text + 1, len - 1);
+	const plans_t &p = plans();
+	for (size_t k = 1; k <= 3; k++) {
+		int cc = std::stoi(digits.substr(0, k));
+		auto it = p.by_cc.find(cc);
+		if (it == p.by_cc.end())
+			continue; /* no such code: "ZZ" */
+		if (it->second.empty() || !plain_trunk(it->second[0]->region))
+			return false;
+		const plan_t &home = *it->second[0];
+		std::string nsn = digits.substr(k);
+		for (int pass = 0; pass < 2; pass++) {
+			if (nsn.size() < 2 || nsn.size() > 17)
+				return false;
+			const plan_t *pl = region_for_number(cc, nsn);
+			/* IsValidNumberForRegion() of the region found */
+			if (pl && pl->cc == cc && pl->valid(nsn)) {
+				*out_plan = pl;
+				*out_nsn = nsn;
+				return true;
+			}
+			/* "+49 (0)30 ...": without the trunk prefix */
+			if (pass || home.trunk.empty() || nsn.compare(0, home.trunk.size(), home.trunk) != 0)
+				return false;
+			nsn.erase(0, home.trunk.size());
+		}
+		return false;
+	}
+	return false;
+}
+
+/* parse() for what the plans answer: national digits for a country of
+ * plain_trunk_regions[], or "+<digits>" of one. false: ask the library. */
+bool
+parse_fast(trawl_phonelib_number_t *out, const char *text, size_t len, const char *region, trawl_status_t *rc)
+{
+	try {
+		if (!plans().ok)
+			return false;
+		if (region && *region) {
+			/* build_national() and what parse() makes of it */
+			if (!plain_trunk(region) || !all_digits(text, len))
+				return false;
+			const plan_t *pl = plan_of(region);
+			if (!pl)
+				return false;
+			std::string nsn(text, len);
+			if (!pl->trunk.empty() && nsn.compare(0, pl->trunk.size(), pl->trunk) == 0)
+				nsn.erase(0, pl->trunk.size());
+			if (nsn.size() < 2 || nsn.size() > 17)
+				return false;
+			bool valid = pl->valid(nsn);
+			if (!valid && std::string(text, len).compare(0, pl->cc_str.size(), pl->cc_str) == 0)
+				return false; /* maybe the country code without its +: Parse() weighs that */
+			std::string national = valid ? national_format(*pl, nsn) : "";
+			fill(out, *pl, nsn, true);
+			if (!valid) {
+				*rc = TRAWL_ENOTFOUND;
+				return true;
+			}
+			copy_out(out->national, national);
+			copy_out(out->region, pl->region);
+			*rc = TRAWL_OK;
+			return true;
+		}
+		const plan_t *pl;
+		std::string nsn;
+		if (!intl_valid(text, len, &pl, &nsn))
+			return false;
+		fill(out, *pl, nsn, false);
+		if (pl->region.size() == 2 && pl->region != "ZZ")
+			copy_out(out->region, pl->region);
+		*rc = TRAWL_OK;
+		return true;
+	} catch (const give_up &) {
+		return false;
+	}
+}
+
+
+/* parse() by the library alone. */
 trawl_status_t
-parse(trawl_phonelib_number_t *out, const char *text, size_t len, const char *region)
+parse_lib(trawl_phonelib_number_t *out, const char *text, size_t len, const char *region)
 {
 	const PhoneNumberUtil *util = lib();
 	/* "ZZ" is libphonenumber's "no region": only +CC numbers parse. */
@@ -214,6 +708,15 @@ parse(trawl_phonelib_number_t *out, const char *text, size_t len, const char *re
 	return TRAWL_OK;
 }
 
+trawl_status_t
+parse(trawl_phonelib_number_t *out, const char *text, size_t len, const char *region)
+{
+	trawl_status_t rc;
+	if (parse_fast(out, text, len, region, &rc))
+		return rc;
+	return parse_lib(out, text, len, region);
+}
+
 /* One geocoder for the process, built on first use (a function-local static
  * is initialised once, thread-safely); it loads its area maps lazily under
  * its own mutex, so sharing it between threads is safe. */
@@ -247,8 +750,56 @@ country_name(const std::string &region)
 	return it == names.end() ? none : it->second;
 }
 
+/* placed() for a number of a country of plain_trunk_regions[]: Parse(),
+ * GetRegionCodeForNumber(), IsValidNumberForRegion() and GetNumberType()
+ * from the plans; the geocoder is the library's. false: ask the library. */
 bool
-placed(const char *e164)
+placed_fast(const char *e164, bool *placed)
+{
+	try {
+		if (!plans().ok || e164[0] != '+' || e164[1] == '0' || !all_digits(e164 + 1, std::strlen(e164 + 1)))
+			return false;
+		const std::string digits(e164 + 1);
+		const plans_t &p = plans();
+		/* ExtractCountryCode(): the first prefix that is a code */
+		for (size_t k = 1; k <= 3 && k < digits.size(); k++) {
+			int cc = std::stoi(digits.substr(0, k));
+			auto it = p.by_cc.find(cc);
+			if (it == p.by_cc.end())
+				continue;
+			if (it->second.empty() || !plain_trunk(it->second[0]->region))
+				return false;
+			std::string nsn = digits.substr(k);
+			if (nsn.size() < 2 || nsn.size() > 17)
+				return false;
+			/* Parse() would try to take a national prefix off */
+			const lazy_re &npfp = it->second[0]->prefix_for_parsing;
+			if (!npfp.src.empty() && re_match(npfp, nsn))
+				return false;
+			const plan_t *pl = region_for_number(cc, nsn);
+			if (!pl || !pl->valid(nsn)) {
+				*placed = false;
+				return true;
+			}
+			if (!pl->fixed_line(nsn)) {
+				*placed = true;
+				return true;
+			}
+			PhoneNumber num;
+			if (!set_nsn(&num, cc, nsn))
+				return false;
+			std::string desc = geocoder().GetDescriptionForNumber(num, icu::Locale("en"));
+			*placed = !desc.empty() && desc != country_name(pl->region);
+			return true;
+		}
+		return false;
+	} catch (const give_up &) {
+		return false;
+	}
+}
+
+bool
+placed_lib(const char *e164)
 {
 	const PhoneNumberUtil *util = lib();
 	PhoneNumber num;
@@ -265,11 +816,18 @@ placed(const char *e164)
 	return !desc.empty() && desc != country_name(region);
 }
 
+bool
+placed(const char *e164)
+{
+	bool fast;
+	return placed_fast(e164, &fast) ? fast : placed_lib(e164);
+}
+
 /* Answers by question, per thread. The same numbers come back in message
  * after message (a signature, a colleague's number), and each costs
  * libphonenumber tens of microseconds; one thread's cache needs no lock.
  * Bounded: emptied when full. */
-constexpr size_t cache_max = 4096;
+constexpr size_t cache_max = 16384;
 
 struct parsed_t {
 	trawl_status_t rc;
@@ -326,6 +884,95 @@ trawl_phonelib__parse(trawl_phonelib_number_t *out, const char *text, size_t len
 	} catch (...) {
 		return TRAWL_EINTERNAL;
 	}
+}
+
+extern "C" size_t
+trawl_phonelib__selfcheck(size_t *asked, unsigned long variants, unsigned seed, char *first, size_t cap) noexcept
+{
+	size_t differ = 0;
+	*asked = 0;
+	if (first && cap)
+		*first = '\0';
+	try {
+		unsigned long long state = seed * 6364136223846793005ull + 1442695040888963407ull;
+		auto rnd = [&state](unsigned n) {
+			state = state * 6364136223846793005ull + 1442695040888963407ull;
+			return static_cast<unsigned>((state >> 33) % n);
+		};
+		auto compare = [&](const std::string &text, const char *region) {
+			trawl_phonelib_number_t a, b;
+			trawl_status_t ra = TRAWL_OK, rb;
+			std::memset(&a, 0, sizeof a);
+			if (!parse_fast(&a, text.data(), text.size(), region, &ra))
+				return;
+			++*asked;
+			std::memset(&b, 0, sizeof b);
+			rb = parse_lib(&b, text.data(), text.size(), region);
+			/* what a caller sees: e164, country and origin always; the rest when valid */
+			bool same = ra == rb && !std::strcmp(a.e164, b.e164) && a.country_code == b.country_code &&
+			            a.from_region == b.from_region &&
+			            (ra != TRAWL_OK || (!std::strcmp(a.national, b.national) && !std::strcmp(a.region, b.region)));
+			if (same && rb == TRAWL_OK) {
+				bool pf, pl = placed_lib(b.e164);
+				if (placed_fast(b.e164, &pf)) {
+					++*asked;
+					if (pf != pl && !differ++ && first && cap)
+						snprintf(first, cap, "placed(%s): fast %d, library %d", b.e164, pf, pl);
+				}
+			}
+			if (same)
+				return;
+			if (!differ++ && first && cap)
+				snprintf(first, cap, "%s in %s: fast %d %s \"%s\" %s, library %d %s \"%s\" %s", text.c_str(),
+				         region ? region : "-", ra, a.e164, a.national, a.region, rb, b.e164, b.national, b.region);
+		};
+		const plans_t &p = plans();
+		for (const char *region : plain_trunk_regions) {
+			const plan_t *home = plan_of(region);
+			if (!home)
+				continue;
+			/* the example numbers of every region of the code, whole and with
+			 * digits changed, cut or added: valid numbers and near misses */
+			std::vector<std::string> seeds;
+			i18n::phonenumbers::PhoneMetadataCollection coll;
+			coll.ParseFromArray(i18n::phonenumbers::metadata_get(), i18n::phonenumbers::metadata_size());
+			for (const auto &m : coll.metadata()) {
+				if (m.country_code() != home->cc)
+					continue;
+				for (const auto *d : {&m.general_desc(), &m.fixed_line(), &m.mobile(), &m.toll_free(), &m.premium_rate(),
+				                      &m.shared_cost(), &m.personal_number(), &m.voip(), &m.pager(), &m.uan(),
+				                      &m.voicemail()})
+					if (!d->example_number().empty())
+						seeds.push_back(d->example_number());
+			}
+			for (int k = 0; k < 8; k++)
+				seeds.push_back(std::to_string(1 + rnd(9)));
+			for (const std::string &s0 : seeds) {
+				for (unsigned long v = 0; v < variants; v++) {
+					std::string s = s0;
+					size_t keep = s.empty() ? 0 : rnd(static_cast<unsigned>(s.size()) + 1);
+					for (size_t i = keep; i < s.size(); i++)
+						s[i] = static_cast<char>('0' + rnd(10));
+					int extra = static_cast<int>(rnd(5)) - 2;
+					if (extra < 0 && s.size() > 3)
+						s.resize(s.size() - static_cast<size_t>(-extra));
+					for (int i = 0; i < extra; i++)
+						s.push_back(static_cast<char>('0' + rnd(10)));
+					if (v % 4 == 3 && s.size() > 2) /* any digits of any length */
+						for (size_t i = 0, n = 2 + rnd(15); i < n; i++)
+							s.push_back(static_cast<char>('0' + rnd(10)));
+					compare(home->trunk + s, region);
+					compare(s, region);
+					compare("+" + home->cc_str + s, nullptr);
+					compare("+" + home->cc_str + home->trunk + s, nullptr);
+				}
+			}
+		}
+		(void)p;
+	} catch (...) {
+		return differ + 1;
+	}
+	return differ;
 }
 
 extern "C" int

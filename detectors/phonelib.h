@@ -72,6 +72,16 @@ trawl_status_t trawl_phonelib__placed(bool *out, const char *e164) TRAWL_PHONELI
  * does not know the region. Thread-safe; never fails. */
 int trawl_phonelib__country_code(const char *region) TRAWL_PHONELIB_NOEXCEPT;
 
+/* For tests: holds the shortcut trawl_phonelib__parse() takes for the
+ * countries it asks about most (their plans read from libphonenumber's
+ * metadata and matched with PCRE2) against libphonenumber itself, on
+ * variants of every example number of those plans (digits changed, cut,
+ * added; national, with the trunk prefix, with +CC). Returns how many
+ * answers differed; *asked counts the questions the shortcut answered, and
+ * first (cap bytes, may be NULL) describes the first difference. */
+size_t trawl_phonelib__selfcheck(size_t *asked, unsigned long variants, unsigned seed, char *first,
+                                 size_t cap) TRAWL_PHONELIB_NOEXCEPT;
+
 #ifdef __cplusplus
 }
 #endif
