@@ -14,12 +14,13 @@ SAN      ?=
 # pkg-config modules and the Debian packages that provide them.
 # PCRE2 and protobuf: the phone detector reads libphonenumber's own metadata and
 # matches the plans of the countries it asks about most itself (detectors/phonelib.cc).
+# libcrypto: SHA-256 of every message with the CPU's SHA extensions (util/buf.c).
 PKGS      := gmime-3.0 libarchive xapian-core libmagic libxml-2.0 glib-2.0 libpff libbfio poppler-glib libhs \
-             libpcre2-8 protobuf
+             libpcre2-8 protobuf libcrypto
 TEST_PKGS := criterion
 DEB_PKGS  := pkg-config libgmime-3.0-dev libarchive-dev libxapian-dev libmagic-dev \
              libxml2-dev libglib2.0-dev libcriterion-dev libpff-dev libbfio-dev libphonenumber-dev libicu-dev \
-             libpoppler-glib-dev libvectorscan-dev libpcre2-dev libprotobuf-dev
+             libpoppler-glib-dev libvectorscan-dev libpcre2-dev libprotobuf-dev libssl-dev
 # Checked by file rather than pkg-config (no .pc file shipped by Debian).
 DEB_FILES := /usr/include/phonenumbers/phonenumberutil.h
 # libphonenumber and its geocoder (area codes), which uses ICU for locales.
