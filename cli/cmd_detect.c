@@ -1,5 +1,6 @@
 /* trawl detect: print findings as JSONL, write no index.
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,31 +27,79 @@ typedef struct {
 	trawl_cli_scan_t *s;
 	FILE *out;
 	trawl_buf_t line;
+	trawl_buf_t head; /* what every line of one message begins with */
+	/* "%.2f" of the confidences seen, by their bits: a handful of values
+	 * make up every finding, and printf is most of the cost of a line */
+	struct {
+		double v;
+		char s[8];
+	} conf[64];
 } detect_t;
+
+static void
+put_uint(trawl_buf_t *b, size_t v)
+{
+	char num[24];
+	size_t k = sizeof num;
+	do
+		num[--k] = (char)('0' + v % 10);
+	while ((v /= 10) && k);
+	trawl_buf_put(b, num + k, sizeof num - k);
+}
+
+static void
+put_confidence(detect_t *d, trawl_buf_t *b, double v)
+{
+	uint64_t bits;
+	memcpy(&bits, &v, sizeof bits);
+	unsigned slot = (unsigned)((bits ^ bits >> 29 ^ bits >> 47) & 63);
+	if (d->conf[slot].s[0] == '\0' || memcmp(&d->conf[slot].v, &v, sizeof v) != 0) {
+		char s[64];
+		snprintf(s, sizeof s, "%.2f", v);
+		if (strlen(s) >= sizeof d->conf[slot].s) { /* not a confidence as we know them */
+			trawl_buf_puts(b, s);
+			return;
+		}
+		d->conf[slot].v = v;
+		strcpy(d->conf[slot].s, s);
+	}
+	trawl_buf_puts(b, d->conf[slot].s);
+}
 
 static trawl_status_t
 on_message(trawl_message_t *m, void *payload)
 {
 	detect_t *d = payload;
-	trawl_buf_t *b = &d->line;
+	trawl_buf_t *b = &d->line, *h = &d->head;
+	trawl_buf_reset(h);
+	trawl_buf_puts(h, "{\"source\":");
+	trawl_json_str(h, m->source, (size_t)-1);
+	trawl_buf_puts(h, ",\"location\":");
+	trawl_json_str(h, m->location, (size_t)-1);
+	trawl_buf_puts(h, ",\"message_id\":");
+	trawl_json_str(h, m->message_id, (size_t)-1);
+	trawl_buf_puts(h, ",\"part\":");
+	/* every line of the message, written at once */
+	trawl_buf_reset(b);
 	for (size_t i = 0; i < m->findings.len; i++) {
 		const trawl_finding_t *f = &m->findings.items[i];
-		trawl_buf_reset(b);
-		trawl_buf_puts(b, "{\"source\":");
-		trawl_json_str(b, m->source, (size_t)-1);
-		trawl_buf_puts(b, ",\"location\":");
-		trawl_json_str(b, m->location, (size_t)-1);
-		trawl_buf_puts(b, ",\"message_id\":");
-		trawl_json_str(b, m->message_id, (size_t)-1);
-		trawl_buf_puts(b, ",\"part\":");
+		trawl_buf_put(b, h->data, h->len);
 		trawl_json_str(b, f->part, (size_t)-1);
-		trawl_buf_printf(b, ",\"where\":\"%s\",\"type\":\"%s\",\"value\":", trawl_where_name(f->where),
-		                 trawl_type_name(f->type));
+		trawl_buf_puts(b, ",\"where\":\"");
+		trawl_buf_puts(b, trawl_where_name(f->where));
+		trawl_buf_puts(b, "\",\"type\":\"");
+		trawl_buf_puts(b, trawl_type_name(f->type));
+		trawl_buf_puts(b, "\",\"value\":");
 		trawl_json_str(b, f->value, (size_t)-1);
 		trawl_buf_puts(b, ",\"norm\":");
 		trawl_json_str(b, f->norm, (size_t)-1);
-		trawl_buf_printf(b, ",\"start\":%zu,\"end\":%zu,\"confidence\":%.2f,\"rule\":", f->start, f->end,
-		                 f->confidence);
+		trawl_buf_puts(b, ",\"start\":");
+		put_uint(b, f->start);
+		trawl_buf_puts(b, ",\"end\":");
+		put_uint(b, f->end);
+		trawl_buf_puts(b, ",\"confidence\":");
+		put_confidence(d, b, f->confidence);
+		trawl_buf_puts(b, ",\"rule\":");
 		trawl_json_str(b, f->rule, (size_t)-1);
 		const char *label = trawl_detector_set_rule_label(d->s->scan.detectors, f->rule);
 		if (label) {
@@ -58,10 +107,11 @@ on_message(trawl_message_t *m, void *payload)
 			trawl_json_str(b, label, (size_t)-1);
 		}
 		trawl_buf_puts(b, "}\n");
-		fwrite(b->data, 1, b->len, d->out);
 		if ((unsigned)f->type < TRAWL_TYPE_COUNT)
 			d->s->by_type[f->type]++;
 	}
+	if (b->len)
+		fwrite(b->data, 1, b->len, d->out);
 	trawl_message_free(m);
 	return ferror(d->out) ? TRAWL_EIO : TRAWL_OK;
 }
@@ -139,6 +189,7 @@ trawl_cmd_detect(int argc, char **argv)
 		status = TRAWL_EXIT_PARTIAL;
 	}
 	trawl_buf_free(&d.line);
+	trawl_buf_free(&d.head);
 	trawl_detector_set_free(set);
 	return status;
 }

@@ -38,22 +38,30 @@ newline(trawl_buf_t *out)
 static void
 put_text(trawl_buf_t *out, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		unsigned char c = *p;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	/* at most as long as it is: room once, then bytes without a call each */
+	if (trawl_buf_grow(out, n) < 0)
+		return;
+	char *d = out->data;
+	size_t w = out->len;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = p[i];
 		bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 		/* U+00A0 no-break space as a space too */
-		if (c == 0xC2 && p[1] == 0xA0) {
+		if (c == 0xC2 && p[i + 1] == 0xA0) {
 			space = true;
-			p++;
+			i++;
 		}
 		if (space) {
-			if (out->len && out->data[out->len - 1] != ' ' && out->data[out->len - 1] != '\n' &&
-			    out->data[out->len - 1] != '\t')
-				trawl_buf_putc(out, ' ');
+			if (w && d[w - 1] != ' ' && d[w - 1] != '\n' && d[w - 1] != '\t')
+				d[w++] = ' ';
 		} else {
-			trawl_buf_putc(out, (char)c);
+			d[w++] = (char)c;
 		}
 	}
+	out->len = w;
+	d[w] = '\0';
 }
 
 static void
