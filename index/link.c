@@ -534,14 +534,6 @@ shown(const trawl_finding_t *f)
 	return r;
 }
 
-static bool
-ptr_has(GPtrArray *v, const char *s)
-{
-	for (guint i = 0; i < v->len; i++)
-		if (strcmp(g_ptr_array_index(v, i), s) == 0)
-			return true;
-	return false;
-}
 
 trawl_status_t
 trawl_index__store_links(trawl_index_t *idx, const trawl_message_t *msg, const char *qterm, const char *sterm,
@@ -551,6 +543,9 @@ trawl_index__store_links(trawl_index_t *idx, const trawl_message_t *msg, const c
 	trawl_links_t links = {0};
 	char vterm[DOC_TERM_LEN];
 	GPtrArray *terms = g_ptr_array_new(), *owned = g_ptr_array_new_with_free_func(g_free);
+	/* the terms so far, against doubles: a message of a few thousand links
+	 * would compare each new term with all of them */
+	GHashTable *have = g_hash_table_new(g_str_hash, g_str_equal);
 	GVariantBuilder lb;
 	GVariant *v = NULL;
 	unsigned char *data = NULL;
@@ -565,6 +560,8 @@ trawl_index__store_links(trawl_index_t *idx, const trawl_message_t *msg, const c
 	g_ptr_array_add(terms, vterm);
 	g_ptr_array_add(terms, (char *)sterm);
 	g_ptr_array_add(terms, KIND_LINK_TERM);
+	for (guint j = 0; j < terms->len; j++)
+		g_hash_table_add(have, g_ptr_array_index(terms, j));
 	g_variant_builder_init(&lb, G_VARIANT_TYPE("a(usuuss)"));
 	for (size_t i = 0; i < links.len; i++) {
 		const trawl_link_t *l = &links.items[i];
@@ -583,7 +580,7 @@ trawl_index__store_links(trawl_index_t *idx, const trawl_message_t *msg, const c
 		/* the anchor is found by its A term; both ends by their own terms */
 		const char *add[] = {aterm, anchor_term, idterms[l->target]};
 		for (size_t k = 0; k < 3; k++)
-			if (!ptr_has(terms, add[k]))
+			if (g_hash_table_add(have, (char *)add[k]))
 				g_ptr_array_add(terms, (char *)add[k]);
 		g_ptr_array_add(owned, aterm);
 		g_ptr_array_add(owned, anchor_term);
@@ -616,6 +613,7 @@ done:
 	g_free(data);
 	if (v)
 		g_variant_unref(v);
+	g_hash_table_destroy(have);
 	g_ptr_array_unref(terms);
 	g_ptr_array_unref(owned);
 	trawl_index__links_clear(&links);
