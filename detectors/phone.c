@@ -22,6 +22,7 @@
  */
 #include "detectors/detector.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -733,9 +734,8 @@ skip_spaces(const char *s, size_t len, size_t p)
 }
 
 static bool
-starts_with_word(const char *s, size_t avail, const char *w)
+starts_with_word(const char *s, size_t avail, const char *w, size_t wl)
 {
-	size_t wl = strlen(w);
 	return avail >= wl && strncasecmp(s, w, wl) == 0 &&
 	       (avail == wl || !trawl_is_alpha((unsigned char)s[wl]) || !trawl_is_alpha((unsigned char)w[0]));
 }
@@ -768,11 +768,18 @@ bad_after(const char *s, size_t len, const run_t *r)
 			return true;
 	}
 	size_t p = skip_spaces(s, len, end);
-	static const char *const units[] = {"eur", "euro", "euros", "usd", "gbp", "chf", "pln", "dkk",
-	                                    "sek", "\xe2\x82\xac", "$", "\xc2\xa3", "\xc2\xa5", "%",
-	                                    "kg", "km", "kb", "mb", "gb", "bytes", NULL};
-	for (const char *const *u = units; *u; u++)
-		if (starts_with_word(s + p, len - p, *u))
+	if (p >= len)
+		return false;
+	static const struct {
+		const char *w;
+		unsigned char len;
+	} units[] = {{"eur", 3}, {"euro", 4}, {"euros", 5}, {"usd", 3}, {"gbp", 3}, {"chf", 3}, {"pln", 3},
+	             {"dkk", 3}, {"sek", 3}, {"\xe2\x82\xac", 3}, {"$", 1}, {"\xc2\xa3", 2}, {"\xc2\xa5", 2},
+	             {"%", 1}, {"kg", 2}, {"km", 2}, {"kb", 2}, {"mb", 2}, {"gb", 2}, {"bytes", 5}};
+	/* the first byte rules out most, folded as strncasecmp() folds it */
+	int c0 = tolower((unsigned char)s[p]);
+	for (size_t u = 0; u < sizeof units / sizeof *units; u++)
+		if (tolower((unsigned char)units[u].w[0]) == c0 && starts_with_word(s + p, len - p, units[u].w, units[u].len))
 			return true;
 	return false;
 }
@@ -1359,7 +1366,9 @@ scan_runs(scan_ctx_t *c, hits_t *hits)
 			continue;
 		}
 		size_t next = read_run(s, len, i, &r);
-		if (r.ngroups && r.ndigits >= MIN_DIGITS && r.ndigits <= MAX_DIGITS) {
+		/* collecting, only international numbers matter */
+		bool wanted = !c->collecting || r.plus || r.idd;
+		if (wanted && r.ngroups && r.ndigits >= MIN_DIGITS && r.ndigits <= MAX_DIGITS) {
 			/* a run glued to letters, a unit or a decimal part: drop its last
 			 * group when a space sets that apart ("030 1234567 24h"), else
 			 * the whole run */

@@ -435,30 +435,37 @@ trawl_detect__tokenize(trawl_toks_t *out, const char *text, size_t len)
 		while (j < len) {
 			size_t m;
 			unsigned char b = t[j];
-			/* ASCII letters and digits, the bulk of mail, without decoding */
+			/* ASCII letters and digits, the bulk of mail, a run at a time
+			 * without decoding */
 			if (b < 0x80 && ((b | 0x20) >= 'a' && (b | 0x20) <= 'z')) {
-				bool up = b <= 'Z';
-				tok.flags |= TRAWL_TOK_ALPHA;
 				if (first)
-					tok.flags |= up ? TRAWL_TOK_CAP : TRAWL_TOK_LOWER;
-				if (!up) {
+					tok.flags |= b <= 'Z' ? TRAWL_TOK_CAP : TRAWL_TOK_LOWER;
+				size_t k = j;
+				unsigned lower = 0; /* 0x20 is set in lower-case letters only */
+				while (k < len && ((t[k] | 0x20) >= 'a' && (t[k] | 0x20) <= 'z')) {
+					lower |= t[k] & 0x20;
+					k++;
+				}
+				tok.flags |= TRAWL_TOK_ALPHA;
+				if (lower) {
 					has_lower = true;
 					upper_all = false;
 				}
 				first = false;
-				if (ncp < UINT16_MAX)
-					ncp++;
-				j++;
+				ncp = k - j >= (size_t)(UINT16_MAX - ncp) ? UINT16_MAX : (uint16_t)(ncp + (k - j));
+				j = k;
 				continue;
 			}
 			if (b >= '0' && b <= '9') {
-				tok.flags |= TRAWL_TOK_DIGIT;
 				if (first)
 					tok.flags |= TRAWL_TOK_LEAD_DIGIT;
+				size_t k = j;
+				while (k < len && t[k] >= '0' && t[k] <= '9')
+					k++;
+				tok.flags |= TRAWL_TOK_DIGIT;
 				first = false;
-				if (ncp < UINT16_MAX)
-					ncp++;
-				j++;
+				ncp = k - j >= (size_t)(UINT16_MAX - ncp) ? UINT16_MAX : (uint16_t)(ncp + (k - j));
+				j = k;
 				continue;
 			}
 			gunichar d = cp_at(t + j, len - j, &m);
