@@ -175,6 +175,15 @@ trawl_status_t trawl_scan__mbox_unquote(trawl_buf_t *out, const char *msg, size_
  * breaks, table cells tabs, mailto:/tel: link targets kept. out is reset. */
 trawl_status_t trawl_scan__html_to_text(trawl_buf_t *out, const char *html, size_t len);
 
+/* Extracts the text of an office document or PDF into out (reset first), UTF-8.
+ * Returns TRAWL_EUNSUPPORTED when data is not a document this build reads, TRAWL_EENCRYPTED for
+ * password-protected documents, TRAWL_EFORMAT for corrupt ones, TRAWL_ELIMIT when past w->limits.
+ * On TRAWL_EFORMAT, TRAWL_ELIMIT, TRAWL_EENCRYPTED and TRAWL_EINTR out keeps what could be
+ * read (worth scanning); on TRAWL_EUNSUPPORTED and TRAWL_ENOMEM it is empty. mime (may be NULL)
+ * is a hint only: what the data is comes from its content. */
+trawl_status_t trawl_scan__document_text(trawl_worker_t *w, const void *data, size_t len, const char *mime,
+                                         trawl_buf_t *out);
+
 /* Outlook PST/OST (pst.c, libpff): every item of the folder tree becomes a
  * record of its own (message, contact or appointment), located
  * "<location>#<folder path>#N". Unreadable files and items are skips. */
@@ -193,14 +202,5 @@ trawl_status_t trawl_scan__rtf_to_text(trawl_buf_t *out, const char *rtf, size_t
 /* A charset name iconv knows for a Windows code page (932 -> "CP932",
  * 28591 -> "ISO-8859-1", 65001 -> "UTF-8"); buf holds it when needed. */
 const char *trawl_scan__codepage_charset(unsigned cp, char buf[24]);
-
-/* Extracts the text of an office document or PDF into out (reset first), UTF-8.
- * Returns TRAWL_EUNSUPPORTED when data is not a document this build reads, TRAWL_EENCRYPTED for
- * password-protected documents, TRAWL_EFORMAT for corrupt ones, TRAWL_ELIMIT when past w->limits.
- * On TRAWL_EFORMAT, TRAWL_ELIMIT, TRAWL_EENCRYPTED and TRAWL_EINTR out keeps what could be
- * read (worth scanning); on TRAWL_EUNSUPPORTED and TRAWL_ENOMEM it is empty. mime (may be NULL)
- * is a hint only: what the data is comes from its content. */
-trawl_status_t trawl_scan__document_text(trawl_worker_t *w, const void *data, size_t len, const char *mime,
-                                         trawl_buf_t *out);
 
 #endif
