@@ -1593,10 +1593,34 @@ affected(const trawl_access_t *a, const char *source)
 	return n;
 }
 
+/* How message j copies message i: "message-id" when both carry the same
+ * Message-ID (not a hash stand-in), "content" when their raw bytes hash the
+ * same, or NULL. The same message kept in several sources must be erased in
+ * every one of them. */
+static const char *
+copy_of(const trawl_index_message_t *a, const trawl_index_message_t *b)
+{
+	if (a->content_hash && b->content_hash && strcmp(a->content_hash, b->content_hash) == 0)
+		return "content";
+	if (a->message_id && b->message_id && strncmp(a->message_id, "sha256:", 7) != 0 &&
+	    strcmp(a->message_id, b->message_id) == 0)
+		return "message-id";
+	return NULL;
+}
+
+static size_t
+count_copies(const trawl_access_t *a, size_t i)
+{
+	size_t n = 0;
+	for (size_t j = 0; j < a->n_messages; j++)
+		n += j != i && copy_of(&a->messages[i], &a->messages[j]) != NULL;
+	return n;
+}
+
 static void
 erase_json(out_t *o, const trawl_access_t *a, const plan_t *plans)
 {
-	size_t n_delete = 0, n_redact = 0;
+	size_t n_delete = 0, n_redact = 0, n_copies = 0;
 	w_puts(o, "{");
 	json_query_subject(o, a);
 	w_puts(o, ",\n \"messages\": [");
@@ -1608,7 +1632,21 @@ erase_json(out_t *o, const trawl_access_t *a, const plan_t *plans)
 		w_json(o, p->redact ? "redact" : "delete");
 		w_puts(o, ", \"other_subjects\": ");
 		json_strv(o, (const char *const *)p->others, p->n_others);
-		w_puts(o, "}");
+		w_puts(o, ",\n   \"copies\": [");
+		for (size_t j = 0, k = 0; j < a->n_messages; j++) {
+			const char *by = j != i ? copy_of(&a->messages[i], &a->messages[j]) : NULL;
+			if (!by)
+				continue;
+			w_puts(o, k++ ? ", {\"source\": " : "{\"source\": ");
+			w_json(o, a->messages[j].source);
+			w_puts(o, ", \"location\": ");
+			w_json(o, a->messages[j].location);
+			w_puts(o, ", \"by\": ");
+			w_json(o, by);
+			w_puts(o, "}");
+		}
+		w_puts(o, "]}");
+		n_copies += count_copies(a, i) > 0;
 		if (p->redact)
 			n_redact++;
 		else
@@ -1622,13 +1660,14 @@ erase_json(out_t *o, const trawl_access_t *a, const plan_t *plans)
 		w_json(o, s->source);
 		w_puts(o, ", \"kind\": ");
 		w_json(o, s->kind);
-		w_printf(o, ", \"messages\": %zu, \"in_place\": %s}", affected(a, s->source),
-		         in_place(s->kind) ? "true" : "false");
+		w_printf(o, ", \"messages\": %zu, \"in_place\": %s, \"advice\": \"%s\"}", affected(a, s->source),
+		         in_place(s->kind) ? "true" : "false",
+		         in_place(s->kind) ? "change in place" : "isolate until deletion is possible");
 	}
 	w_printf(o,
 	         "],\n \"summary\": {\"messages\": %zu, \"delete\": %zu, \"redact\": %zu, \"sources\": %zu, "
-	         "\"changed\": false}}\n",
-	         a->n_messages, n_delete, n_redact, a->n_sources);
+	         "\"with_copies\": %zu, \"changed\": false}}\n",
+	         a->n_messages, n_delete, n_redact, a->n_sources, n_copies);
 }
 
 static void
@@ -1661,6 +1700,11 @@ erase_text(out_t *o, const trawl_access_t *a, const plan_t *plans)
 		w_puts(o, "      subject's: ");
 		findings_line(o, m, true, w_puts);
 		w_puts(o, "\n");
+		for (size_t j = 0; j < a->n_messages; j++) {
+			const char *by = j != i ? copy_of(m, &a->messages[j]) : NULL;
+			if (by)
+				w_printf(o, "      copy (same %s): %s\n", by, a->messages[j].location);
+		}
 		if (plans[i].n_others) {
 			w_puts(o, "      also holds: ");
 			for (size_t j = 0; j < plans[i].n_others; j++)
@@ -1675,7 +1719,8 @@ erase_text(out_t *o, const trawl_access_t *a, const plan_t *plans)
 		size_t n = affected(a, s->source);
 		w_printf(o, "  %s (%s): %zu message%s; %s\n", s->source, s->kind ? s->kind : "unknown", n,
 		         n == 1 ? "" : "s",
-		         in_place(s->kind) ? "can be changed in place" : "cannot be changed in place: rewrite or replace it");
+		         in_place(s->kind) ? "can be changed in place"
+		                           : "cannot be changed in place: isolate until deletion is possible");
 	}
 	w_puts(o, "\nNothing was changed.\n");
 }

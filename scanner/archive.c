@@ -72,8 +72,12 @@ trawl_scan__archive_each(trawl_worker_t *w, const void *data, size_t len, const 
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r == ARCHIVE_FATAL) {
-			trawl_scan__skip(w, location, TRAWL_EFORMAT, "corrupt %s: %s", trawl_scan__kind_name(kind),
-			                 archive_error_string(a) ? archive_error_string(a) : "read error");
+			const char *why = archive_error_string(a) ? archive_error_string(a) : "read error";
+			/* a 7z whose header is encrypted cannot even be listed */
+			if (strstr(why, "ncrypt") || strstr(why, "assphrase"))
+				trawl_scan__skip(w, location, TRAWL_EENCRYPTED, "encrypted %s: %s", trawl_scan__kind_name(kind), why);
+			else
+				trawl_scan__skip(w, location, TRAWL_EFORMAT, "corrupt %s: %s", trawl_scan__kind_name(kind), why);
 			break;
 		}
 		if (trawl_scan__stopped(w->opts)) {

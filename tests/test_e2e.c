@@ -177,3 +177,24 @@ Test(e2e, missing_index_is_a_fatal_error)
 {
 	cr_assert_eq(run(NULL, "'%s' access --index /nonexistent/trawl-idx --email a@b.de 2>/dev/null", bin()), 3);
 }
+
+Test(e2e_copies, erase_lists_copies_of_a_message_across_sources, .timeout = 60)
+{
+	char dir[] = "/tmp/trawl-copies-XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	char *out = NULL;
+	int rc = run(NULL,
+	             "cp '%s/fixtures/sample/mail/order.eml' '%s/a.eml' && cp '%s/fixtures/sample/mail/order.eml' '%s/b.eml' && "
+	             "'%s' scan --quiet --index '%s/idx' '%s/a.eml' '%s/b.eml'",
+	             src(), dir, src(), dir, bin(), dir, dir, dir);
+	cr_assert_eq(rc, 0);
+	rc = run(&out,
+	         "'%s' erase --index '%s/idx' --email erika.mustermann@kontor-demo.de --format json | python3 -c "
+	         "'import json,sys; d=json.load(sys.stdin); print(d[\"summary\"][\"with_copies\"], "
+	         "sorted(c[\"by\"] for m in d[\"messages\"] for c in m[\"copies\"]))'",
+	         bin(), dir);
+	cr_assert_eq(rc, 0);
+	cr_assert_str_eq(out, "2 ['content', 'content']\n");
+	free(out);
+	run(NULL, "rm -rf '%s'", dir);
+}
