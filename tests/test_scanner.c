@@ -2,6 +2,9 @@
  * archives and the walker, on the files in fixtures/.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <criterion/criterion.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,6 +297,198 @@ Test(html, broken_markup_still_gives_text)
 	cr_assert_eq(trawl_scan__html_to_text(&out, h, strlen(h)), TRAWL_OK);
 	cr_assert(strstr(out.data, "unclosed bold text & more"));
 	trawl_buf_free(&out);
+}
+
+/* The text trawl_scan__html_to_text() gives comes from libxml2's SAX
+ * events; it must be what walking the tree libxml2 builds from the same
+ * events gave (as html.c did before). The walk, as it was: */
+static bool
+ref_is_block(const char *n)
+{
+	static const char *const blocks[] = {
+		"p", "div", "br", "tr", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table",
+		"blockquote", "pre", "hr", "address", "section", "article", "header", "footer", "dd",
+		"dt", "dl", "form", "fieldset", "center", "title", "body", "thead", "tbody", NULL,
+	};
+	for (const char *const *b = blocks; *b; b++)
+		if (strcasecmp(n, *b) == 0)
+			return true;
+	return false;
+}
+
+static void
+ref_newline(trawl_buf_t *out)
+{
+	while (out->len && out->data[out->len - 1] == ' ')
+		out->len--;
+	if (out->len && out->data[out->len - 1] != '\n')
+		trawl_buf_putc(out, '\n');
+}
+
+static void
+ref_put_text(trawl_buf_t *out, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		unsigned char c = *p;
+		bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+		if (c == 0xC2 && p[1] == 0xA0) {
+			space = true;
+			p++;
+		}
+		if (space) {
+			if (out->len && out->data[out->len - 1] != ' ' && out->data[out->len - 1] != '\n' &&
+			    out->data[out->len - 1] != '\t')
+				trawl_buf_putc(out, ' ');
+		} else {
+			trawl_buf_putc(out, (char)c);
+		}
+	}
+}
+
+static void
+ref_walk(trawl_buf_t *out, xmlNode *node, unsigned depth)
+{
+	for (xmlNode *n = node; n; n = n->next) {
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			if (n->content)
+				ref_put_text(out, (const char *)n->content);
+			continue;
+		}
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		const char *name = (const char *)n->name;
+		if (strcasecmp(name, "script") == 0 || strcasecmp(name, "style") == 0 || strcasecmp(name, "head") == 0)
+			continue;
+		bool block = ref_is_block(name);
+		if (block)
+			ref_newline(out);
+		if ((strcasecmp(name, "td") == 0 || strcasecmp(name, "th") == 0) && out->len &&
+		    out->data[out->len - 1] != '\n')
+			trawl_buf_putc(out, '\t');
+		if (depth < 256)
+			ref_walk(out, n->children, depth + 1);
+		if (strcasecmp(name, "a") == 0) {
+			xmlChar *href = xmlGetProp(n, (const xmlChar *)"href");
+			if (href) {
+				const char *h = (const char *)href, *t = NULL;
+				if (strncasecmp(h, "mailto:", 7) == 0)
+					t = h + 7;
+				else if (strncasecmp(h, "tel:", 4) == 0)
+					t = h + 4;
+				if (t) {
+					size_t tl = strcspn(t, "?");
+					bool shown = out->len >= tl && memmem(out->data + (out->len > 512 ? out->len - 512 : 0),
+					                                      out->len > 512 ? 512 : out->len, t, tl);
+					if (tl && !shown) {
+						trawl_buf_puts(out, " (");
+						trawl_buf_put(out, t, tl);
+						trawl_buf_puts(out, ")");
+					}
+				}
+				xmlFree(href);
+			}
+		}
+		if (block)
+			ref_newline(out);
+	}
+}
+
+static void
+ref_html_to_text(trawl_buf_t *out, const char *html, size_t len)
+{
+	trawl_buf_reset(out);
+	htmlDocPtr doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
+	                                HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+	                                	HTML_PARSE_NONET | HTML_PARSE_COMPACT | HTML_PARSE_NOIMPLIED);
+	if (!doc) {
+		trawl_buf_put(out, html, len);
+		return;
+	}
+	ref_walk(out, doc->children, 0);
+	xmlFreeDoc(doc);
+	ref_newline(out);
+	trawl_buf_grow(out, 1);
+	if (out->data)
+		out->data[out->len] = '\0';
+}
+
+static void
+html_same_as_tree(const char *html, size_t len)
+{
+	trawl_buf_t a = {0}, b = {0};
+	ref_html_to_text(&a, html, len);
+	cr_assert_eq(trawl_scan__html_to_text(&b, html, len), TRAWL_OK);
+	cr_assert(a.len == b.len && (!a.len || memcmp(a.data, b.data, a.len) == 0),
+	          "for %.*s\ntree: [%.*s]\nSAX:  [%.*s]", (int)(len > 300 ? 300 : len), html, (int)a.len,
+	          a.data ? a.data : "", (int)b.len, b.data ? b.data : "");
+	trawl_buf_free(&a);
+	trawl_buf_free(&b);
+}
+
+Test(html, text_from_events_as_from_the_tree_quirks_included)
+{
+	static const char *const cases[] = {
+		"hello <b>world</b>",
+		/* without an <html>, later top-level elements are the first one's children */
+		"<a href='mailto:anna@example.org?subject=x'>write</a> <a href=\"tel:+49301234567\">call</a> <a href>x</a>",
+		"<head><title>T</title></head><p>after head</p>",
+		"<!-- first --><b>one</b><p>two</p>",
+		"<b>one</b><!DOCTYPE html><p>two</p>",
+		"qu<!DOCTYPE html>iv <p>x</p>",
+		/* "o:p" is a "p" in the tree */
+		"<p>Hi<o:p></o:p></p><p>there<o:p>&nbsp;</o:p></p><x:y>z</x:y><:p>q</:p><p:>r</p:>",
+		"<html><head><style>p{}</style></head><body><p>x&nbsp;y &amp; z</p><script>var a='<p>';</script>done</body></html>",
+		"<table><tr><td>a<td>b<tr><th>c</table><ul><li>one<li>two</ul>",
+		"<!-- c --> <p>a<!-- x -->b</p><![CDATA[ cdata ]]> <?pi x?>",
+		/* a byte that is not UTF-8 ends a piece of text */
+		"<p>\xc2\xa0\xc2\xa0\xc2</html>\xa0x</p>",
+		"<p>a\xc2<!-- -->\xa0" "b</p>",
+		"<script>unterminated",
+		"<p>unclosed <b>bold <i>italic",
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		html_same_as_tree(cases[i], strlen(cases[i]));
+
+	/* nesting around the tree's limit of 256 */
+	for (int depth = 250; depth <= 262; depth += 3) {
+		trawl_buf_t h = {0};
+		for (int k = 0; k < depth; k++)
+			trawl_buf_puts(&h, k % 2 ? "<div>" : "<span>");
+		trawl_buf_puts(&h, "deep<p>text</p><a href='mailto:z@y.de'>q</a>");
+		for (int k = depth - 1; k >= 0; k--)
+			trawl_buf_puts(&h, k % 2 ? "</div>" : "</span>");
+		html_same_as_tree(h.data, h.len);
+		html_same_as_tree(h.data, h.len * 2 / 3);
+		trawl_buf_free(&h);
+	}
+
+	/* the seeds of the HTML fuzz target, cut and spliced at random */
+	static const char *const seeds[] = {"fuzz/seeds/html/mail.html", "fuzz/seeds/html/broken.html"};
+	static const char *const bits[] = {"<", "</", "<p>", "</p>", "<div>", "</a>", "<a href=tel:0301234>", "<o:p>",
+	                                   "<head>", "<script>", "<!--", "-->", "<!DOCTYPE html>", "<?x?>", "&nbsp;",
+	                                   "\xc2", "\xa0", "\xff", "<td>", "<br>", "<html>", "</html>", " ", "\n"};
+	unsigned long long r = 12345;
+	for (size_t k = 0; k < sizeof seeds / sizeof *seeds; k++) {
+		size_t n;
+		char *seed = slurp(seeds[k], &n);
+		for (int m = 0; m < 300; m++) {
+			trawl_buf_t h = {0};
+			if (m % 3 == 0)
+				trawl_buf_puts(&h, "<b>one</b> <p>two</p>");
+			for (size_t i = 0; i < n; i++) {
+				r = r * 6364136223846793005ull + 1442695040888963407ull;
+				unsigned x = (unsigned)(r >> 33) % 100;
+				if (x < 4)
+					trawl_buf_puts(&h, bits[(r >> 45) % (sizeof bits / sizeof *bits)]);
+				if (x == 4)
+					continue;
+				trawl_buf_putc(&h, seed[i]);
+			}
+			html_same_as_tree(h.data, h.len);
+			trawl_buf_free(&h);
+		}
+		free(seed);
+	}
 }
 
 /* ---- containers ---- */
