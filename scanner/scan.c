@@ -230,7 +230,7 @@ typedef struct {
 	pthread_cond_t work, job_room;
 	ring_t jobs, batches;
 	bool jobs_closed;   /* the walker is done */
-	unsigned splitting; /* workers producing batches now */
+	unsigned reading;   /* workers reading a file now: any may yet split it into batches */
 	unsigned workers_left;
 	/* directories seen, against symlink loops */
 	struct {
@@ -477,11 +477,13 @@ take_work(pipeline_t *p, bool files_only, batch_t **b, job_t **j)
 		if (!files_only && (*b = ring_pop(&p->batches)))
 			break;
 		if ((*j = ring_pop(&p->jobs))) {
+			p->reading++;
 			pthread_cond_signal(&p->job_room);
 			break;
 		}
-		/* a worker still splitting may queue more batches */
-		if (p->jobs_closed && (files_only || p->splitting == 0))
+		/* a worker still reading a file may queue batches of it: the
+		 * others wait for those rather than leave it to read alone */
+		if (p->jobs_closed && (files_only || p->reading == 0))
 			break;
 		pthread_cond_wait(&p->work, &p->mu);
 	}
@@ -640,12 +642,7 @@ split_message(const char *msg, size_t len, void *payload)
 static void
 split_mbox(pworker_t *pw, shared_src_t *src)
 {
-	pipeline_t *p = pw->p;
 	splitter_t sp = {.pw = pw, .src = src};
-	pthread_mutex_lock(&p->mu);
-	p->splitting++;
-	pthread_mutex_unlock(&p->mu);
-
 	trawl_status_t rc = trawl_scan__mbox_split(src->map ? src->map : src->in.data, src->len, split_message, &sp);
 	if (sp.cur && sp.cur->n)
 		submit_batch(&sp);
@@ -654,11 +651,6 @@ split_mbox(pworker_t *pw, shared_src_t *src)
 		trawl_scan__skip(&pw->w, src->path, rc, "not an mbox: no From_ line at the start");
 	else if (rc == TRAWL_ENOMEM)
 		trawl_scan__skip(&pw->w, src->path, rc, "out of memory: messages from #%lu on not read", sp.n);
-
-	pthread_mutex_lock(&p->mu);
-	p->splitting--;
-	pthread_cond_broadcast(&p->work); /* the workers waiting for more may be done */
-	pthread_mutex_unlock(&p->mu);
 	src_release(pw, src);
 }
 
@@ -773,6 +765,10 @@ worker_main(void *arg)
 			process_job(&pw, j);
 		free(j->path);
 		free(j);
+		pthread_mutex_lock(&p->mu);
+		if (--p->reading == 0)
+			pthread_cond_broadcast(&p->work); /* the workers waiting for batches may be done */
+		pthread_mutex_unlock(&p->mu);
 	}
 	if (ok)
 		trawl_scan__worker_fini(&pw.w);

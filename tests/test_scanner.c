@@ -4,10 +4,12 @@
 #include <criterion/criterion.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
+#include <pthread.h>
 #include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "detectors/detector.h"
@@ -720,4 +722,56 @@ Test(walk, large_mbox_split_among_workers_every_message_once_in_order_of_events)
 Test(walk, large_mbox_split_with_one_worker_keeps_file_order)
 {
 	scan_big_mbox(1);
+}
+
+/* A detector that notes which threads it runs on; the first call of each
+ * thread waits (up to 20 s) for a second thread to come, so that a second
+ * worker that gave up on the only file before it was split is seen. */
+static pthread_mutex_t threads_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t threads_cv = PTHREAD_COND_INITIALIZER;
+static pthread_t threads_seen[8];
+static int n_threads_seen;
+
+static trawl_status_t
+note_thread(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t *t)
+{
+	(void)set, (void)out, (void)t;
+	pthread_t self = pthread_self();
+	pthread_mutex_lock(&threads_mu);
+	bool known = false;
+	for (int i = 0; i < n_threads_seen; i++)
+		known |= pthread_equal(threads_seen[i], self);
+	if (!known && n_threads_seen < 8) {
+		threads_seen[n_threads_seen++] = self;
+		pthread_cond_broadcast(&threads_cv);
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 20;
+		while (n_threads_seen < 2 && pthread_cond_timedwait(&threads_cv, &threads_mu, &until) == 0)
+			;
+	}
+	pthread_mutex_unlock(&threads_mu);
+	return TRAWL_OK;
+}
+
+Test(walk, one_large_mbox_alone_is_read_by_every_worker)
+{
+	static const trawl_detector_t noter = {"noter", TRAWL_TYPE_CUSTOM, note_thread};
+	static const trawl_detector_t *const noters[] = {&noter, NULL};
+	static trawl_detector_set_t set = {.min_confidence = 0, .detectors = noters};
+	trawl_scan_opts_t opts = {.detectors = &set, .threads = 2};
+	char dir[] = "/tmp/trawl-split-XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	char big[4200];
+	snprintf(big, sizeof big, "%s/big.mbox", dir);
+	split_t s = {.path = big};
+	s.n_msgs = write_big_mbox(big);
+	s.seen = calloc(s.n_msgs, 1);
+	const char *paths[] = {big};
+	cr_assert_eq(trawl_scan_run(&opts, paths, 1, split_msg, split_ev, &s), TRAWL_OK);
+	cr_assert_eq(s.end_messages, s.n_msgs);
+	cr_assert_geq(n_threads_seen, 2, "the messages of one mbox were read by %d thread(s)", n_threads_seen);
+	free(s.seen);
+	unlink(big);
+	rmdir(dir);
 }
