@@ -709,9 +709,11 @@ Test(index, erase_deletes_own_mail_and_redacts_shared_mail)
 	cr_assert(strstr(shared, "\"action\": \"redact\", \"other_subjects\": "
 	                         "[\"j\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2@example.com\"]"),
 	          "%s", json);
-	cr_assert(strstr(json, "{\"source\": \"backup.zip\", \"kind\": \"zip\", \"messages\": 1, \"in_place\": false}"),
+	cr_assert(strstr(json, "{\"source\": \"backup.zip\", \"kind\": \"zip\", \"messages\": 1, \"in_place\": false, "
+	                       "\"advice\": \"isolate until deletion is possible\"}"),
 	          "%s", json);
-	cr_assert(strstr(json, "{\"source\": \"inbox.mbox\", \"kind\": \"mbox\", \"messages\": 1, \"in_place\": true}"),
+	cr_assert(strstr(json, "{\"source\": \"inbox.mbox\", \"kind\": \"mbox\", \"messages\": 1, \"in_place\": true, "
+	                       "\"advice\": \"change in place\"}"),
 	          "%s", json);
 	cr_assert(strstr(json, "\"delete\": 1, \"redact\": 1"), "%s", json);
 	free(json);
