@@ -274,27 +274,65 @@ out_free(out_t *o)
 	free(o);
 }
 
+/* A worker of the pipeline: its reader state, scratch space for the
+ * messages of batches, and its records not yet queued. */
+#define OUT_BATCH 32
+typedef struct {
+	trawl_worker_t w;
+	pipeline_t *p;
+	trawl_buf_t raw, loc;
+	out_t *pending[OUT_BATCH];
+	size_t n_pending;
+} pworker_t;
+
+/* Queues the records held back, under one lock and with one wake-up of
+ * the caller's thread instead of one each: with messages of a few
+ * kilobytes the hand-over cost as much as a detector. */
+static void
+flush_out(pworker_t *pw)
+{
+	queue_t *q = &pw->p->out;
+	if (!pw->n_pending)
+		return;
+	pthread_mutex_lock(&q->mu);
+	for (size_t i = 0; i < pw->n_pending; i++) {
+		while (q->ring.len == q->ring.cap) {
+			pthread_cond_signal(&q->not_empty);
+			pthread_cond_wait(&q->not_full, &q->mu);
+		}
+		ring_push(&q->ring, pw->pending[i]);
+	}
+	pthread_cond_signal(&q->not_empty);
+	pthread_mutex_unlock(&q->mu);
+	pw->n_pending = 0;
+}
+
 static trawl_status_t
 queue_message(trawl_worker_t *w, trawl_message_t *msg)
 {
-	pipeline_t *p = w->sink;
+	pworker_t *pw = w->sink;
 	out_t *o = calloc(1, sizeof *o);
 	if (!o) {
 		trawl_message_free(msg);
 		return TRAWL_ENOMEM;
 	}
 	o->msg = msg;
-	queue_push(&p->out, o);
+	pw->pending[pw->n_pending++] = o;
+	if (pw->n_pending == OUT_BATCH)
+		flush_out(pw);
 	return TRAWL_OK;
 }
 
+/* Events go at once, after the records before them: BEGIN before any
+ * worker's records of the file, END after all of them. */
 static void
 queue_event(trawl_worker_t *w, const trawl_event_t *ev)
 {
-	pipeline_t *p = w->sink;
+	pworker_t *pw = w->sink;
 	out_t *o = out_event(ev);
+	flush_out(pw);
 	if (o)
-		queue_push(&p->out, o);
+		queue_push(&pw->p->out, o);
 }
 
 /* The walker's report of something it could not read. */
@@ -456,14 +494,6 @@ read_all_fd(int fd, trawl_buf_t *b)
 	}
 }
 
-/* A worker of the pipeline: its reader state, and scratch space for the
- * messages of batches. */
-typedef struct {
-	trawl_worker_t w;
-	pipeline_t *p;
-	trawl_buf_t raw, loc;
-} pworker_t;
-
 /* The next thing to do: a batch first (its file is open already and its
  * pages are in memory), else a file. false when nothing is left. A worker
  * that could not start takes files only, to report them. */
@@ -574,6 +604,7 @@ run_batch(pworker_t *pw, batch_t *b)
 	w->source_kind = source_kind;
 	w->n_messages = nm, w->n_contacts = nc, w->n_appointments = na;
 	w->had_error = had_error;
+	flush_out(pw); /* the file's END may come next, from any worker */
 	src_release(pw, s);
 	batch_free(b);
 }
@@ -749,7 +780,7 @@ worker_main(void *arg)
 	bool ok = trawl_scan__worker_init(&pw.w, p->opts) == TRAWL_OK;
 	pw.w.emit_message = queue_message;
 	pw.w.emit_event = queue_event;
-	pw.w.sink = p;
+	pw.w.sink = &pw;
 	batch_t *b;
 	job_t *j;
 	/* A worker that could not start reports the files it takes, so that
@@ -765,6 +796,7 @@ worker_main(void *arg)
 			process_job(&pw, j);
 		free(j->path);
 		free(j);
+		flush_out(&pw);
 		pthread_mutex_lock(&p->mu);
 		if (--p->reading == 0)
 			pthread_cond_broadcast(&p->work); /* the workers waiting for batches may be done */
