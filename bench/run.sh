@@ -184,6 +184,7 @@ machine() {
 }
 
 load0=$(cut -d' ' -f1 /proc/loadavg)
+src0=$(source_rev) # at the start: others may commit while this runs
 work=$(mktemp -d "$dir/run.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -213,7 +214,7 @@ if [[ ${BENCH_FLAT:-} == 1 ]]; then
 			"$trawl" detect --quiet "$c/corpus.mbox"
 	done
 	echo
-	echo "Flatness check, $(machine); $("$trawl" --version 2>/dev/null | head -n1) ($(source_rev))"
+	echo "Flatness check, $(machine); $("$trawl" --version 2>/dev/null | head -n1) ($src0)"
 	echo
 	echo '| run | input | threads | wall s | CPU s | MB/s | msgs/s | peak RSS MB | peak anon RSS MB | note |'
 	echo '|---|---|---|---:|---:|---:|---:|---:|---:|---|'
@@ -306,7 +307,7 @@ fi
 {
 	echo
 	echo "trawl bench, $(machine)"
-	echo "$("$trawl" --version 2>/dev/null | head -n1) ($(source_rev)); corpus seed $seed, $msgs messages, $min / $din; best of $runs run(s), warm page cache"
+	echo "$("$trawl" --version 2>/dev/null | head -n1) ($src0); corpus seed $seed, $msgs messages, $min / $din; best of $runs run(s), warm page cache"
 	echo
 	echo '| run | input | threads | wall s | CPU s | MB/s | msgs/s | peak RSS MB | note |'
 	echo '|---|---|---|---:|---:|---:|---:|---:|---|'

@@ -171,11 +171,30 @@ commit(scan_t *sc)
 	return rc;
 }
 
+/* On a worker thread: the record's index documents, built there. A
+ * failure leaves it unprepared, and on_message tries again and says why. */
+static void
+prepare(trawl_message_t *m, void *payload)
+{
+	const scan_t *sc = payload;
+	trawl_index_prepared_t *prep;
+	if (trawl_index_prepare(sc->idx, m, &prep) == TRAWL_OK) {
+		m->prepared = prep;
+		m->prepared_free = (void (*)(void *))trawl_index_prepared_free;
+	}
+}
+
 static trawl_status_t
 on_message(trawl_message_t *m, void *payload)
 {
 	scan_t *sc = payload;
-	trawl_status_t rc = trawl_index_add_message(sc->idx, m);
+	trawl_status_t rc;
+	if (m->prepared) {
+		rc = trawl_index_add_prepared(sc->idx, m, m->prepared);
+		m->prepared = NULL;
+	} else {
+		rc = trawl_index_add_message(sc->idx, m);
+	}
 	if (rc < 0) {
 		fprintf(stderr, "\ntrawl scan: %s: %s\n", sc->dir, trawl_index_last_error(sc->idx));
 		sc->error = rc;
@@ -294,6 +313,7 @@ trawl_cmd_scan(int argc, char **argv)
 	}
 	if (!full)
 		s.scan.skip = unchanged;
+	s.scan.prepare = prepare;
 	trawl_cli_catch_signals();
 	clock_gettime(CLOCK_MONOTONIC, &sc.t0);
 	sc.last = sc.t0;

@@ -26,6 +26,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+/* SHA256_Init() and friends, deprecated in OpenSSL 3 for the EVP calls,
+ * are what lets an HMAC key's padded state be computed once (id_term()). */
+#define OPENSSL_API_COMPAT 10101
 #include "trawl/index.h"
 
 #include <errno.h>
@@ -37,8 +40,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <glib.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/sha.h>
 #include "index/internal.h"
 #include "index/link.h"
 #include "index/xdb.h"
@@ -65,13 +67,10 @@ struct trawl_index {
 	trawl_xdb_t *db;
 	GHashTable *sources; /* writable: source -> srcrec_t */
 	trawl_buf_t err;
-	/* "<type>:<norm>" -> its term, for the identifiers that come back
-	 * message after message (a sender, a colleague's number); emptied
-	 * when it holds ID_TERMS_KEPT */
-	GHashTable *id_terms;
+	/* HMAC-SHA256 under secret: the states after the inner and the outer
+	 * padded key (hmac_key()); read-only once the index is open */
+	SHA256_CTX hmac_in, hmac_out;
 };
-
-#define ID_TERMS_KEPT 65536
 
 static const char *const id_prefix[TRAWL_TYPE_COUNT] = {
 	[TRAWL_TYPE_EMAIL] = "XE", [TRAWL_TYPE_PHONE] = "XP", [TRAWL_TYPE_CARD] = "XC",
@@ -123,48 +122,51 @@ trawl_index_last_error(const trawl_index_t *idx)
 /* Terms                                                              */
 
 /* The term of an identifier: its prefix and HMAC-SHA256(secret,
- * "type:norm") in hex. OpenSSL's HMAC uses the CPU's SHA extensions (GLib's
- * took a third of a scan's time); an identifier seen before is not hashed
- * again. */
+ * "type:norm") in hex. The key's inner and outer SHA-256 states are
+ * computed once when the index opens (hmac_key()), so one term costs two
+ * SHA-256 compressions with the CPU's SHA extensions, no allocation and no
+ * lock: the workers of a scan make the terms of their own records. */
 static void
 id_term(const trawl_index_t *idx, trawl_type_t type, const char *norm, char out[TERM_LEN])
 {
 	static const char hexdig[] = "0123456789abcdef";
 	const char *tn = trawl_type_name(type);
-	size_t tl = strlen(tn), nl = strlen(norm);
-	guchar *msg = g_malloc(tl + 1 + nl + 1);
-	memcpy(msg, tn, tl);
-	msg[tl] = ':';
-	memcpy(msg + tl + 1, norm, nl);
-	msg[tl + 1 + nl] = '\0';
 	const char *prefix = (unsigned)type < TRAWL_TYPE_COUNT ? id_prefix[type] : "XU";
-	const char *known = idx->id_terms ? g_hash_table_lookup(idx->id_terms, msg) : NULL;
-	if (known) {
-		memcpy(out, known, TERM_LEN);
-		g_free(msg);
-		return;
-	}
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	SHA256_CTX c = idx->hmac_in;
+	SHA256_Update(&c, tn, strlen(tn));
+	SHA256_Update(&c, ":", 1);
+	SHA256_Update(&c, norm, strlen(norm));
+	SHA256_Final(md, &c);
+	c = idx->hmac_out;
+	SHA256_Update(&c, md, sizeof md);
+	SHA256_Final(md, &c);
 	memcpy(out, prefix, 2);
-	if (HMAC(EVP_sha256(), idx->secret, SECRET_LEN, msg, tl + 1 + nl, md, &n) && n * 2 == HASH_HEX) {
-		for (unsigned i = 0; i < n; i++) {
-			out[2 + 2 * i] = hexdig[md[i] >> 4];
-			out[3 + 2 * i] = hexdig[md[i] & 15];
-		}
-	} else { /* OpenSSL out of memory: GLib's then */
-		gchar *hex = g_compute_hmac_for_data(G_CHECKSUM_SHA256, idx->secret, SECRET_LEN, msg, tl + 1 + nl);
-		memcpy(out + 2, hex, HASH_HEX);
-		g_free(hex);
+	for (unsigned i = 0; i < HASH_HEX / 2; i++) {
+		out[2 + 2 * i] = hexdig[md[i] >> 4];
+		out[3 + 2 * i] = hexdig[md[i] & 15];
 	}
 	out[2 + HASH_HEX] = '\0';
-	if (idx->id_terms) {
-		if (g_hash_table_size(idx->id_terms) >= ID_TERMS_KEPT)
-			g_hash_table_remove_all(idx->id_terms);
-		g_hash_table_insert(idx->id_terms, msg, g_memdup2(out, TERM_LEN));
-		msg = NULL;
-	}
-	g_free(msg);
+	explicit_bzero(&c, sizeof c);
+}
+
+/* The inner and outer states of HMAC-SHA256 under the index's secret
+ * (RFC 2104; the secret is shorter than SHA-256's block). */
+static void
+hmac_key(trawl_index_t *idx)
+{
+	unsigned char pad[SHA256_CBLOCK];
+	memset(pad, 0x36, sizeof pad);
+	for (size_t i = 0; i < SECRET_LEN; i++)
+		pad[i] ^= idx->secret[i];
+	SHA256_Init(&idx->hmac_in);
+	SHA256_Update(&idx->hmac_in, pad, sizeof pad);
+	memset(pad, 0x5c, sizeof pad);
+	for (size_t i = 0; i < SECRET_LEN; i++)
+		pad[i] ^= idx->secret[i];
+	SHA256_Init(&idx->hmac_out);
+	SHA256_Update(&idx->hmac_out, pad, sizeof pad);
+	explicit_bzero(pad, sizeof pad);
 }
 
 /* prefix + sha256 hex of the n bytes of s */
@@ -509,10 +511,12 @@ message_clear(trawl_index_message_t *m)
 	memset(m, 0, sizeof *m);
 }
 
-/* An identifier term of the subject? (sorted array of TERM_LEN strings) */
+/* An identifier term of the subject? (sorted array of TERM_LEN strings;
+ * idx makes the terms a record does not keep) */
 typedef struct {
 	char (*terms)[TERM_LEN];
 	size_t n;
+	const trawl_index_t *idx;
 } termset_t;
 
 static int
@@ -637,12 +641,18 @@ unpack_message(trawl_index_message_t *m, const void *data, size_t len, const ter
 		f->end = (size_t)take_u(&c);
 		f->confidence = (double)take_u(&c) / 1000.0;
 		char *term = take_s(&c, &oom);
-		f->subject = term && termset_has(subject, term);
-		free(term);
 		if (!f->part && !c.bad && !(f->part = strdup("")))
 			oom = true;
 		if (!f->value && !c.bad && !(f->value = strdup("")))
 			oom = true;
+		if (term) {
+			f->subject = termset_has(subject, term);
+		} else if (subject && subject->n && subject->idx && f->value) {
+			char t[TERM_LEN];
+			id_term(subject->idx, f->type, f->value, t);
+			f->subject = termset_has(subject, t);
+		}
+		free(term);
 	}
 	if (c.bad || !m->source || !m->location)
 		rc = TRAWL_ECORRUPT;
@@ -812,7 +822,6 @@ trawl_index_open(trawl_index_t **out, const char *dir, trawl_index_mode_t mode)
 		goto done;
 	}
 	idx->dir = g_strdup(dir);
-	idx->id_terms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	secret_path = g_build_filename(dir, "secret", NULL);
 	xapian_path = g_build_filename(dir, "xapian", NULL);
 	if (idx->writable) {
@@ -834,6 +843,7 @@ trawl_index_open(trawl_index_t **out, const char *dir, trawl_index_mode_t mode)
 		if ((rc = read_secret(idx, secret_path)) < 0)
 			goto done;
 	}
+	hmac_key(idx);
 	if ((rc = trawl_xdb__open(&idx->db, xapian_path, idx->writable)) < 0) {
 		rc = idx->db ? xerr(idx, rc) : seterr(idx, rc, "%s", trawl_status_str(rc));
 		goto done;
@@ -854,8 +864,8 @@ trawl_index_free(trawl_index_t *idx)
 		g_hash_table_destroy(idx->sources);
 	trawl_xdb__free(idx->db);
 	explicit_bzero(idx->secret, sizeof idx->secret);
-	if (idx->id_terms)
-		g_hash_table_destroy(idx->id_terms);
+	explicit_bzero(&idx->hmac_in, sizeof idx->hmac_in);
+	explicit_bzero(&idx->hmac_out, sizeof idx->hmac_out);
 	g_free(idx->dir);
 	trawl_buf_free(&idx->err);
 	free(idx);
@@ -947,27 +957,48 @@ get_srcrec(trawl_index_t *idx, const char *source, const char *kind, srcrec_t **
 	return TRAWL_OK;
 }
 
+/* A record made ready for the writer: its documents built (index/xdb.h). */
+struct trawl_index_prepared {
+	char qterm[DOC_TERM_LEN], vterm[DOC_TERM_LEN];
+	trawl_xdb_built_t *doc;   /* the message record */
+	trawl_xdb_built_t *links; /* its link document, NULL when it links nothing */
+};
+
+void
+trawl_index_prepared_free(trawl_index_prepared_t *prep)
+{
+	if (!prep)
+		return;
+	trawl_xdb__built_free(prep->doc);
+	trawl_xdb__built_free(prep->links);
+	free(prep);
+}
+
 trawl_status_t
-trawl_index_add_message(trawl_index_t *idx, const trawl_message_t *msg)
+trawl_index_prepare(const trawl_index_t *idx, const trawl_message_t *msg, trawl_index_prepared_t **out)
 {
 	trawl_status_t rc;
 	trawl_buf_t b = {0};
-	char qterm[DOC_TERM_LEN], sterm[DOC_TERM_LEN];
+	char sterm[DOC_TERM_LEN];
 	char (*idterms)[TERM_LEN] = NULL;
 	trawl_xdb_term_t *terms = NULL;
 	char *subject = NULL;
 	char tterm[TRAWL_TYPE_COUNT][16];
 	unsigned per_type[TRAWL_TYPE_COUNT] = {0};
 	size_t nf = msg->findings.len, nt = 0;
+	trawl_index_prepared_t *p = NULL;
 
-	if ((rc = check_writer(idx)) < 0)
-		goto done;
-	if (!msg->source || !msg->location) {
-		rc = seterr(idx, TRAWL_EINVAL, "a message record needs a source and a location");
+	*out = NULL;
+	if (!idx || !msg->source || !msg->location)
+		return TRAWL_EINVAL;
+	if (!(p = calloc(1, sizeof *p))) {
+		rc = TRAWL_ENOMEM;
 		goto done;
 	}
-	if ((rc = message_term(qterm, msg->source, msg->location)) < 0)
+	if ((rc = message_term(p->qterm, msg->source, msg->location)) < 0)
 		goto done;
+	p->vterm[0] = 'V';
+	memcpy(p->vterm + 1, p->qterm + 1, DOC_TERM_LEN - 1);
 	source_term(sterm, 'S', msg->source);
 	if ((rc = masked_subject(msg, &subject)) < 0)
 		goto done;
@@ -1014,8 +1045,10 @@ trawl_index_add_message(trawl_index_t *idx, const trawl_message_t *msg)
 			rc = pack_u(&b, f->end);
 		if (rc == TRAWL_OK)
 			rc = pack_u(&b, (uint64_t)(conf * 1000.0 + 0.5));
+		/* the term of a masked value cannot be made again from it: kept;
+		 * any other is, on reading (half of a record's bytes otherwise) */
 		if (rc == TRAWL_OK)
-			rc = pack_s(&b, idterms[i]);
+			rc = pack_s(&b, is_account(type) ? idterms[i] : NULL);
 		/* the cleartext of a card or IBAN is wiped, not just freed */
 		if (is_account(type))
 			explicit_bzero(norm, strlen(norm));
@@ -1026,7 +1059,7 @@ trawl_index_add_message(trawl_index_t *idx, const trawl_message_t *msg)
 		per_type[type]++;
 		terms[nt++] = (trawl_xdb_term_t){idterms[i], 0};
 	}
-	terms[nt++] = (trawl_xdb_term_t){qterm, 0};
+	terms[nt++] = (trawl_xdb_term_t){p->qterm, 0};
 	terms[nt++] = (trawl_xdb_term_t){sterm, 0};
 	terms[nt++] = (trawl_xdb_term_t){kind_term[kind], 0};
 	for (int t = 0; t < TRAWL_TYPE_COUNT; t++) {
@@ -1043,15 +1076,46 @@ trawl_index_add_message(trawl_index_t *idx, const trawl_message_t *msg)
 		.has_time = msg->time != 0,
 		.time = msg->time,
 	};
-	if ((rc = trawl_xdb__replace(idx->db, qterm, &doc)) < 0) {
+	if ((rc = trawl_xdb__build(&doc, &p->doc)) < 0)
+		goto done;
+	/* the identifiers it ties to people (index/link.c) */
+	rc = trawl_index__prepare_links(idx, msg, p->vterm, sterm, (const char(*)[TERM_LEN])idterms, &p->links);
+done:
+	if (rc == TRAWL_OK) {
+		*out = p;
+		p = NULL;
+	}
+	trawl_index_prepared_free(p);
+	trawl_buf_free(&b);
+	free(idterms);
+	free(terms);
+	free(subject);
+	return rc;
+}
+
+trawl_status_t
+trawl_index_add_prepared(trawl_index_t *idx, const trawl_message_t *msg, trawl_index_prepared_t *prep)
+{
+	trawl_status_t rc;
+	srcrec_t *r;
+
+	if ((rc = check_writer(idx)) < 0)
+		goto done;
+	if (!msg->source || !prep) {
+		rc = seterr(idx, TRAWL_EINVAL, "a message record needs a source and a location");
+		goto done;
+	}
+	if ((rc = trawl_xdb__replace_built(idx->db, prep->qterm, prep->doc)) < 0) {
 		rc = xerr(idx, rc);
 		goto done;
 	}
-	/* the identifiers it ties to people (index/link.c) */
-	if ((rc = trawl_index__store_links(idx, msg, qterm, sterm, (const char(*)[TERM_LEN])idterms)) < 0)
+	/* the links an earlier add of the same record stored go either way */
+	rc = prep->links ? trawl_xdb__replace_built(idx->db, prep->vterm, prep->links)
+	                 : trawl_xdb__delete(idx->db, prep->vterm);
+	if (rc < 0) {
+		rc = xerr(idx, rc);
 		goto done;
-
-	srcrec_t *r;
+	}
 	if ((rc = get_srcrec(idx, msg->source, "unknown", &r)) < 0)
 		goto done;
 	if (msg->kind == TRAWL_ITEM_CONTACT)
@@ -1064,11 +1128,22 @@ trawl_index_add_message(trawl_index_t *idx, const trawl_message_t *msg)
 done:
 	if (rc == TRAWL_ENOMEM && !idx->err.len)
 		seterr(idx, rc, "out of memory");
-	trawl_buf_free(&b);
-	free(idterms);
-	free(terms);
-	free(subject);
+	trawl_index_prepared_free(prep);
 	return rc;
+}
+
+trawl_status_t
+trawl_index_add_message(trawl_index_t *idx, const trawl_message_t *msg)
+{
+	trawl_index_prepared_t *prep = NULL;
+	trawl_status_t rc = check_writer(idx);
+	if (rc < 0)
+		return rc;
+	if (!msg->source || !msg->location)
+		return seterr(idx, TRAWL_EINVAL, "a message record needs a source and a location");
+	if ((rc = trawl_index_prepare(idx, msg, &prep)) < 0)
+		return seterr(idx, rc, "%s", rc == TRAWL_ENOMEM ? "out of memory" : trawl_status_str(rc));
+	return trawl_index_add_prepared(idx, msg, prep);
 }
 
 static trawl_status_t
@@ -1585,6 +1660,7 @@ access_once(trawl_index_t *idx, const subject_ids_t *ids, trawl_access_t *a)
 			terms[n_terms++] = ids->items[i].term;
 	}
 	set.n = ids->len;
+	set.idx = idx;
 	qsort(set.terms, set.n, TERM_LEN, cmp_term);
 	list.subject = &set;
 	if ((rc = trawl_xdb__each(idx->db, terms, n_terms, message_cb, &list)) < 0)
@@ -2278,10 +2354,10 @@ trawl_index__source_term(char out[DOC_TERM_LEN], char prefix, const char *source
 }
 
 trawl_status_t
-trawl_index__unpack_message(trawl_index_message_t *m, const void *data, size_t len, const char (*terms)[TERM_LEN],
-                            size_t n)
+trawl_index__unpack_message(const trawl_index_t *idx, trawl_index_message_t *m, const void *data, size_t len,
+                            const char (*terms)[TERM_LEN], size_t n)
 {
-	termset_t set = {(char(*)[TERM_LEN])terms, terms ? n : 0};
+	termset_t set = {(char(*)[TERM_LEN])terms, terms ? n : 0, idx};
 	return unpack_message(m, data, len, &set);
 }
 
@@ -2376,6 +2452,12 @@ trawl_index__rewrite_message(trawl_index_t *idx, const void *data, size_t len, c
 		char *part = take_s(&c, &oom), *value = take_s(&c, &oom);
 		uint64_t start = take_u(&c), end = take_u(&c), conf = take_u(&c);
 		char *term = take_s(&c, &oom);
+		bool kept_term = term != NULL; /* else made from the value */
+		if (!term && !c.bad && !oom && !drop[i] && !(term = malloc(TERM_LEN)))
+			oom = true;
+		else if (!kept_term && term)
+			id_term(idx, type < TRAWL_TYPE_COUNT ? (trawl_type_t)type : TRAWL_TYPE_CUSTOM, value ? value : "",
+			        term);
 		if (c.bad || oom) {
 			free(part), free(value), free(term);
 			rc = oom ? TRAWL_ENOMEM : seterr(idx, TRAWL_ECORRUPT, "a message record in the index cannot be read");
@@ -2391,7 +2473,7 @@ trawl_index__rewrite_message(trawl_index_t *idx, const void *data, size_t len, c
 		    (rc = pack_s(&b, part)) == TRAWL_OK && (rc = pack_s(&b, value)) == TRAWL_OK &&
 		    (rc = pack_u(&b, start)) == TRAWL_OK && (rc = pack_u(&b, end)) == TRAWL_OK &&
 		    (rc = pack_u(&b, conf)) == TRAWL_OK)
-			rc = pack_s(&b, term);
+			rc = pack_s(&b, kept_term ? term : NULL);
 		free(part), free(value);
 		idterms[k] = term;
 		if (rc < 0)

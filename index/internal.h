@@ -48,8 +48,9 @@ void trawl_index__source_term(char out[TRAWL_INDEX__DOC_TERM_LEN], char prefix, 
 
 /* Fills *m (zeroed by the caller) from a message record's data, marking
  * the findings whose term is one of terms (n, sorted with strcmp; may be
- * NULL). Free with trawl_index__message_clear(). */
-trawl_status_t trawl_index__unpack_message(trawl_index_message_t *m, const void *data, size_t len,
+ * NULL; idx makes the terms a record does not keep). Free with
+ * trawl_index__message_clear(). */
+trawl_status_t trawl_index__unpack_message(const trawl_index_t *idx, trawl_index_message_t *m, const void *data, size_t len,
                                            const char (*terms)[TRAWL_INDEX__TERM_LEN], size_t n);
 void trawl_index__message_clear(trawl_index_message_t *m);
 

@@ -433,7 +433,7 @@ ret_cb(const void *data, size_t len, void *payload)
 {
 	ret_acc_t *acc = payload;
 	trawl_index_message_t m = {0};
-	trawl_status_t rc = trawl_index__unpack_message(&m, data, len, NULL, 0);
+	trawl_status_t rc = trawl_index__unpack_message(NULL, &m, data, len, NULL, 0);
 	if (rc < 0)
 		return rc;
 	if (m.n_findings == 0 || (m.time != 0 && m.time >= acc->before))
@@ -693,7 +693,7 @@ trawl_index_forget(trawl_index_t *idx, const trawl_selector_t *sel, trawl_forget
 		const void *data = g_bytes_get_data(g_ptr_array_index(g.messages, i), &len);
 		trawl_index_message_t m = {0};
 		/* in them, every identifier of theirs marks findings as theirs */
-		if ((rc = trawl_index__unpack_message(&m, data, len, (const term_t *)all, n_all)) < 0) {
+		if ((rc = trawl_index__unpack_message(idx, &m, data, len, (const term_t *)all, n_all)) < 0) {
 			if (rc == TRAWL_ECORRUPT)
 				trawl_index__seterr(idx, rc, "a message record in the index cannot be read");
 			goto done;

@@ -536,12 +536,11 @@ shown(const trawl_finding_t *f)
 
 
 trawl_status_t
-trawl_index__store_links(trawl_index_t *idx, const trawl_message_t *msg, const char *qterm, const char *sterm,
-                         const char (*idterms)[TERM_LEN])
+trawl_index__prepare_links(const trawl_index_t *idx, const trawl_message_t *msg, const char *vterm,
+                           const char *sterm, const char (*idterms)[TERM_LEN], trawl_xdb_built_t **out)
 {
 	trawl_status_t rc;
 	trawl_links_t links = {0};
-	char vterm[DOC_TERM_LEN];
 	GPtrArray *terms = g_ptr_array_new(), *owned = g_ptr_array_new_with_free_func(g_free);
 	/* the terms so far, against doubles: a message of a few thousand links
 	 * would compare each new term with all of them */
@@ -552,12 +551,11 @@ trawl_index__store_links(trawl_index_t *idx, const trawl_message_t *msg, const c
 	trawl_xdb_term_t *xt = NULL;
 	size_t stored = 0;
 
-	vterm[0] = 'V';
-	memcpy(vterm + 1, qterm + 1, DOC_TERM_LEN - 1);
+	*out = NULL;
 	if ((rc = trawl_index__links(&links, msg)) < 0)
 		goto done;
 
-	g_ptr_array_add(terms, vterm);
+	g_ptr_array_add(terms, (char *)vterm);
 	g_ptr_array_add(terms, (char *)sterm);
 	g_ptr_array_add(terms, KIND_LINK_TERM);
 	for (guint j = 0; j < terms->len; j++)
@@ -574,8 +572,10 @@ trawl_index__store_links(trawl_index_t *idx, const trawl_message_t *msg, const c
 		aterm[0] = 'A';
 		memcpy(aterm + 1, anchor_term, TERM_LEN);
 		char *shown_norm = shown(f);
+		/* the target's term only when its norm is masked: any other is made
+		 * again from the norm on reading */
 		g_variant_builder_add(&lb, "(usuuss)", (guint32)l->anchor_type, l->anchor, (guint32)l->kind,
-		                      (guint32)type, shown_norm, idterms[l->target]);
+		                      (guint32)type, shown_norm, is_account(type) ? idterms[l->target] : "");
 		g_free(shown_norm);
 		/* the anchor is found by its A term; both ends by their own terms */
 		const char *add[] = {aterm, anchor_term, idterms[l->target]};
@@ -588,9 +588,6 @@ trawl_index__store_links(trawl_index_t *idx, const trawl_message_t *msg, const c
 	}
 	if (!stored) {
 		g_variant_unref(g_variant_ref_sink(g_variant_builder_end(&lb)));
-		/* what an earlier add of this record linked goes */
-		if ((rc = trawl_xdb__delete(trawl_index__db(idx), vterm)) < 0)
-			rc = trawl_index__xerr(idx, rc);
 		goto done;
 	}
 	v = g_variant_ref_sink(
@@ -604,11 +601,8 @@ trawl_index__store_links(trawl_index_t *idx, const trawl_message_t *msg, const c
 	for (guint j = 0; j < terms->len; j++)
 		xt[j] = (trawl_xdb_term_t){g_ptr_array_index(terms, j), 0};
 	trawl_xdb_doc_t doc = {.data = data, .data_len = 2 + vlen, .terms = xt, .n_terms = terms->len};
-	if ((rc = trawl_xdb__replace(trawl_index__db(idx), vterm, &doc)) < 0)
-		rc = trawl_index__xerr(idx, rc);
+	rc = trawl_xdb__build(&doc, out);
 done:
-	if (rc == TRAWL_ENOMEM)
-		trawl_index__seterr(idx, rc, "out of memory");
 	g_free(xt);
 	g_free(data);
 	if (v)
@@ -681,10 +675,15 @@ gather_cb(const void *data, size_t len, void *payload)
 	}
 	g_variant_get(v, "(&sa(usuuss))", &mid, &it);
 	while (g_variant_iter_next(it, "(u&suu&s&s)", &atype, &anchor, &kind, &type, &norm, &term)) {
-		if (strlen(term) != TERM_LEN - 1 || atype >= TRAWL_TYPE_COUNT || type >= TRAWL_TYPE_COUNT ||
-		    kind > TRAWL_LINK_NEAR || kind == TRAWL_LINK_NONE) {
+		if ((*term ? strlen(term) != TERM_LEN - 1 : is_account((trawl_type_t)type)) || atype >= TRAWL_TYPE_COUNT ||
+		    type >= TRAWL_TYPE_COUNT || kind > TRAWL_LINK_NEAR || kind == TRAWL_LINK_NONE) {
 			rc = TRAWL_ECORRUPT;
 			break;
+		}
+		char made[TERM_LEN];
+		if (!*term) {
+			trawl_index__id_term(g->idx, (trawl_type_t)type, norm, made);
+			term = made;
 		}
 		char *akey = g_strdup_printf("%u %s", atype, anchor);
 		const char *aterm = g_hash_table_lookup(g->aterms, akey);

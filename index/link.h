@@ -48,12 +48,15 @@ void trawl_index__links_clear(trawl_links_t *links);
 
 /* ---- the store ---- */
 
-/* Replaces the links of one message: deletes what an earlier add of the
- * same record stored and stores the links of msg. qterm and sterm are the
- * record's Q and S terms; idterms the identifier term of each of its
- * findings, as trawl_index_add_message() made them. Writable handles. */
-trawl_status_t trawl_index__store_links(trawl_index_t *idx, const trawl_message_t *msg, const char *qterm,
-                                        const char *sterm, const char (*idterms)[TRAWL_INDEX__TERM_LEN]);
+/* Builds the link document of one message into *out (owned by the caller;
+ * NULL when msg links nothing, and then what an earlier add of the same
+ * record linked is to be deleted by vterm). vterm and sterm are the link
+ * document's unique term and the record's S term; idterms the identifier
+ * term of each of msg's findings, as trawl_index_prepare() made them.
+ * Thread-safe: any thread, any handle, while the writer works. */
+trawl_status_t trawl_index__prepare_links(const trawl_index_t *idx, const trawl_message_t *msg, const char *vterm,
+                                          const char *sterm, const char (*idterms)[TRAWL_INDEX__TERM_LEN],
+                                          trawl_xdb_built_t **out);
 
 /* Is this document data a link document (not a message record)? */
 bool trawl_index__is_link_doc(const void *data, size_t len);

@@ -181,6 +181,43 @@ trawl_xdb__replace(trawl_xdb_t *h, const char *unique_term, const trawl_xdb_doc_
 	return TRAWL_OK;
 }
 
+struct trawl_xdb_built {
+	Xapian::Document doc;
+};
+
+extern "C" trawl_status_t
+trawl_xdb__build(const trawl_xdb_doc_t *doc, trawl_xdb_built_t **out) noexcept
+{
+	*out = nullptr;
+	try {
+		*out = new trawl_xdb_built_t{make_doc(doc)};
+	} catch (const std::bad_alloc &) {
+		return TRAWL_ENOMEM;
+	} catch (...) {
+		return TRAWL_EINTERNAL;
+	}
+	return TRAWL_OK;
+}
+
+extern "C" void
+trawl_xdb__built_free(trawl_xdb_built_t *built) noexcept
+{
+	delete built;
+}
+
+extern "C" trawl_status_t
+trawl_xdb__replace_built(trawl_xdb_t *h, const char *unique_term, const trawl_xdb_built_t *built) noexcept
+{
+	if (!check_writable(h))
+		return TRAWL_EINVAL;
+	try {
+		h->wdb.replace_document(unique_term, built->doc);
+	} catch (...) {
+		return fail(h);
+	}
+	return TRAWL_OK;
+}
+
 extern "C" trawl_status_t
 trawl_xdb__delete(trawl_xdb_t *h, const char *term) noexcept
 {

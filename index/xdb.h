@@ -68,6 +68,20 @@ const char *trawl_xdb__last_error(const trawl_xdb_t *db) TRAWL_XDB_NOEXCEPT;
 trawl_status_t trawl_xdb__replace(trawl_xdb_t *db, const char *unique_term,
                                   const trawl_xdb_doc_t *doc) TRAWL_XDB_NOEXCEPT;
 
+/* A document built ahead of storing, on any thread: the worker that made a
+ * record builds it, so that the one thread owning the writer only stores
+ * it. Not shared between threads at the same time. */
+typedef struct trawl_xdb_built trawl_xdb_built_t;
+
+/* Builds doc (borrowed for the call) into *out: owned by the caller, freed
+ * with trawl_xdb__built_free(). Needs no database handle. */
+trawl_status_t trawl_xdb__build(const trawl_xdb_doc_t *doc, trawl_xdb_built_t **out) TRAWL_XDB_NOEXCEPT;
+void trawl_xdb__built_free(trawl_xdb_built_t *built) TRAWL_XDB_NOEXCEPT;
+
+/* trawl_xdb__replace() of a built document (borrowed). */
+trawl_status_t trawl_xdb__replace_built(trawl_xdb_t *db, const char *unique_term,
+                                        const trawl_xdb_built_t *built) TRAWL_XDB_NOEXCEPT;
+
 /* Deletes every document holding term. Writable handles only. */
 trawl_status_t trawl_xdb__delete(trawl_xdb_t *db, const char *term) TRAWL_XDB_NOEXCEPT;
 

@@ -668,5 +668,7 @@ trawl_message_free(trawl_message_t *msg)
 	free(msg->subject);
 	free(msg->content_hash);
 	trawl_findings_clear(&msg->findings);
+	if (msg->prepared && msg->prepared_free)
+		msg->prepared_free(msg->prepared);
 	free(msg);
 }

@@ -316,6 +316,8 @@ queue_message(trawl_worker_t *w, trawl_message_t *msg)
 		trawl_message_free(msg);
 		return TRAWL_ENOMEM;
 	}
+	if (pw->p->opts->prepare)
+		pw->p->opts->prepare(msg, pw->p->payload);
 	o->msg = msg;
 	pw->pending[pw->n_pending++] = o;
 	if (pw->n_pending == OUT_BATCH)

@@ -49,6 +49,24 @@ const char *trawl_index_last_error(const trawl_index_t *idx);
 /* Adds (or replaces: same source and location) one message record. */
 trawl_status_t trawl_index_add_message(trawl_index_t *idx, const trawl_message_t *msg);
 
+/* The same in two steps, so that the work of a record (its keyed terms,
+ * its data, its links, its Xapian documents) is done by the thread that
+ * made it and the one thread owning the writer only stores it.
+ *
+ * trawl_index_prepare() is thread-safe: it reads nothing of idx but its
+ * secret, and may run on any number of threads while another adds or
+ * commits. On success *out is owned by the caller (free with
+ * trawl_index_prepared_free()), or handed to trawl_index_add_prepared(),
+ * which takes it whatever it returns. It sets no error text: its status
+ * says what failed (TRAWL_EINVAL without a source and a location,
+ * TRAWL_ENOMEM). */
+typedef struct trawl_index_prepared trawl_index_prepared_t;
+trawl_status_t trawl_index_prepare(const trawl_index_t *idx, const trawl_message_t *msg,
+                                   trawl_index_prepared_t **out);
+trawl_status_t trawl_index_add_prepared(trawl_index_t *idx, const trawl_message_t *msg,
+                                        trawl_index_prepared_t *prep);
+void trawl_index_prepared_free(trawl_index_prepared_t *prep);
+
 /* Records a scan event: SOURCE_BEGIN drops what an earlier scan indexed from
  * that source (it is being read again), SKIP adds to the source's skip list,
  * SOURCE_END stores the source's kind and counts. */

@@ -42,6 +42,8 @@ typedef struct {
 	char *content_hash; /* sha256 hex of the raw message bytes */
 	uint64_t size;      /* raw message bytes */
 	trawl_findings_t findings;
+	void *prepared;                 /* what opts->prepare made of it, or NULL */
+	void (*prepared_free)(void *);  /* frees prepared if the record is freed with it */
 } trawl_message_t;
 
 /* Frees every field and the record itself. NULL is a no-op. */
@@ -76,6 +78,7 @@ typedef void (*trawl_event_fn)(const trawl_event_t *event, void *payload);
  * Unlike the other callbacks it is called from the worker threads, at the
  * same time from several: it must be thread-safe (read-only data). */
 typedef int (*trawl_skip_fn)(const char *source, uint64_t size, int64_t mtime, void *payload);
+typedef void (*trawl_prepare_fn)(trawl_message_t *msg, void *payload);
 
 /* Limits against hostile input; zero means the documented default. */
 typedef struct {
@@ -93,6 +96,12 @@ typedef struct {
 	trawl_limits_t limits;
 	volatile sig_atomic_t *stop;            /* set nonzero (e.g. by SIGINT) to stop; may be NULL */
 	trawl_skip_fn skip;                     /* may be NULL */
+	/* May be NULL. trawl_scan_run() calls it on the worker thread that made
+	 * a record, before the record goes to on_message on the caller's thread,
+	 * with on_message's payload: the work of a record that need not wait
+	 * for that one thread (it sets msg->prepared). Runs on several threads
+	 * at once. trawl_scan_buffer() does not call it. */
+	trawl_prepare_fn prepare;
 } trawl_scan_opts_t;
 
 /* Reads every path ("-" is standard input) and calls on_message for every
