@@ -350,10 +350,7 @@ pack_s(trawl_buf_t *b, const char *s)
 	return rc < 0 ? rc : trawl_buf_put(b, s, n);
 }
 
-typedef struct {
-	const unsigned char *p, *end;
-	bool bad;
-} cursor_t;
+typedef trawl_index__cursor_t cursor_t;
 
 static uint64_t
 take_u(cursor_t *c)
@@ -2345,6 +2342,30 @@ void
 trawl_index__id_term(const trawl_index_t *idx, trawl_type_t type, const char *norm, char out[TERM_LEN])
 {
 	id_term(idx, type, norm, out);
+}
+
+trawl_status_t
+trawl_index__pack_u(trawl_buf_t *b, uint64_t v)
+{
+	return pack_u(b, v);
+}
+
+trawl_status_t
+trawl_index__pack_s(trawl_buf_t *b, const char *s)
+{
+	return pack_s(b, s);
+}
+
+uint64_t
+trawl_index__take_u(trawl_index__cursor_t *c)
+{
+	return take_u((cursor_t *)c);
+}
+
+char *
+trawl_index__take_s(trawl_index__cursor_t *c, bool *oom)
+{
+	return take_s((cursor_t *)c, oom);
 }
 
 void

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "index/xdb.h"
+#include "util/util.h"
 #include "trawl/index.h"
 
 /* An identifier term: "XE" and 32 hex digits, NUL. */
@@ -42,6 +43,20 @@ trawl_status_t trawl_index__xerr(trawl_index_t *idx, trawl_status_t rc);
 /* The keyed term of one identifier (type, norm). */
 void trawl_index__id_term(const trawl_index_t *idx, trawl_type_t type, const char *norm,
                           char out[TRAWL_INDEX__TERM_LEN]);
+/* The codec of document data (index/index.c): LEB128 numbers, strings as
+ * length + 1 and bytes (0 for NULL). A cursor reads data of unknown
+ * origin: a read past its end or a malformed number sets bad and yields 0
+ * or NULL; take_s() returns a malloc'd copy (NULL also on out of memory,
+ * *oom then set). */
+typedef struct {
+	const unsigned char *p, *end;
+	bool bad;
+} trawl_index__cursor_t;
+trawl_status_t trawl_index__pack_u(trawl_buf_t *b, uint64_t v);
+trawl_status_t trawl_index__pack_s(trawl_buf_t *b, const char *s);
+uint64_t trawl_index__take_u(trawl_index__cursor_t *c);
+char *trawl_index__take_s(trawl_index__cursor_t *c, bool *oom);
+
 /* prefix + sha256 hex of source: 'S' on a source's message records, 'R' on
  * its source record. */
 void trawl_index__source_term(char out[TRAWL_INDEX__DOC_TERM_LEN], char prefix, const char *source);

@@ -72,8 +72,11 @@
 #define TERM_LEN TRAWL_INDEX__TERM_LEN
 #define DOC_TERM_LEN TRAWL_INDEX__DOC_TERM_LEN
 #define REC_LINK 'L'
-#define REC_LINK_VERSION 1
-#define LINK_TYPE "(sa(usuuss))"
+/* Version 2: the index's record codec (index/internal.h): Message-ID, the
+ * number of links, then per link anchor type, anchor norm, kind, target
+ * type, target norm (masked for cards and IBANs), target term (NULL but for
+ * cards and IBANs: made again from the norm). Version 1 was a GVariant. */
+#define REC_LINK_VERSION 2
 #define KIND_LINK_TERM "Klink"
 #define READ_RETRIES 4
 
@@ -545,9 +548,7 @@ trawl_index__prepare_links(const trawl_index_t *idx, const trawl_message_t *msg,
 	/* the terms so far, against doubles: a message of a few thousand links
 	 * would compare each new term with all of them */
 	GHashTable *have = g_hash_table_new(g_str_hash, g_str_equal);
-	GVariantBuilder lb;
-	GVariant *v = NULL;
-	unsigned char *data = NULL;
+	trawl_buf_t lb = {0};
 	trawl_xdb_term_t *xt = NULL;
 	size_t stored = 0;
 
@@ -560,8 +561,7 @@ trawl_index__prepare_links(const trawl_index_t *idx, const trawl_message_t *msg,
 	g_ptr_array_add(terms, KIND_LINK_TERM);
 	for (guint j = 0; j < terms->len; j++)
 		g_hash_table_add(have, g_ptr_array_index(terms, j));
-	g_variant_builder_init(&lb, G_VARIANT_TYPE("a(usuuss)"));
-	for (size_t i = 0; i < links.len; i++) {
+	for (size_t i = 0; i < links.len && rc == TRAWL_OK; i++) {
 		const trawl_link_t *l = &links.items[i];
 		if (l->kind == TRAWL_LINK_HEADER)
 			continue; /* the message record has them: names pair with addresses on reading */
@@ -574,8 +574,12 @@ trawl_index__prepare_links(const trawl_index_t *idx, const trawl_message_t *msg,
 		char *shown_norm = shown(f);
 		/* the target's term only when its norm is masked: any other is made
 		 * again from the norm on reading */
-		g_variant_builder_add(&lb, "(usuuss)", (guint32)l->anchor_type, l->anchor, (guint32)l->kind,
-		                      (guint32)type, shown_norm, is_account(type) ? idterms[l->target] : "");
+		if ((rc = trawl_index__pack_u(&lb, (uint64_t)l->anchor_type)) == TRAWL_OK &&
+		    (rc = trawl_index__pack_s(&lb, l->anchor)) == TRAWL_OK &&
+		    (rc = trawl_index__pack_u(&lb, (uint64_t)l->kind)) == TRAWL_OK &&
+		    (rc = trawl_index__pack_u(&lb, (uint64_t)type)) == TRAWL_OK &&
+		    (rc = trawl_index__pack_s(&lb, shown_norm)) == TRAWL_OK)
+			rc = trawl_index__pack_s(&lb, is_account(type) ? idterms[l->target] : NULL);
 		g_free(shown_norm);
 		/* the anchor is found by its A term; both ends by their own terms */
 		const char *add[] = {aterm, anchor_term, idterms[l->target]};
@@ -586,27 +590,24 @@ trawl_index__prepare_links(const trawl_index_t *idx, const trawl_message_t *msg,
 		g_ptr_array_add(owned, anchor_term);
 		stored++;
 	}
-	if (!stored) {
-		g_variant_unref(g_variant_ref_sink(g_variant_builder_end(&lb)));
+	if (rc < 0 || !stored)
 		goto done;
-	}
-	v = g_variant_ref_sink(
-		g_variant_new("(s@a(usuuss))", msg->message_id ? msg->message_id : "", g_variant_builder_end(&lb)));
-	size_t vlen = g_variant_get_size(v);
-	data = g_malloc(2 + vlen);
-	data[0] = REC_LINK;
-	data[1] = REC_LINK_VERSION;
-	memcpy(data + 2, g_variant_get_data(v), vlen); /* serialised, aligned by GLib */
+	/* the head goes before the links, in a second buffer */
+	trawl_buf_t head = {0};
+	if ((rc = trawl_buf_putc(&head, REC_LINK)) == TRAWL_OK && (rc = trawl_buf_putc(&head, REC_LINK_VERSION)) == TRAWL_OK &&
+	    (rc = trawl_index__pack_s(&head, msg->message_id ? msg->message_id : "")) == TRAWL_OK &&
+	    (rc = trawl_index__pack_u(&head, stored)) == TRAWL_OK)
+		rc = trawl_buf_put(&head, lb.data, lb.len);
 	xt = g_new0(trawl_xdb_term_t, terms->len);
 	for (guint j = 0; j < terms->len; j++)
 		xt[j] = (trawl_xdb_term_t){g_ptr_array_index(terms, j), 0};
-	trawl_xdb_doc_t doc = {.data = data, .data_len = 2 + vlen, .terms = xt, .n_terms = terms->len};
-	rc = trawl_xdb__build(&doc, out);
+	trawl_xdb_doc_t doc = {.data = head.data, .data_len = head.len, .terms = xt, .n_terms = terms->len};
+	if (rc == TRAWL_OK)
+		rc = trawl_xdb__build(&doc, out);
+	trawl_buf_free(&head);
 done:
 	g_free(xt);
-	g_free(data);
-	if (v)
-		g_variant_unref(v);
+	trawl_buf_free(&lb);
 	g_hash_table_destroy(have);
 	g_ptr_array_unref(terms);
 	g_ptr_array_unref(owned);
@@ -660,32 +661,40 @@ gather_cb(const void *data, size_t len, void *payload)
 	if (!trawl_index__is_link_doc(data, len))
 		return TRAWL_OK; /* a message record holding the same term */
 	if (len < 2 || p[1] != REC_LINK_VERSION)
-		return TRAWL_ECORRUPT;
-	/* a copy: GVariant wants its data aligned, Xapian's need not be */
-	GBytes *bytes = g_bytes_new(p + 2, len - 2);
-	GVariant *v = g_variant_ref_sink(g_variant_new_from_bytes(G_VARIANT_TYPE(LINK_TYPE), bytes, FALSE));
-	g_bytes_unref(bytes);
+		return TRAWL_ECORRUPT; /* version 1 too: trawl scan --full makes them again */
+	trawl_index__cursor_t c = {p + 2, p + len, false};
 	trawl_status_t rc = TRAWL_OK;
-	const char *mid, *anchor, *norm, *term;
-	guint32 atype, kind, type;
-	GVariantIter *it = NULL;
-	if (!g_variant_is_normal_form(v)) {
-		rc = TRAWL_ECORRUPT;
+	bool oom = false;
+	char *mid = trawl_index__take_s(&c, &oom), *anchor = NULL, *norm = NULL, *term = NULL;
+	uint64_t n = trawl_index__take_u(&c);
+	if (c.bad || !mid || n > len) {
+		rc = oom ? TRAWL_ENOMEM : TRAWL_ECORRUPT;
 		goto done;
 	}
-	g_variant_get(v, "(&sa(usuuss))", &mid, &it);
-	while (g_variant_iter_next(it, "(u&suu&s&s)", &atype, &anchor, &kind, &type, &norm, &term)) {
-		if ((*term ? strlen(term) != TERM_LEN - 1 : is_account((trawl_type_t)type)) || atype >= TRAWL_TYPE_COUNT ||
-		    type >= TRAWL_TYPE_COUNT || kind > TRAWL_LINK_NEAR || kind == TRAWL_LINK_NONE) {
+	for (uint64_t i = 0; i < n; i++) {
+		free(anchor), free(norm), free(term);
+		uint64_t atype = trawl_index__take_u(&c);
+		anchor = trawl_index__take_s(&c, &oom);
+		uint64_t kind = trawl_index__take_u(&c), type = trawl_index__take_u(&c);
+		norm = trawl_index__take_s(&c, &oom);
+		term = trawl_index__take_s(&c, &oom);
+		if (oom) {
+			rc = TRAWL_ENOMEM;
+			break;
+		}
+		if (c.bad || !anchor || !norm || (term ? strlen(term) != TERM_LEN - 1 : is_account((trawl_type_t)type)) ||
+		    atype >= TRAWL_TYPE_COUNT || type >= TRAWL_TYPE_COUNT || kind > TRAWL_LINK_NEAR ||
+		    kind == TRAWL_LINK_NONE) {
 			rc = TRAWL_ECORRUPT;
 			break;
 		}
 		char made[TERM_LEN];
-		if (!*term) {
+		const char *tterm = term;
+		if (!tterm) {
 			trawl_index__id_term(g->idx, (trawl_type_t)type, norm, made);
-			term = made;
+			tterm = made;
 		}
-		char *akey = g_strdup_printf("%u %s", atype, anchor);
+		char *akey = g_strdup_printf("%u %s", (unsigned)atype, anchor);
 		const char *aterm = g_hash_table_lookup(g->aterms, akey);
 		if (!aterm) {
 			char *t = g_malloc(TERM_LEN);
@@ -697,7 +706,7 @@ gather_cb(const void *data, size_t len, void *payload)
 		}
 		if (!wanted_anchor(g, aterm))
 			continue;
-		char *key = g_strdup_printf("%u %s %s", kind, aterm, term);
+		char *key = g_strdup_printf("%u %s %s", (unsigned)kind, aterm, tterm);
 		acc_t *a = g_hash_table_lookup(g->by_key, key);
 		if (!a) {
 			a = g_new0(acc_t, 1);
@@ -707,7 +716,7 @@ gather_cb(const void *data, size_t len, void *payload)
 			memcpy(a->l.anchor_term, aterm, TERM_LEN);
 			a->l.type = (trawl_type_t)type;
 			a->l.norm = g_strdup(norm);
-			memcpy(a->l.term, term, TERM_LEN);
+			memcpy(a->l.term, tterm, TERM_LEN);
 			a->ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 			g_hash_table_insert(g->by_key, key, a);
 		} else {
@@ -717,9 +726,7 @@ gather_cb(const void *data, size_t len, void *payload)
 			g_hash_table_add(a->ids, g_strdup(mid));
 	}
 done:
-	if (it)
-		g_variant_iter_free(it);
-	g_variant_unref(v);
+	free(mid), free(anchor), free(norm), free(term);
 	return rc;
 }
 
