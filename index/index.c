@@ -58,6 +58,7 @@ typedef struct {
 	trawl_index_source_t s;
 	size_t skip_cap;
 	bool dirty; /* changed since last written */
+	bool fresh; /* read again in this session: its old documents are deleted */
 } srcrec_t;
 
 struct trawl_index {
@@ -1102,19 +1103,25 @@ trawl_index_add_prepared(trawl_index_t *idx, const trawl_message_t *msg, trawl_i
 		rc = seterr(idx, TRAWL_EINVAL, "a message record needs a source and a location");
 		goto done;
 	}
-	if ((rc = trawl_xdb__replace_built(idx->db, prep->qterm, prep->doc)) < 0) {
-		rc = xerr(idx, rc);
+	if ((rc = get_srcrec(idx, msg->source, "unknown", &r)) < 0)
 		goto done;
+	if (r->fresh) {
+		/* its SOURCE_BEGIN deleted every document of the source: nothing to
+		 * replace, and Xapian need not look up the unique terms */
+		rc = trawl_xdb__add_built(idx->db, prep->doc);
+		if (rc == TRAWL_OK && prep->links)
+			rc = trawl_xdb__add_built(idx->db, prep->links);
+	} else {
+		rc = trawl_xdb__replace_built(idx->db, prep->qterm, prep->doc);
+		/* the links an earlier add of the same record stored go either way */
+		if (rc == TRAWL_OK)
+			rc = prep->links ? trawl_xdb__replace_built(idx->db, prep->vterm, prep->links)
+			                 : trawl_xdb__delete(idx->db, prep->vterm);
 	}
-	/* the links an earlier add of the same record stored go either way */
-	rc = prep->links ? trawl_xdb__replace_built(idx->db, prep->vterm, prep->links)
-	                 : trawl_xdb__delete(idx->db, prep->vterm);
 	if (rc < 0) {
 		rc = xerr(idx, rc);
 		goto done;
 	}
-	if ((rc = get_srcrec(idx, msg->source, "unknown", &r)) < 0)
-		goto done;
 	if (msg->kind == TRAWL_ITEM_CONTACT)
 		r->s.contacts++;
 	else if (msg->kind == TRAWL_ITEM_APPOINTMENT)
@@ -1194,6 +1201,7 @@ trawl_index_add_event(trawl_index_t *idx, const trawl_event_t *ev)
 		 * through a source must not look unchanged to an incremental scan */
 		if ((rc = new_srcrec(idx, source, ev->kind, &r)) < 0)
 			goto done;
+		r->fresh = true;
 		break;
 	case TRAWL_EVENT_SKIP:
 		/* A file that could not be opened at all has no BEGIN: its record

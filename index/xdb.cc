@@ -219,6 +219,19 @@ trawl_xdb__replace_built(trawl_xdb_t *h, const char *unique_term, const trawl_xd
 }
 
 extern "C" trawl_status_t
+trawl_xdb__add_built(trawl_xdb_t *h, const trawl_xdb_built_t *built) noexcept
+{
+	if (!check_writable(h))
+		return TRAWL_EINVAL;
+	try {
+		h->wdb.add_document(built->doc);
+	} catch (...) {
+		return fail(h);
+	}
+	return TRAWL_OK;
+}
+
+extern "C" trawl_status_t
 trawl_xdb__delete(trawl_xdb_t *h, const char *term) noexcept
 {
 	if (!check_writable(h))

@@ -82,6 +82,10 @@ void trawl_xdb__built_free(trawl_xdb_built_t *built) TRAWL_XDB_NOEXCEPT;
 trawl_status_t trawl_xdb__replace_built(trawl_xdb_t *db, const char *unique_term,
                                         const trawl_xdb_built_t *built) TRAWL_XDB_NOEXCEPT;
 
+/* Adds a built document (borrowed) without looking for one to replace:
+ * for documents whose unique term no document can hold. */
+trawl_status_t trawl_xdb__add_built(trawl_xdb_t *db, const trawl_xdb_built_t *built) TRAWL_XDB_NOEXCEPT;
+
 /* Deletes every document holding term. Writable handles only. */
 trawl_status_t trawl_xdb__delete(trawl_xdb_t *db, const char *term) TRAWL_XDB_NOEXCEPT;
 
