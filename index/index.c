@@ -185,7 +185,7 @@ source_term(char out[DOC_TERM_LEN], char prefix, const char *source)
 }
 
 static trawl_status_t
-message_term(char out[DOC_TERM_LEN], const char *source, const char *location)
+record_term(char out[DOC_TERM_LEN], char prefix, const char *source, const char *location)
 {
 	size_t sl = strlen(source), ll = strlen(location);
 	char *key = malloc(sl + 1 + ll);
@@ -194,9 +194,15 @@ message_term(char out[DOC_TERM_LEN], const char *source, const char *location)
 	memcpy(key, source, sl);
 	key[sl] = '\0';
 	memcpy(key + sl + 1, location, ll);
-	doc_term(out, 'Q', key, sl + 1 + ll);
+	doc_term(out, prefix, key, sl + 1 + ll);
 	free(key);
 	return TRAWL_OK;
+}
+
+static trawl_status_t
+message_term(char out[DOC_TERM_LEN], const char *source, const char *location)
+{
+	return record_term(out, 'Q', source, location);
 }
 
 /* ------------------------------------------------------------------ */
@@ -995,7 +1001,7 @@ trawl_index_prepare(const trawl_index_t *idx, const trawl_message_t *msg, trawl_
 	}
 	if ((rc = message_term(p->qterm, msg->source, msg->location)) < 0)
 		goto done;
-	p->vterm[0] = 'V';
+	p->vterm[0] = 'V'; /* record_term(p->vterm, 'V', ...) without hashing again */
 	memcpy(p->vterm + 1, p->qterm + 1, DOC_TERM_LEN - 1);
 	source_term(sterm, 'S', msg->source);
 	if ((rc = masked_subject(msg, &subject)) < 0)
@@ -2374,6 +2380,12 @@ char *
 trawl_index__take_s(trawl_index__cursor_t *c, bool *oom)
 {
 	return take_s((cursor_t *)c, oom);
+}
+
+trawl_status_t
+trawl_index__record_term(char out[DOC_TERM_LEN], char prefix, const char *source, const char *location)
+{
+	return record_term(out, prefix, source, location);
 }
 
 void

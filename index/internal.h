@@ -57,6 +57,10 @@ trawl_status_t trawl_index__pack_s(trawl_buf_t *b, const char *s);
 uint64_t trawl_index__take_u(trawl_index__cursor_t *c);
 char *trawl_index__take_s(trawl_index__cursor_t *c, bool *oom);
 
+/* prefix + sha256 hex of source NUL location: 'Q' on a message record
+ * (unique), 'V' on its link document. TRAWL_ENOMEM or TRAWL_OK. */
+trawl_status_t trawl_index__record_term(char out[TRAWL_INDEX__DOC_TERM_LEN], char prefix, const char *source,
+                                        const char *location);
 /* prefix + sha256 hex of source: 'S' on a source's message records, 'R' on
  * its source record. */
 void trawl_index__source_term(char out[TRAWL_INDEX__DOC_TERM_LEN], char prefix, const char *source);

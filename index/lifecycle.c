@@ -612,6 +612,66 @@ gather_cb(uint32_t docid, const void *data, size_t len, void *payload)
 	return TRAWL_OK;
 }
 
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Adds to g->others the link documents of the message records gathered
+ * (their V terms), then makes g->others distinct: a link document may
+ * also have come by its anchor. */
+static trawl_status_t
+gather_links_of(trawl_index_t *idx, gather_t *g)
+{
+	trawl_status_t rc = TRAWL_OK;
+	guint n = g->messages->len;
+	char (*vterms)[TRAWL_INDEX__DOC_TERM_LEN] = calloc(n + 1, sizeof *vterms);
+	const char **tv = calloc(n + 1, sizeof *tv);
+	GPtrArray *keep = g->messages;
+	if (!vterms || !tv) {
+		rc = TRAWL_ENOMEM;
+		goto done;
+	}
+	for (guint i = 0; i < n; i++) {
+		size_t len;
+		const void *data = g_bytes_get_data(g_ptr_array_index(g->messages, i), &len);
+		trawl_index_message_t m = {0};
+		if ((rc = trawl_index__unpack_message(idx, &m, data, len, NULL, 0)) < 0) {
+			if (rc == TRAWL_ECORRUPT)
+				trawl_index__seterr(idx, rc, "a message record in the index cannot be read");
+			goto done;
+		}
+		rc = trawl_index__record_term(vterms[i], 'V', m.source, m.location);
+		trawl_index__message_clear(&m);
+		if (rc < 0)
+			goto done;
+		tv[i] = vterms[i];
+	}
+	/* the message records come again by nothing here: only links */
+	g->messages = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+	rc = trawl_xdb__each_id(trawl_index__db(idx), tv, n, gather_cb, g);
+	g_ptr_array_free(g->messages, TRUE);
+	g->messages = keep;
+	if (rc < 0) {
+		rc = trawl_index__xerr(idx, rc);
+		goto done;
+	}
+	g_array_sort(g->others, cmp_u32);
+	guint w = 0;
+	for (guint i = 0; i < g->others->len; i++)
+		if (w == 0 || g_array_index(g->others, uint32_t, i) != g_array_index(g->others, uint32_t, w - 1))
+			g_array_index(g->others, uint32_t, w++) = g_array_index(g->others, uint32_t, i);
+	g_array_set_size(g->others, w);
+done:
+	if (rc == TRAWL_ENOMEM)
+		trawl_index__seterr(idx, rc, "out of memory");
+	free(vterms);
+	free(tv);
+	return rc;
+}
+
 static bool
 ends_with_subject_header(const char *part)
 {
@@ -667,6 +727,7 @@ trawl_index_forget(trawl_index_t *idx, const trawl_selector_t *sel, trawl_forget
 	gather_t g = {g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref), g_array_new(FALSE, FALSE, 4)};
 	restr_list_t l = {0};
 	const char **tv = NULL;
+	char (*aterms)[1 + TRAWL_INDEX__TERM_LEN] = NULL;
 	bool *drop = NULL;
 	memset(out, 0, sizeof *out);
 
@@ -674,20 +735,27 @@ trawl_index_forget(trawl_index_t *idx, const trawl_selector_t *sel, trawl_forget
 		goto done;
 	if ((rc = trawl_index__subject_terms(idx, sel, &all, &n_all, &searched, &n_searched)) < 0)
 		goto done;
-	if (!(tv = calloc(n_searched ? n_searched : 1, sizeof *tv))) {
+	if (!(tv = calloc(2 * n_searched + 1, sizeof *tv)) || !(aterms = calloc(n_searched + 1, sizeof *aterms))) {
 		rc = TRAWL_ENOMEM;
 		goto done;
 	}
-	for (size_t i = 0; i < n_searched; i++)
-		tv[i] = searched[i];
 	/* The documents: those the searched identifiers choose, as access does
 	 * (a name only recognised beside their address may be someone else's
-	 * elsewhere). Gather first, change after: the query must not see its
-	 * own changes. */
-	if ((rc = trawl_xdb__each_id(trawl_index__db(idx), tv, n_searched, gather_cb, &g)) < 0) {
+	 * elsewhere), and the link documents anchored on them (A terms). Gather
+	 * first, change after: the query must not see its own changes. */
+	for (size_t i = 0; i < n_searched; i++) {
+		aterms[i][0] = 'A';
+		memcpy(aterms[i] + 1, searched[i], sizeof searched[i]);
+		tv[i] = searched[i];
+		tv[n_searched + i] = aterms[i];
+	}
+	if ((rc = trawl_xdb__each_id(trawl_index__db(idx), tv, 2 * n_searched, gather_cb, &g)) < 0) {
 		rc = trawl_index__xerr(idx, rc);
 		goto done;
 	}
+	/* and the link documents of those messages (V terms), whoever they link */
+	if ((rc = gather_links_of(idx, &g)) < 0)
+		goto done;
 	for (guint i = 0; i < g.messages->len; i++) {
 		size_t len;
 		const void *data = g_bytes_get_data(g_ptr_array_index(g.messages, i), &len);
@@ -759,6 +827,7 @@ done:
 	g_array_free(g.others, TRUE);
 	free(drop);
 	free(tv);
+	free(aterms);
 	free(all);
 	free(searched);
 	return rc;

@@ -44,15 +44,17 @@
  *   S<sha256(source)>               dropped with the source, as its records
  *   Klink
  *   A<anchor term>                  one per anchor: found by its anchor
- *   <identifier terms>              of every anchor and target, so that
- *                                   forgetting a subject finds the document
- * Header links are not stored: the message record pairs names with
- * addresses when it is read (index.c, pair_names()). Data: 'L', a version
- * byte, then a GVariant "(sa(usuuss))": the Message-ID (links are counted by
- * distinct Message-IDs, so copies of one message in two archives are one
- * witness), then per link the anchor's type and norm, the kind, and the
- * target's type, norm and term. Card numbers and IBANs are kept masked, as
- * in message records; their terms are the keyed hashes of the full numbers.
+ * The identifiers' own terms are in the message record only: forgetting a
+ * subject finds this document by its anchor (A) or by the V term of a
+ * record that holds them. Header links are not stored: the message record
+ * pairs names with addresses when it is read (index.c, pair_names()).
+ * Data: 'L', a version byte (2), then in the record codec of
+ * index/internal.h the Message-ID (links are counted by distinct
+ * Message-IDs, so copies of one message in two archives are one witness),
+ * the number of links, and per link the anchor's type and norm, the kind,
+ * and the target's type, norm and term. Card numbers and IBANs are kept
+ * masked, as in message records, with their terms (the keyed hashes of the
+ * full numbers); any other term is made again from the norm on reading.
  * One document per message rather than per link keeps the index small
  * (half as large again as without links, where one per link made it three
  * times as large); the price is that
@@ -567,10 +569,9 @@ trawl_index__prepare_links(const trawl_index_t *idx, const trawl_message_t *msg,
 			continue; /* the message record has them: names pair with addresses on reading */
 		const trawl_finding_t *f = &msg->findings.items[l->target];
 		trawl_type_t type = (unsigned)f->type < TRAWL_TYPE_COUNT ? f->type : TRAWL_TYPE_CUSTOM;
-		char *anchor_term = g_malloc(TERM_LEN), *aterm = g_malloc(1 + TERM_LEN);
-		trawl_index__id_term(idx, l->anchor_type, l->anchor, anchor_term);
+		char *aterm = g_malloc(1 + TERM_LEN);
 		aterm[0] = 'A';
-		memcpy(aterm + 1, anchor_term, TERM_LEN);
+		trawl_index__id_term(idx, l->anchor_type, l->anchor, aterm + 1);
 		char *shown_norm = shown(f);
 		/* the target's term only when its norm is masked: any other is made
 		 * again from the norm on reading */
@@ -581,13 +582,11 @@ trawl_index__prepare_links(const trawl_index_t *idx, const trawl_message_t *msg,
 		    (rc = trawl_index__pack_s(&lb, shown_norm)) == TRAWL_OK)
 			rc = trawl_index__pack_s(&lb, is_account(type) ? idterms[l->target] : NULL);
 		g_free(shown_norm);
-		/* the anchor is found by its A term; both ends by their own terms */
-		const char *add[] = {aterm, anchor_term, idterms[l->target]};
-		for (size_t k = 0; k < 3; k++)
-			if (g_hash_table_add(have, (char *)add[k]))
-				g_ptr_array_add(terms, (char *)add[k]);
+		/* the anchor is found by its A term; the message record holds the
+		 * identifiers' own terms (forgetting finds this by its V term) */
+		if (g_hash_table_add(have, aterm))
+			g_ptr_array_add(terms, aterm);
 		g_ptr_array_add(owned, aterm);
-		g_ptr_array_add(owned, anchor_term);
 		stored++;
 	}
 	if (rc < 0 || !stored)

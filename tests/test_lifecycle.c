@@ -269,6 +269,8 @@ Test(lifecycle, forget_removes_the_subject_and_keeps_everyone_else)
 	             0);
 	cr_assert(strstr(out, "5 message records rewritten"), "%s", out);
 	cr_assert(strstr(out, "1 restriction deleted"), "%s", out);
+	/* the link documents of her messages (her signature's phone and address) */
+	cr_assert(strstr(out, "2 links and"), "%s", out);
 	free(out);
 	char *gone = access_ids("--email erika.mustermann@kontor-demo.de --name 'Erika Mustermann'");
 	cr_assert_str_eq(gone, "", "forgotten subject still found: %s", gone);
