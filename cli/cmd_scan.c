@@ -25,7 +25,14 @@
 #include "cli/cli.h"
 #include "trawl/trawl.h"
 
-#define COMMIT_EVERY 5000 /* messages between commits */
+/* Between commits Xapian keeps the changes in memory, some 800 bytes a
+ * finding: a commit every COMMIT_EVERY messages or COMMIT_FINDINGS
+ * findings, whichever comes first, bounds that whatever the mail. Peak RSS
+ * of a scan of the bench's 50 MB corpus (3,610 messages, 430,000 findings):
+ * one commit 196 MB, every 200,000 findings 155 MB, every 50,000 122 MB,
+ * for the same CPU time. */
+#define COMMIT_EVERY 5000
+#define COMMIT_FINDINGS 50000
 
 static void
 usage(FILE *f)
@@ -57,7 +64,7 @@ typedef struct {
 	trawl_cli_scan_t *s;
 	trawl_index_t *idx;
 	const char *dir;
-	unsigned long long since_commit, bytes;
+	unsigned long long since_commit, findings_since_commit, bytes;
 	bool tty, full;
 	struct timespec t0, last;
 	trawl_status_t error;
@@ -167,7 +174,7 @@ commit(scan_t *sc)
 	trawl_status_t rc = trawl_index_commit(sc->idx);
 	if (rc < 0)
 		fprintf(stderr, "\ntrawl scan: %s: commit failed: %s\n", sc->dir, trawl_index_last_error(sc->idx));
-	sc->since_commit = 0;
+	sc->since_commit = sc->findings_since_commit = 0;
 	return rc;
 }
 
@@ -202,8 +209,9 @@ on_message(trawl_message_t *m, void *payload)
 	for (size_t i = 0; i < m->findings.len; i++)
 		if ((unsigned)m->findings.items[i].type < TRAWL_TYPE_COUNT)
 			sc->s->by_type[m->findings.items[i].type]++;
+	sc->findings_since_commit += m->findings.len;
 	trawl_message_free(m);
-	if (rc == TRAWL_OK && ++sc->since_commit >= COMMIT_EVERY)
+	if (rc == TRAWL_OK && (++sc->since_commit >= COMMIT_EVERY || sc->findings_since_commit >= COMMIT_FINDINGS))
 		rc = commit(sc);
 	progress(sc, false);
 	return rc;
