@@ -64,7 +64,11 @@ typedef struct {
 	trawl_cli_scan_t *s;
 	trawl_index_t *idx;
 	const char *dir;
-	unsigned long long since_commit, findings_since_commit, bytes;
+	unsigned long long since_commit, findings_since_commit;
+	/* progress: bytes of the files done, of those begun, of the messages
+	 * read so far, and of every file (once the walker is done) */
+	unsigned long long bytes, begun_bytes, msg_bytes, total_bytes, msgs;
+	bool total_known;
 	bool tty, full;
 	struct timespec t0, last;
 	trawl_status_t error;
@@ -163,9 +167,16 @@ progress(scan_t *sc, bool force)
 	if (!force && seconds_since(&sc->last) < 0.25)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &sc->last);
-	double el = seconds_since(&sc->t0), mb = (double)sc->bytes / 1e6;
-	fprintf(stderr, "\r\033[Kscan: %llu files, %llu messages, %.1f MB, %.1f MB/s, %.0fs", sc->s->sources,
-	        sc->s->messages, mb, el > 0 ? mb / el : 0, el);
+	/* the files done, and within the files being read what their messages
+	 * come to (an estimate: a compressed archive holds more than its size) */
+	unsigned long long done = sc->msg_bytes < sc->begun_bytes ? sc->msg_bytes : sc->begun_bytes;
+	if (done < sc->bytes)
+		done = sc->bytes;
+	double el = seconds_since(&sc->t0), mb = (double)done / 1e6, rate = el > 0 ? mb / el : 0;
+	fprintf(stderr, "\r\033[Kscan: %llu files, %llu messages, %.1f MB, %.1f MB/s, %.0fs", sc->s->sources, sc->msgs,
+	        mb, rate, el);
+	if (sc->total_known && rate > 0 && sc->total_bytes > done)
+		fprintf(stderr, ", ETA %.0fs", ((double)(sc->total_bytes - done) / 1e6) / rate);
 }
 
 static trawl_status_t
@@ -210,6 +221,8 @@ on_message(trawl_message_t *m, void *payload)
 		if ((unsigned)m->findings.items[i].type < TRAWL_TYPE_COUNT)
 			sc->s->by_type[m->findings.items[i].type]++;
 	sc->findings_since_commit += m->findings.len;
+	sc->msg_bytes += m->size;
+	sc->msgs++;
 	trawl_message_free(m);
 	if (rc == TRAWL_OK && (++sc->since_commit >= COMMIT_EVERY || sc->findings_since_commit >= COMMIT_FINDINGS))
 		rc = commit(sc);
@@ -231,8 +244,15 @@ on_event(const trawl_event_t *ev, void *payload)
 	} else {
 		trawl_cli_count_event(sc->s, ev, "scan");
 	}
+	if (ev->type == TRAWL_EVENT_WALK_END) {
+		sc->total_bytes = ev->bytes;
+		sc->total_known = true;
+		return;
+	}
 	if (ev->type == TRAWL_EVENT_SOURCE_END)
 		sc->bytes += ev->bytes;
+	if (ev->type == TRAWL_EVENT_SOURCE_BEGIN)
+		sc->begun_bytes += ev->bytes;
 	if (ev->type == TRAWL_EVENT_SOURCE_BEGIN && ev->source && !g_hash_table_contains(sc->seen, ev->source))
 		g_hash_table_add(sc->seen, g_strdup(ev->source));
 	trawl_status_t rc = trawl_index_add_event(sc->idx, ev);
@@ -344,7 +364,7 @@ trawl_cmd_scan(int argc, char **argv)
 		        trawl_status_str(rc));
 		status = TRAWL_EXIT_FATAL;
 	} else {
-		if (!s.quiet)
+		if (sc.tty) /* a terminal, not --quiet: as the progress line */
 			summary(&sc);
 		if (s.unreadable)
 			status = TRAWL_EXIT_PARTIAL;

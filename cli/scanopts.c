@@ -132,6 +132,8 @@ trawl_cli_count_event(trawl_cli_scan_t *s, const trawl_event_t *ev, const char *
 	case TRAWL_EVENT_SOURCE_END:
 		s->messages += ev->messages;
 		break;
+	case TRAWL_EVENT_WALK_END:
+		break;
 	}
 }
 

@@ -1191,7 +1191,7 @@ trawl_index_add_event(trawl_index_t *idx, const trawl_event_t *ev)
 
 	if ((rc = check_writer(idx)) < 0)
 		goto done;
-	if (!source) {
+	if (!source && ev->type != TRAWL_EVENT_WALK_END) {
 		rc = seterr(idx, TRAWL_EINVAL, "an event needs a source");
 		goto done;
 	}
@@ -1219,6 +1219,8 @@ trawl_index_add_event(trawl_index_t *idx, const trawl_event_t *ev)
 		if ((rc = add_skip(r, ev->location, ev->reason)) < 0)
 			goto done;
 		break;
+	case TRAWL_EVENT_WALK_END:
+		break; /* nothing of any source */
 	case TRAWL_EVENT_SOURCE_END:
 		r = g_hash_table_lookup(idx->sources, source);
 		if (!r && (rc = new_srcrec(idx, source, ev->kind, &r)) < 0)

@@ -238,6 +238,7 @@ typedef struct {
 		ino_t ino;
 	} *seen;
 	size_t n_seen, cap_seen;
+	uint64_t walk_bytes; /* walker only: sizes of the files queued */
 } pipeline_t;
 
 static bool
@@ -459,6 +460,7 @@ walk_path(pipeline_t *p, const char *path, trawl_kind_t hint, const char *kind, 
 			return; /* a symlink loop or a directory reached twice: read once */
 		walk_dir(p, path, hint, kind, depth);
 	} else if (S_ISREG(st.st_mode)) {
+		p->walk_bytes += (uint64_t)st.st_size;
 		push_job(p, path, hint, kind);
 	} else {
 		walker_skip(p, path, TRAWL_EUNSUPPORTED,
@@ -472,6 +474,12 @@ walker_main(void *arg)
 	pipeline_t *p = arg;
 	for (size_t i = 0; i < p->n_paths && !stopped(p->opts); i++)
 		walk_path(p, p->paths[i], TRAWL_KIND_UNKNOWN, NULL, 0);
+	if (!stopped(p->opts)) {
+		trawl_event_t ev = {.type = TRAWL_EVENT_WALK_END, .bytes = p->walk_bytes};
+		out_t *o = out_event(&ev);
+		if (o)
+			queue_push(&p->out, o);
+	}
 	pthread_mutex_lock(&p->mu);
 	p->jobs_closed = true;
 	pthread_cond_broadcast(&p->work);

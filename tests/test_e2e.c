@@ -198,3 +198,37 @@ Test(e2e_copies, erase_lists_copies_of_a_message_across_sources, .timeout = 60)
 	free(out);
 	run(NULL, "rm -rf '%s'", dir);
 }
+
+/* On a terminal (script(1) gives it one), scan shows one updating progress
+ * line with an ETA once the walker knows the total, then a summary; with
+ * --quiet, neither. */
+Test(e2e_progress, progress_line_on_a_terminal_only, .timeout = 60)
+{
+	char dir[] = "/tmp/trawl-progress-XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	char *out = NULL;
+	int rc = run(&out,
+	             "script -qefc \"'%s' scan --index '%s/idx' '%s/fixtures/sample'\" /dev/null </dev/null | tr '\\r' '\\n'",
+	             bin(), dir, src());
+	cr_assert_eq(rc, 0, "%s", out);
+	cr_assert(strstr(out, "scan: "), "no progress line: %s", out);
+	cr_assert(strstr(out, " MB/s, "), "%s", out);
+	cr_assert(strstr(out, "scanned "), "no summary: %s", out);
+	cr_assert(strstr(out, "found email "), "%s", out);
+	free(out);
+	rc = run(&out, "script -qefc \"'%s' scan --quiet --index '%s/idx2' '%s/fixtures/sample'\" /dev/null </dev/null",
+	         bin(), dir, src());
+	cr_assert_eq(rc, 0);
+	cr_assert_null(strstr(out, "scan: "), "%s", out);
+	cr_assert_null(strstr(out, "scanned "), "%s", out);
+	free(out);
+	/* not a terminal: what it could not read (a text file, not mail), no
+	 * progress, no summary */
+	rc = run(&out, "'%s' scan --index '%s/idx3' '%s/fixtures/sample' 2>&1 >/dev/null", bin(), dir, src());
+	cr_assert_eq(rc, 0);
+	char want[4300];
+	snprintf(want, sizeof want, "trawl scan: %s/fixtures/sample/notes.txt: not mail (text/plain)\n", src());
+	cr_assert_str_eq(out, want);
+	free(out);
+	run(NULL, "rm -rf '%s'", dir);
+}

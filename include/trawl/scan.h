@@ -52,7 +52,9 @@ void trawl_message_free(trawl_message_t *msg);
 typedef enum {
 	TRAWL_EVENT_SOURCE_BEGIN, /* a file under PATH is about to be read; kind set */
 	TRAWL_EVENT_SKIP,         /* something was skipped or unreadable: location and reason */
-	TRAWL_EVENT_SOURCE_END    /* a file is done: counts set */
+	TRAWL_EVENT_SOURCE_END,   /* a file is done: counts set */
+	TRAWL_EVENT_WALK_END      /* trawl_scan_run()'s walker found every file: bytes is their total
+	                           * size on disk (for progress); source NULL */
 } trawl_event_type_t;
 
 /* Strings are owned by the scanner and valid during the callback only. */
