@@ -351,6 +351,9 @@ scan_blob_as_attachment(msg_ctx_t *c, const char *data, size_t len, const char *
 	case TRAWL_KIND_PST:
 		trawl_scan__pst_attached(c->w, c, data, len, part, c->depth + depth);
 		return;
+	case TRAWL_KIND_TNEF: /* winmail.dat, whatever its declared type or name */
+		trawl_scan__tnef_attached(c->w, c, data, len, part, depth);
+		return;
 	default:
 		break;
 	}
@@ -523,6 +526,13 @@ void
 trawl_scan__msg_attachment(trawl_msg_t *c, const void *data, size_t len, const char *part, const char *mime)
 {
 	scan_blob_as_attachment(c, data, len, part, mime, NULL, TRAWL_WHERE_ATTACHMENT, 1);
+}
+
+void
+trawl_scan__msg_attachment_at(trawl_msg_t *c, const void *data, size_t len, const char *part, const char *mime,
+                              unsigned depth)
+{
+	scan_blob_as_attachment(c, data, len, part, mime, NULL, TRAWL_WHERE_ATTACHMENT, depth);
 }
 
 void

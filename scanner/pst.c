@@ -501,61 +501,6 @@ read_body(pst_t *p, libpff_item_t *item, size_fn size, body_fn get, const char *
 	return buf;
 }
 
-/* PR_RTF_COMPRESSED (MS-OXRTFCP) decompressed, for the bodies libpff
- * gives up on: it refuses the uncompressed "MELA" form some writers use. */
-static uint8_t *
-rtf_decompress(const uint8_t *d, size_t n, size_t max, size_t *out_len)
-{
-	static const char prebuf[] =
-		"{\\rtf1\\ansi\\mac\\deff0\\deftab720{\\fonttbl;}{\\f0\\fnil \\froman \\fswiss \\fmodern \\fscript "
-		"\\fdecor MS Sans SerifSymbolArialTimes New RomanCourier{\\colortbl\\red0\\green0\\blue0\r\n\\par "
-		"\\pard\\plain\\f0\\fs20\\b\\i\\u\\tab\\tx";
-	if (n < 16)
-		return NULL;
-	uint32_t raw = le32(d + 4);
-	if (raw > max)
-		return NULL;
-	uint8_t *out = malloc((size_t)raw + 1);
-	if (!out)
-		return NULL;
-	size_t o = 0, i = 16;
-	if (memcmp(d + 8, "MELA", 4) == 0) {
-		o = raw < n - 16 ? raw : n - 16;
-		memcpy(out, d + 16, o);
-	} else if (memcmp(d + 8, "LZFu", 4) == 0) {
-		uint8_t dict[4096];
-		size_t w = sizeof prebuf - 1;
-		memcpy(dict, prebuf, w);
-		for (bool end = false; !end && i < n && o < raw;) {
-			unsigned flags = d[i++];
-			for (int bit = 0; bit < 8 && i < n && o < raw; bit++) {
-				if (!(flags & (1u << bit))) {
-					dict[w++ % 4096] = out[o++] = d[i++];
-					continue;
-				}
-				if (i + 1 >= n) {
-					end = true;
-					break;
-				}
-				unsigned ref = (unsigned)d[i] << 8 | d[i + 1];
-				i += 2;
-				unsigned off = ref >> 4, len = (ref & 0xf) + 2;
-				if (off == w % 4096) {
-					end = true;
-					break;
-				}
-				for (unsigned k = 0; k < len && o < raw; k++)
-					dict[w++ % 4096] = out[o++] = dict[(off + k) % 4096];
-			}
-		}
-	} else {
-		free(out);
-		return NULL;
-	}
-	*out_len = o;
-	return out;
-}
-
 /* The RTF body, decompressed: libpff's, else our own reading of the
  * property when libpff could not decompress it. */
 static uint8_t *
@@ -590,7 +535,7 @@ read_rtf(pst_t *p, libpff_item_t *item, const char *part, size_t *len)
 	if (re && libpff_record_entry_get_data_size(re, &size, &e2) == 1 && size >= 16 &&
 	    size <= p->w->limits.max_part_bytes && (raw = malloc(size)) &&
 	    libpff_record_entry_get_data(re, raw, size, &e2) == 1)
-		b = rtf_decompress(raw, size, p->w->limits.max_part_bytes, len);
+		b = trawl_scan__rtf_decompress(raw, size, p->w->limits.max_part_bytes, len);
 	libpff_error_free(&e2);
 	libpff_record_entry_free(&re, NULL);
 	free(raw);

@@ -531,3 +531,63 @@ trawl_scan__rtf_to_text(trawl_buf_t *out, const char *rtf, size_t len, bool *htm
 		*html = r.fromhtml;
 	return r.rc;
 }
+
+/* PR_RTF_COMPRESSED (MS-OXRTFCP): for the PST bodies libpff gives up on
+ * (it refuses the uncompressed "MELA" form some writers use) and for TNEF.
+ * The output never exceeds what the header declares, max, or what the input
+ * can expand to (a reference of 2 bytes yields at most 17), so a small
+ * property cannot make a large allocation. The CRC is not checked. */
+uint8_t *
+trawl_scan__rtf_decompress(const uint8_t *d, size_t n, size_t max, size_t *out_len)
+{
+	static const char prebuf[] =
+		"{\\rtf1\\ansi\\mac\\deff0\\deftab720{\\fonttbl;}{\\f0\\fnil \\froman \\fswiss \\fmodern \\fscript "
+		"\\fdecor MS Sans SerifSymbolArialTimes New RomanCourier{\\colortbl\\red0\\green0\\blue0\r\n\\par "
+		"\\pard\\plain\\f0\\fs20\\b\\i\\u\\tab\\tx";
+	if (n < 16)
+		return NULL;
+	size_t raw = (size_t)d[4] | (size_t)d[5] << 8 | (size_t)d[6] << 16 | (size_t)d[7] << 24;
+	if (raw > max)
+		return NULL;
+	if (raw > (n - 16) * 9)
+		raw = (n - 16) * 9;
+	uint8_t *out = malloc(raw + 1);
+	if (!out)
+		return NULL;
+	size_t o = 0, i = 16;
+	if (memcmp(d + 8, "MELA", 4) == 0) {
+		o = raw < n - 16 ? raw : n - 16;
+		memcpy(out, d + 16, o);
+	} else if (memcmp(d + 8, "LZFu", 4) == 0) {
+		uint8_t dict[4096];
+		size_t w = sizeof prebuf - 1;
+		memcpy(dict, prebuf, w);
+		for (bool end = false; !end && i < n && o < raw;) {
+			unsigned flags = d[i++];
+			for (int bit = 0; bit < 8 && i < n && o < raw; bit++) {
+				if (!(flags & (1u << bit))) {
+					dict[w++ % 4096] = out[o++] = d[i++];
+					continue;
+				}
+				if (i + 1 >= n) {
+					end = true;
+					break;
+				}
+				unsigned ref = (unsigned)d[i] << 8 | d[i + 1];
+				i += 2;
+				unsigned off = ref >> 4, len = (ref & 0xf) + 2;
+				if (off == w % 4096) {
+					end = true;
+					break;
+				}
+				for (unsigned k = 0; k < len && o < raw; k++)
+					dict[w++ % 4096] = out[o++] = dict[(off + k) % 4096];
+			}
+		}
+	} else {
+		free(out);
+		return NULL;
+	}
+	*out_len = o;
+	return out;
+}

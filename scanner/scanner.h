@@ -25,6 +25,7 @@ typedef enum {
 	TRAWL_KIND_EML,
 	TRAWL_KIND_MBOX,
 	TRAWL_KIND_PST,
+	TRAWL_KIND_TNEF,     /* winmail.dat: Outlook's Transport Neutral Encapsulation Format */
 	TRAWL_KIND_ZIP,
 	TRAWL_KIND_TAR,
 	TRAWL_KIND_GZIP,
@@ -156,6 +157,11 @@ void trawl_scan__msg_text(trawl_msg_t *c, const char *text, size_t len, const ch
  * inside are walked as for MIME attachments. */
 void trawl_scan__msg_attachment(trawl_msg_t *c, const void *data, size_t len, const char *part,
                                 const char *mime);
+/* The same for an attachment inside a container that is itself inside the
+ * message (a TNEF in a TNEF): depth counts those containers as MIME nesting
+ * is counted, so that nesting is bounded alike. */
+void trawl_scan__msg_attachment_at(trawl_msg_t *c, const void *data, size_t len, const char *part,
+                                   const char *mime, unsigned depth);
 /* An embedded RFC 822 message (e.g. an attached message in a PST). */
 void trawl_scan__msg_mime(trawl_msg_t *c, const char *data, size_t len, const char *part);
 trawl_status_t trawl_scan__msg_end(trawl_msg_t *c, const void *raw, size_t raw_len);
@@ -195,10 +201,28 @@ trawl_status_t trawl_scan__pst(trawl_worker_t *w, const void *data, size_t len, 
 void trawl_scan__pst_attached(trawl_worker_t *w, trawl_msg_t *c, const void *data, size_t len,
                               const char *part, unsigned depth);
 
+/* TNEF (tnef.c): a winmail.dat read as a file of its own is one record,
+ * located at location: its sender, recipients, subject and date as
+ * headers, its bodies, its other string properties ("props") and its
+ * attachments ("!/<file name>", each read as a MIME attachment is). Damage
+ * is a skip; what was read before it is kept. */
+trawl_status_t trawl_scan__tnef(trawl_worker_t *w, const void *data, size_t len, const char *location,
+                                unsigned depth);
+/* A TNEF attached to a message as part (application/ms-tnef, found by its
+ * signature): read into the carrying record c, its parts named
+ * "<part>:header:From", "<part>.body", "<part>!/<file name>" ... depth: as
+ * message.c counts the attachment's nesting in the message. */
+void trawl_scan__tnef_attached(trawl_worker_t *w, trawl_msg_t *c, const void *data, size_t len, const char *part,
+                               unsigned depth);
+
 /* RTF to text (rtf.c): control words dropped, \'hh and \uN decoded, non-text
  * destinations skipped. RTF that encapsulates HTML (\fromhtml) gives back
  * the HTML and sets *html (may be NULL). out is reset. */
 trawl_status_t trawl_scan__rtf_to_text(trawl_buf_t *out, const char *rtf, size_t len, bool *html);
+/* PR_RTF_COMPRESSED (MS-OXRTFCP, "LZFu" or "MELA") decompressed: NULL when
+ * it is neither or declares more than max bytes. The result is malloc'd,
+ * *out_len bytes (not NUL-terminated); the caller frees it. */
+uint8_t *trawl_scan__rtf_decompress(const uint8_t *d, size_t n, size_t max, size_t *out_len);
 /* A charset name iconv knows for a Windows code page (932 -> "CP932",
  * 28591 -> "ISO-8859-1", 65001 -> "UTF-8"); buf holds it when needed. */
 const char *trawl_scan__codepage_charset(unsigned cp, char buf[24]);

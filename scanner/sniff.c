@@ -18,7 +18,7 @@ static const char *const kind_names[] = {
 	[TRAWL_KIND_GZIP] = "gz",         [TRAWL_KIND_BZIP2] = "bz2",  [TRAWL_KIND_XZ] = "xz",
 	[TRAWL_KIND_ZSTD] = "zst",        [TRAWL_KIND_7Z] = "7z",      [TRAWL_KIND_COMPRESS] = "Z",
 	[TRAWL_KIND_LZMA] = "lzma",       [TRAWL_KIND_RAR] = "rar",    [TRAWL_KIND_TEXT] = "text",
-	[TRAWL_KIND_OTHER] = "other",
+	[TRAWL_KIND_OTHER] = "other",     [TRAWL_KIND_TNEF] = "tnef",
 };
 
 const char *
@@ -80,6 +80,9 @@ by_magic_number(const unsigned char *p, size_t len)
 {
 	if (len >= 4 && memcmp(p, "!BDN", 4) == 0)
 		return TRAWL_KIND_PST;
+	/* TNEF (winmail.dat): 0x223E9F78 little-endian, then a 2-byte key */
+	if (len >= 6 && memcmp(p, "\x78\x9f\x3e\x22", 4) == 0)
+		return TRAWL_KIND_TNEF;
 	if (len >= 4 && p[0] == 'P' && p[1] == 'K' && (p[2] == 3 || p[2] == 5 || p[2] == 7))
 		return TRAWL_KIND_ZIP;
 	if (len >= 2 && p[0] == 0x1f && p[1] == 0x8b)
@@ -303,6 +306,8 @@ trawl_scan__blob(trawl_worker_t *w, const void *data, size_t len, const char *lo
 		return trawl_scan__mbox(w, data, len, location, depth);
 	case TRAWL_KIND_PST:
 		return trawl_scan__pst(w, data, len, location, depth);
+	case TRAWL_KIND_TNEF:
+		return trawl_scan__tnef(w, data, len, location, depth);
 	default:
 		if (trawl_scan__kind_is_archive(kind)) {
 			unsigned d = depth + 1;
