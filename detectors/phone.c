@@ -23,11 +23,13 @@
 #include "detectors/detector.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "detectors/phonelib.h"
+#include "detectors/wordlist.h"
 #include "util/util.h"
 
 #define MIN_DIGITS 7
@@ -38,97 +40,29 @@
 #define LANG_SAMPLE 8192   /* bytes of text read to guess its language */
 
 /* ---- word lists ---------------------------------------------------------
- * Lower-case. A trailing '*' matches any word that begins so (German
- * compounds: "Telefonnummer", "Kundennummer"). */
-
-/* Words that announce a telephone number. */
-static const char *const hot_words[] = {
-	"tel", "tél", "tele", "telef*", "teleph*", "telf", "téléphone", "telemóvel", "telemovel",
-	"phone*", "fon", "fone", "ph", "mobil*", "mobiel", "mob", "móvil", "movil", "cell",
-	"cellphone*", "cellular", "cellulare", "handy*", "natel", "gsm", "portable", "komórka",
-	"komorka", "fax*", "telefax", "call", "calls", "called", "calling", "callback", "ring",
-	"dial", "anruf*", "rückruf*", "ruf", "rufen", "zurückrufen", "rufnummer*", "durchwahl*",
-	"erreichbar*", "erreichen", "erreichst", "reach", "reached", "unter", "whatsapp", "sms",
-	"hotline", "zentrale", "tfn", "tlf", "contact", "kontakt", "teléf*", "appel*",
-	"rappel*", "joindre", "chiam*", "llam*", "bel", "bellen", "ligue", "ligar", "zadzwo*",
-	NULL,
-};
+ * rules/phone/ (detectors/wordlist.c loads them with the other lists):
+ * hotwords.txt announce a telephone number, not-phone.txt name some other
+ * number, number-words.txt ("nr", "no", "nummer") side with the word before
+ * them, function-words-<lang>.txt tell the language of a text. Lower-case;
+ * a trailing '*' matches any word that begins so (German compounds:
+ * "Telefonnummer", "Kundennummer"). */
 
 /* Single letters that announce a number when a colon or dot follows
  * ("T: ...", "M. ...") or, as a capital, stand right before it ("T +41 ..."):
  * telephone, mobile, fax, handy, phone, office, cell, direct. */
 static const char hot_letters[] = "tmfhpocd";
 
-/* Words that name some other number. "nr", "no", "number", "nummer" on their
- * own are neither: they take the side of the word before them ("Tel.-Nr.",
- * "Order No."), and alone "no"/"nr" lean negative. */
-static const char *const neg_words[] = {
-	"order*", "bestell*", "rechnung*", "invoice*", "ref", "refs", "reference*", "referenz*",
-	"ticket*", "kunde*", "kd", "customer*", "auftrag*", "vertrag*", "contract*", "isbn*",
-	"issn", "iban", "bic", "swift", "blz", "konto*", "account*", "acct", "tracking*",
-	"sendung*", "shipment*", "parcel*", "paket*", "id", "uid", "uuid", "guid", "version*",
-	"ver", "build", "builds", "serial*", "seriennummer*", "artikel*", "item", "items", "sku",
-	"ean", "gtin", "upc", "vorgang*", "aktenzeichen*", "az", "steuer*", "tax", "ust",
-	"ust-id*", "ustid*", "vat", "plz", "zip", "postcode*", "postleitzahl*", "amount*",
-	"betrag*", "total", "totals", "summe*", "gesamt*", "preis*", "cost", "costs", "kosten",
-	"eur", "euro", "euros", "usd", "gbp", "chf", "pln", "dkk", "sek", "transaction*",
-	"transaktion*", "batch", "commit", "pin", "puk", "code", "codes", "passwort*",
-	"password*", "kennwort*", "policy", "polizze*", "versicherung*", "mitglied*", "member*",
-	"patient*", "matrikel*", "personalnummer*", "employee*", "pnr", "booking*", "buchung*",
-	"reservation*", "reservierung*", "confirmation*", "bestätigung*", "flight*", "flug",
-	"flugnummer*", "receipt*", "quittung*", "beleg", "belegnummer*", "lieferschein*",
-	"delivery*", "lieferung*", "voucher*", "gutschein*", "coupon*", "card", "cards",
-	"cardnumber*", "karte", "kartennummer*", "kreditkarte*", "visa", "mastercard", "amex",
-	"ip", "port", "imei", "imsi", "iccid", "zähler*", "isin", "wkn", "duns", "hrb", "hra",
-	"handelsregister*", "registernummer*", "svnr", "ssn", "sozialversicherung*",
-	"passport*", "reisepass*", "ausweis*", "personalausweis*", "license*", "licence*",
-	"lizenz*", "führerschein*", "vin", "fahrgestell*", "dokument*", "document*", "datei",
-	"kennzeichen*", "bank", "bankverbindung*", "bankleitzahl*", "routing", "regon", "pesel",
-	"siren", "siret", "codice", "partita", "ahv", NULL,
-};
-
-/* Number words that alone are neither hot nor negative. */
-static const char *const number_words[] = {"nr", "no", "num", "number", "nummer", "numéro",
-                                           "numero", "número", "n°", "nº", NULL};
-
-/* Function words by language, to guess the language of a text cheaply when
- * the scanner did not say. Each language's region comes first in its line. */
+/* The languages of rules/phone/function-words-*.txt and where national
+ * numbers of a text in each are most likely from: its region comes first. */
 typedef struct {
 	const char *lang;
 	const char *regions[3];
-	const char *const *words;
 } lang_words_t;
 
-/* Words one language uses all the time and its neighbours hardly at all. */
-static const char *const words_de[] = {"und", "der", "die", "das", "sie", "mit", "nicht", "bitte",
-                                       "ist", "ich", "wir", "ihnen", "für", "auf", "grüße",
-                                       "gruß", "den", "dem", "zu", "von", "wie", "danke",
-                                       "freundlichen", "wurde", "eine", "einen", NULL};
-static const char *const words_en[] = {"the", "and", "please", "regards", "you", "for", "with",
-                                       "to", "of", "thanks", "best", "we", "this", "that", "are",
-                                       "your", "will", "kind", NULL};
-static const char *const words_fr[] = {"le", "les", "et", "vous", "est", "pour", "avec", "merci",
-                                       "bonjour", "cordialement", "nous", "une", "des", "sont",
-                                       "pas", NULL};
-static const char *const words_nl[] = {"het", "een", "niet", "voor", "groeten", "bedankt", "wij",
-                                       "ik", "zijn", "graag", "alvast", "hartelijke", "met", NULL};
-static const char *const words_it[] = {"il", "di", "che", "per", "non", "sono", "grazie",
-                                       "saluti", "cordiali", "della", "gli", "anche",
-                                       "buongiorno", NULL};
-static const char *const words_es[] = {"el", "los", "las", "usted", "gracias", "saludos", "pero",
-                                       "muy", "hola", "también", "mañana", "según", "por",
-                                       "favor", "muchas", "es", NULL};
-static const char *const words_pt[] = {"não", "obrigado", "obrigada", "você", "os", "uma", "com",
-                                       "cumprimentos", "atenciosamente", "olá", "muito", "ao",
-                                       NULL};
-static const char *const words_pl[] = {"nie", "jest", "się", "dziękuję", "pozdrawiam", "oraz",
-                                       "proszę", "że", "ale", "dzień", "dobry", "czy", NULL};
-
 static const lang_words_t languages[] = {
-	{"de", {"DE", "AT", "CH"}, words_de}, {"en", {"GB", "US", "IE"}, words_en},
-	{"fr", {"FR", "BE", "CH"}, words_fr}, {"nl", {"NL", "BE", NULL}, words_nl},
-	{"it", {"IT", "CH", NULL}, words_it}, {"es", {"ES", NULL, NULL}, words_es},
-	{"pt", {"PT", NULL, NULL}, words_pt}, {"pl", {"PL", NULL, NULL}, words_pl},
+	{"de", {"DE", "AT", "CH"}}, {"en", {"GB", "US", "IE"}}, {"fr", {"FR", "BE", "CH"}},
+	{"nl", {"NL", "BE", NULL}}, {"it", {"IT", "CH", NULL}}, {"es", {"ES", NULL, NULL}},
+	{"pt", {"PT", NULL, NULL}}, {"pl", {"PL", NULL, NULL}},
 };
 #define NLANG (sizeof languages / sizeof *languages)
 
@@ -209,7 +143,7 @@ word_matches(const char *word, size_t wl, const char *pattern)
 /* A word list indexed by first letter, built once: every word of a text
  * is looked up, so each look-up should read only the few words that could
  * match. */
-#define WORDSET_MAX 256
+#define WORDSET_MAX 1024 /* entries of one list: rules/phone/ may grow */
 typedef struct {
 	const char *const *src;
 	const char *by_letter[WORDSET_MAX];
@@ -220,13 +154,14 @@ typedef struct {
 	unsigned short first[28]; /* by_letter[first[k], first[k + 1]): letter k ('a'..'z'; 26 other) */
 } wordset_t;
 
-static wordset_t ws_hot = {.src = hot_words}, ws_neg = {.src = neg_words}, ws_number = {.src = number_words};
+static wordset_t ws_hot, ws_neg, ws_number;
 static pthread_once_t wordsets_once = PTHREAD_ONCE_INIT;
+static bool wordsets_ok; /* the lists of rules/phone/ were read */
 
 /* The function words of every language in one set, each with the languages
  * it belongs to (bits of languages[]): a word of a text is looked up once,
  * not once per language. */
-#define LANG_WORDS_MAX 256
+#define LANG_WORDS_MAX WORDSET_MAX
 static const char *lang_all_src[LANG_WORDS_MAX + 1];
 static unsigned lang_all_bits[LANG_WORDS_MAX];
 static wordset_t ws_lang_all = {.src = lang_all_src};
@@ -257,6 +192,8 @@ wordset_build(wordset_t *ws, unsigned short *index_of)
 		if (index_of)
 			index_of[fill[k]] = (unsigned short)i;
 		size_t l = strlen(ws->src[i]);
+		if (l > UCHAR_MAX)
+			l = UCHAR_MAX; /* no word of a text is that long */
 		ws->prefix[fill[k]] = l && ws->src[i][l - 1] == '*';
 		ws->len[fill[k]] = (unsigned char)(l - ws->prefix[fill[k]]);
 		ws->by_letter[fill[k]++] = ws->src[i];
@@ -273,9 +210,32 @@ entry_matches(const wordset_t *ws, unsigned e, const char *word, size_t wl)
 	return strncasecmp(word, ws->by_letter[e], pl) == 0;
 }
 
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The entries of wl, sorted, NULL-terminated: the array is the caller's
+ * (kept for the process here), the strings the lexicon's. */
+static const char **
+list_words(const trawl_wordlist_t *wl)
+{
+	guint n = 0;
+	const char **v = (const char **)g_hash_table_get_keys_as_array(wl->set, &n);
+	qsort(v, n, sizeof *v, cmp_str);
+	return v;
+}
+
 static void
 wordsets_build(void)
 {
+	const trawl_lexicon_t *lx = trawl_detect__lexicon(NULL);
+	if (!lx)
+		return; /* scan() says so */
+	ws_hot.src = list_words(&lx->phone_hot);
+	ws_neg.src = list_words(&lx->phone_not);
+	ws_number.src = list_words(&lx->phone_number);
 	wordset_build(&ws_hot, NULL);
 	wordset_build(&ws_neg, NULL);
 	wordset_build(&ws_number, NULL);
@@ -283,7 +243,14 @@ wordsets_build(void)
 	size_t n = 0;
 	unsigned bits[LANG_WORDS_MAX];
 	for (size_t l = 0; l < NLANG; l++) {
-		for (const char *const *w = languages[l].words; *w; w++) {
+		const trawl_wordlist_t *fw = NULL;
+		for (size_t k = 0; k < TRAWL_LEXICON_LANGS; k++)
+			if (strcmp(trawl_lexicon_langs[k], languages[l].lang) == 0)
+				fw = &lx->function_words[k];
+		if (!fw)
+			continue;
+		const char **words = list_words(fw);
+		for (const char *const *w = words; *w; w++) {
 			size_t k = 0;
 			while (k < n && strcmp(lang_all_src[k], *w) != 0)
 				k++;
@@ -294,12 +261,14 @@ wordsets_build(void)
 			if (k < n)
 				bits[k] |= 1u << l;
 		}
+		g_free(words); /* the strings stay: the lexicon's */
 	}
 	lang_all_src[n] = NULL;
 	unsigned short index_of[WORDSET_MAX];
 	wordset_build(&ws_lang_all, index_of);
 	for (size_t i = 0; i < n; i++)
 		lang_all_bits[i] = bits[index_of[i]];
+	wordsets_ok = true;
 }
 
 static bool
@@ -1399,6 +1368,8 @@ scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t 
 {
 	scan_ctx_t c = {.set = set, .text = text, .lang = -1};
 	pthread_once(&wordsets_once, wordsets_build);
+	if (!wordsets_ok)
+		return TRAWL_ERULES; /* the name detector's check says which file */
 	hits_t hits = {0};
 	trawl_status_t rc;
 

@@ -271,6 +271,8 @@ done:
 	return rc;
 }
 
+const char *const trawl_lexicon_langs[TRAWL_LEXICON_LANGS] = {"de", "en", "fr", "nl", "it", "es", "pt", "pl"};
+
 static void
 lexicon_load(void)
 {
@@ -305,6 +307,14 @@ lexicon_load(void)
 	ONE(hotwords, "address", "hotwords.txt", NULL);
 	ONE(po_box, "address", "po-box.txt", NULL);
 	ONE(not_street, "address", "not-street.txt", NULL);
+	ONE(phone_hot, "phone", "hotwords.txt", NULL);
+	ONE(phone_not, "phone", "not-phone.txt", NULL);
+	ONE(phone_number, "phone", "number-words.txt", NULL);
+	for (size_t l = 0; l < TRAWL_LEXICON_LANGS && rc == TRAWL_OK; l++) {
+		char name[64];
+		snprintf(name, sizeof name, "function-words-%s.txt", trawl_lexicon_langs[l]);
+		rc = load_one(&x->function_words[l], dir, "phone", name, NULL);
+	}
 #undef ONE
 #undef GLOB
 	if (rc == TRAWL_OK) {

@@ -28,7 +28,11 @@ typedef struct {
 	size_t max_words; /* the most words an entry has */
 } trawl_wordlist_t;
 
-/* Every list the name and address detectors use. */
+/* The languages whose function words rules/phone/ holds (ISO 639-1). */
+#define TRAWL_LEXICON_LANGS 8
+extern const char *const trawl_lexicon_langs[TRAWL_LEXICON_LANGS];
+
+/* Every list the name, address and phone detectors use. */
 typedef struct {
 	/* names/ */
 	trawl_wordlist_t given;     /* given-*.txt: given names from public statistics */
@@ -50,6 +54,12 @@ typedef struct {
 	trawl_wordlist_t hotwords;      /* hotwords.txt */
 	trawl_wordlist_t po_box;        /* po-box.txt */
 	trawl_wordlist_t not_street;    /* not-street.txt */
+	/* phone/ */
+	trawl_wordlist_t phone_hot;     /* hotwords.txt: words before a phone number */
+	trawl_wordlist_t phone_not;     /* not-phone.txt: words before some other number */
+	trawl_wordlist_t phone_number;  /* number-words.txt: "nr", "no", "nummer" */
+	/* function-words-<lang>.txt, one per language of trawl_lexicon_langs[] */
+	trawl_wordlist_t function_words[TRAWL_LEXICON_LANGS];
 	/* Every entry of the lists above that detectors ask about word by
 	 * word, mapped to the TRAWL_LX_* bits of the lists it is in: one
 	 * look-up per word instead of one per list. */

@@ -549,3 +549,70 @@ Test(phone, fast_plans_agree_with_libphonenumber)
 	cr_assert_eq(differ, 0, "%zu of %zu answers differ, first: %s", differ, asked, first);
 	cr_assert_gt(asked, 10000, "the shortcut answered only %zu questions", asked);
 }
+
+/* ---- the word lists are rules/phone/, not code ---------------------------- */
+
+static char rules_copy[] = "/tmp/trawl-phone-rules-XXXXXX";
+
+/* A copy of rules/ whose hotwords.txt also holds Czech "zavolej*" ("call"):
+ * the lexicon is read once per process, and Criterion runs each test in
+ * its own, so TRAWL_RULES_DIR set here is what it reads. */
+static void
+setup_rules_copy(void)
+{
+	cr_assert_not_null(mkdtemp(rules_copy));
+	const char *src = getenv("TRAWL_SRC") ? getenv("TRAWL_SRC") : ".";
+	char cmd[8192];
+	snprintf(cmd, sizeof cmd, "cp -r '%s/rules/.' '%s/' && echo 'zavolej*' >> '%s/phone/hotwords.txt'", src,
+	         rules_copy, rules_copy);
+	cr_assert_eq(system(cmd), 0);
+	setenv("TRAWL_RULES_DIR", rules_copy, 1);
+	setup();
+}
+
+static void
+teardown_rules_copy(void)
+{
+	teardown();
+	char cmd[4200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", rules_copy);
+	cr_assert_eq(system(cmd), 0);
+}
+
+Test(phone_rules, a_hot_word_added_to_rules_phone_announces_a_number, .init = setup_rules_copy,
+     .fini = teardown_rules_copy)
+{
+	const char *s = "Zavolejte mi: 0301234567";
+	run(s);
+	assert_phone(s, "+49301234567");
+	cr_expect_str_eq(phone("+49301234567")->rule, "phone.hotword");
+	run("Die Zahl 0301234567 steht hier.");
+	cr_expect_eq(phones(), 0);
+}
+
+Test(phone_rules, a_missing_list_stops_detection_with_a_rules_error, .init = setup_rules_copy,
+     .fini = teardown_rules_copy)
+{
+	/* the set was made in setup; a fresh process reads the lists anew */
+	char cmd[8192];
+	snprintf(cmd, sizeof cmd,
+	         "rm '%s/phone/not-phone.txt' && echo 'Tel. 0301234567' | TRAWL_RULES_DIR='%s' '%s' detect - "
+	         ">/dev/null 2>'%s/err'; echo $? > '%s/rc'",
+	         rules_copy, rules_copy, getenv("TRAWL_BIN") ? getenv("TRAWL_BIN") : "build/trawl", rules_copy,
+	         rules_copy);
+	cr_assert_eq(system(cmd), 0);
+	char path[4200], buf[512] = "";
+	snprintf(path, sizeof path, "%s/rc", rules_copy);
+	FILE *f = fopen(path, "r");
+	cr_assert_not_null(f);
+	cr_assert_not_null(fgets(buf, sizeof buf, f));
+	fclose(f);
+	cr_expect_neq(atoi(buf), 0, "detect went on without rules/phone/not-phone.txt");
+	snprintf(path, sizeof path, "%s/err", rules_copy);
+	f = fopen(path, "r");
+	cr_assert_not_null(f);
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	cr_expect(strstr(buf, "not-phone.txt"), "the message does not name the file: %s", buf);
+}
