@@ -25,6 +25,7 @@ int trawl_fuzz_archive(const uint8_t *data, size_t size);
 int trawl_fuzz_pst(const uint8_t *data, size_t size);
 int trawl_fuzz_document(const uint8_t *data, size_t size);
 int trawl_fuzz_rtf(const uint8_t *data, size_t size);
+int trawl_fuzz_tnef(const uint8_t *data, size_t size);
 
 /* The detector set every harness shares: built on first use, never freed
  * (the process ends with the fuzzer). Aborts when the rules cannot load. */

@@ -4,8 +4,9 @@
 # harnesses to run (mbox, message, ...); none means all.
 #
 # Seeds are read, never written: fixtures/, fuzz/seeds/<name>/ and the kept
-# crashers of fuzz/regressions/<name>/; the PST harness also takes the small
-# PSTs of the shared corpus (PST_SEEDS), linked from build-fuzz/ by path.
+# crashers of fuzz/regressions/<name>/; the PST and TNEF harnesses also take
+# the small PSTs and TNEF files of the shared corpus (PST_SEEDS, TNEF_SEEDS),
+# linked from build-fuzz/ by path.
 # What the fuzzer learns grows build-fuzz/corpus/<name>/ from run to run;
 # crashes land in build-fuzz/artifacts/<name>/ and fail the run.
 #
@@ -15,6 +16,7 @@ cd "$(dirname "$0")/.."
 FZ=${FZ:-build-fuzz}
 SECS=${FUZZ_SECONDS:-60}
 PST_SEEDS=${PST_SEEDS:-../shared/corpora/real/pst}
+TNEF_SEEDS=${TNEF_SEEDS:-../shared/corpora/real/tnef}
 
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
@@ -44,6 +46,19 @@ seeds() {
 		fi
 		echo "$FZ/pst-seeds"
 		;;
+	tnef)
+		# the TNEF files of the shared corpus, linked like the PSTs
+		mkdir -p "$FZ/tnef-seeds"
+		if [ -d "$TNEF_SEEDS" ]; then
+			find "$TNEF_SEEDS" -type f -size -16k -print0 |
+				while IFS= read -r -d '' f; do
+					ln -sf "$(realpath "$f")" "$FZ/tnef-seeds/$(basename "$f")"
+				done
+		else
+			echo "fuzz: $TNEF_SEEDS is absent: the TNEF harness starts from fixtures/tnef only" >&2
+		fi
+		echo fixtures/tnef "$FZ/tnef-seeds"
+		;;
 	esac
 	for d in fuzz/seeds/$1 fuzz/regressions/$1; do
 		[ -d "$d" ] && echo "$d"
@@ -54,6 +69,7 @@ options() {
 	case $1 in
 	pst) echo -max_len=300000 -timeout=30 ;;
 	document | archive) echo -max_len=65536 -timeout=15 ;;
+	tnef) echo -max_len=16384 -timeout=15 ;;
 	message) echo -max_len=65536 -timeout=15 ;;
 	*) echo -max_len=16384 -timeout=10 ;;
 	esac
