@@ -112,12 +112,13 @@ trawl_cmd_forget(int argc, char **argv)
 		goto done;
 	}
 	printf("forgot: %llu finding%s removed; %llu message record%s rewritten, %llu deleted; "
-	       "%llu link%s and %llu restriction%s deleted\n",
+	       "%llu link%s and %llu restriction%s deleted; %llu link record%s kept for others\n",
 	       (unsigned long long)done_.findings, done_.findings == 1 ? "" : "s",
 	       (unsigned long long)done_.rewritten, done_.rewritten == 1 ? "" : "s",
 	       (unsigned long long)done_.deleted, (unsigned long long)done_.other_docs,
 	       done_.other_docs == 1 ? "" : "s", (unsigned long long)done_.restrictions,
-	       done_.restrictions == 1 ? "" : "s");
+	       done_.restrictions == 1 ? "" : "s", (unsigned long long)done_.links_kept,
+	       done_.links_kept == 1 ? "" : "s");
 	status = fflush(stdout) == 0 ? TRAWL_EXIT_OK : TRAWL_EXIT_FATAL;
 done:
 	trawl_access_free(a);

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <glib.h>
 #include "index/internal.h"
+#include "index/link.h"
 #include "index/xdb.h"
 #include "util/util.h"
 
@@ -598,6 +599,7 @@ done:
 typedef struct {
 	GPtrArray *messages; /* GBytes: raw message records */
 	GArray *others;      /* uint32_t docids */
+	GHashTable *links;   /* docid -> GBytes: the data of those that are link documents */
 } gather_t;
 
 static trawl_status_t
@@ -605,10 +607,13 @@ gather_cb(uint32_t docid, const void *data, size_t len, void *payload)
 {
 	gather_t *g = payload;
 	const unsigned char *p = data;
-	if (len && p[0] == TRAWL_INDEX__REC_MESSAGE)
+	if (len && p[0] == TRAWL_INDEX__REC_MESSAGE) {
 		g_ptr_array_add(g->messages, g_bytes_new(data, len));
-	else if (!len || p[0] != TRAWL_INDEX__REC_SOURCE)
+	} else if (!len || p[0] != TRAWL_INDEX__REC_SOURCE) {
 		g_array_append_val(g->others, docid); /* a subject link, or anything else about them */
+		if (trawl_index__is_link_doc(data, len))
+			g_hash_table_insert(g->links, GUINT_TO_POINTER(docid), g_bytes_new(data, len));
+	}
 	return TRAWL_OK;
 }
 
@@ -724,7 +729,8 @@ trawl_index_forget(trawl_index_t *idx, const trawl_selector_t *sel, trawl_forget
 	trawl_status_t rc;
 	term_t *all = NULL, *searched = NULL;
 	size_t n_all = 0, n_searched = 0;
-	gather_t g = {g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref), g_array_new(FALSE, FALSE, 4)};
+	gather_t g = {g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref), g_array_new(FALSE, FALSE, 4),
+	              g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_bytes_unref)};
 	restr_list_t l = {0};
 	const char **tv = NULL;
 	char (*aterms)[1 + TRAWL_INDEX__TERM_LEN] = NULL;
@@ -801,7 +807,22 @@ trawl_index_forget(trawl_index_t *idx, const trawl_selector_t *sel, trawl_forget
 			out->rewritten++;
 	}
 	for (guint i = 0; i < g.others->len; i++) {
-		if ((rc = trawl_xdb__delete_id(trawl_index__db(idx), g_array_index(g.others, uint32_t, i))) < 0) {
+		uint32_t docid = g_array_index(g.others, uint32_t, i);
+		GBytes *link = g_hash_table_lookup(g.links, GUINT_TO_POINTER(docid));
+		if (link) {
+			/* the links of everyone else in those messages stay */
+			size_t len;
+			const void *data = g_bytes_get_data(link, &len);
+			bool deleted = false;
+			if ((rc = trawl_index__forget_links(idx, docid, data, len, (const term_t *)all, n_all, &deleted)) < 0)
+				goto done;
+			if (deleted)
+				out->other_docs++;
+			else
+				out->links_kept++;
+			continue;
+		}
+		if ((rc = trawl_xdb__delete_id(trawl_index__db(idx), docid)) < 0) {
 			rc = trawl_index__xerr(idx, rc);
 			goto done;
 		}
@@ -825,6 +846,7 @@ done:
 	restr_list_clear(&l);
 	g_ptr_array_free(g.messages, TRUE);
 	g_array_free(g.others, TRUE);
+	g_hash_table_destroy(g.links);
 	free(drop);
 	free(tv);
 	free(aterms);

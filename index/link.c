@@ -57,9 +57,9 @@
  * full numbers); any other term is made again from the norm on reading.
  * One document per message rather than per link keeps the index small
  * (half as large again as without links, where one per link made it three
- * times as large); the price is that
- * forgetting a subject drops the other links of the messages that linked
- * them too, until their sources are scanned again.
+ * times as large). Forgetting a subject rewrites such a document without
+ * the links that touch them (trawl_index__forget_links()): everyone else's
+ * stay.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -652,14 +652,28 @@ wanted_anchor(const gather_t *g, const char *term)
 	return false;
 }
 
+/* One link as a link document holds it. */
+typedef struct {
+	const char *mid;       /* the message's Message-ID */
+	trawl_type_t atype;
+	const char *anchor;    /* the anchor's norm */
+	trawl_link_kind_t kind;
+	trawl_type_t type;
+	const char *norm;      /* the target's norm, masked for cards and IBANs */
+	const char *stored;    /* the target's term as stored (cards, IBANs), or NULL */
+	const char *term;      /* the target's term, stored or made again */
+} stored_link_t;
+
+typedef trawl_status_t (*link_fn)(const stored_link_t *l, void *payload);
+
+/* Calls fn for each link of a link document's data (every string valid
+ * during the call only). TRAWL_ECORRUPT for data that is not a link
+ * document of this version. */
 static trawl_status_t
-gather_cb(const void *data, size_t len, void *payload)
+each_link(const trawl_index_t *idx, const void *data, size_t len, link_fn fn, void *payload)
 {
-	gather_t *g = payload;
 	const unsigned char *p = data;
-	if (!trawl_index__is_link_doc(data, len))
-		return TRAWL_OK; /* a message record holding the same term */
-	if (len < 2 || p[1] != REC_LINK_VERSION)
+	if (!trawl_index__is_link_doc(data, len) || len < 2 || p[1] != REC_LINK_VERSION)
 		return TRAWL_ECORRUPT; /* version 1 too: trawl scan --full makes them again */
 	trawl_index__cursor_t c = {p + 2, p + len, false};
 	trawl_status_t rc = TRAWL_OK;
@@ -670,7 +684,7 @@ gather_cb(const void *data, size_t len, void *payload)
 		rc = oom ? TRAWL_ENOMEM : TRAWL_ECORRUPT;
 		goto done;
 	}
-	for (uint64_t i = 0; i < n; i++) {
+	for (uint64_t i = 0; i < n && rc == TRAWL_OK; i++) {
 		free(anchor), free(norm), free(term);
 		uint64_t atype = trawl_index__take_u(&c);
 		anchor = trawl_index__take_s(&c, &oom);
@@ -688,44 +702,164 @@ gather_cb(const void *data, size_t len, void *payload)
 			break;
 		}
 		char made[TERM_LEN];
-		const char *tterm = term;
-		if (!tterm) {
-			trawl_index__id_term(g->idx, (trawl_type_t)type, norm, made);
-			tterm = made;
-		}
-		char *akey = g_strdup_printf("%u %s", (unsigned)atype, anchor);
-		const char *aterm = g_hash_table_lookup(g->aterms, akey);
-		if (!aterm) {
-			char *t = g_malloc(TERM_LEN);
-			trawl_index__id_term(g->idx, (trawl_type_t)atype, anchor, t);
-			g_hash_table_insert(g->aterms, akey, t);
-			aterm = t;
-		} else {
-			g_free(akey);
-		}
-		if (!wanted_anchor(g, aterm))
-			continue;
-		char *key = g_strdup_printf("%u %s %s", (unsigned)kind, aterm, tterm);
-		acc_t *a = g_hash_table_lookup(g->by_key, key);
-		if (!a) {
-			a = g_new0(acc_t, 1);
-			a->l.kind = (trawl_link_kind_t)kind;
-			a->l.anchor_type = (trawl_type_t)atype;
-			a->l.anchor = g_strdup(anchor);
-			memcpy(a->l.anchor_term, aterm, TERM_LEN);
-			a->l.type = (trawl_type_t)type;
-			a->l.norm = g_strdup(norm);
-			memcpy(a->l.term, tterm, TERM_LEN);
-			a->ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-			g_hash_table_insert(g->by_key, key, a);
-		} else {
-			g_free(key);
-		}
-		if (!g_hash_table_contains(a->ids, mid))
-			g_hash_table_add(a->ids, g_strdup(mid));
+		if (!term)
+			trawl_index__id_term(idx, (trawl_type_t)type, norm, made);
+		stored_link_t l = {mid, (trawl_type_t)atype, anchor, (trawl_link_kind_t)kind, (trawl_type_t)type,
+		                   norm, term, term ? term : made};
+		rc = fn(&l, payload);
 	}
 done:
 	free(mid), free(anchor), free(norm), free(term);
+	return rc;
+}
+
+static trawl_status_t
+gather_link(const stored_link_t *l, void *payload)
+{
+	gather_t *g = payload;
+	char *akey = g_strdup_printf("%u %s", (unsigned)l->atype, l->anchor);
+	const char *aterm = g_hash_table_lookup(g->aterms, akey);
+	if (!aterm) {
+		char *t = g_malloc(TERM_LEN);
+		trawl_index__id_term(g->idx, l->atype, l->anchor, t);
+		g_hash_table_insert(g->aterms, akey, t);
+		aterm = t;
+	} else {
+		g_free(akey);
+	}
+	if (!wanted_anchor(g, aterm))
+		return TRAWL_OK;
+	char *key = g_strdup_printf("%u %s %s", (unsigned)l->kind, aterm, l->term);
+	acc_t *a = g_hash_table_lookup(g->by_key, key);
+	if (!a) {
+		a = g_new0(acc_t, 1);
+		a->l.kind = l->kind;
+		a->l.anchor_type = l->atype;
+		a->l.anchor = g_strdup(l->anchor);
+		memcpy(a->l.anchor_term, aterm, TERM_LEN);
+		a->l.type = l->type;
+		a->l.norm = g_strdup(l->norm);
+		memcpy(a->l.term, l->term, TERM_LEN);
+		a->ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		g_hash_table_insert(g->by_key, key, a);
+	} else {
+		g_free(key);
+	}
+	if (!g_hash_table_contains(a->ids, l->mid))
+		g_hash_table_add(a->ids, g_strdup(l->mid));
+	return TRAWL_OK;
+}
+
+static trawl_status_t
+gather_cb(const void *data, size_t len, void *payload)
+{
+	gather_t *g = payload;
+	if (!trawl_index__is_link_doc(data, len))
+		return TRAWL_OK; /* a message record holding the same term */
+	return each_link(g->idx, data, len, gather_link, g);
+}
+
+/* ---- forgetting a subject ---- */
+
+typedef struct {
+	const trawl_index_t *idx;
+	const char (*subject)[TERM_LEN]; /* sorted */
+	size_t n_subject;
+	trawl_buf_t kept;      /* the links kept, encoded */
+	size_t n_kept;
+	GHashTable *a_kept, *a_dropped; /* A terms of the anchors of the links kept / dropped */
+} forget_t;
+
+static int
+cmp_term(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static trawl_status_t
+forget_link(const stored_link_t *l, void *payload)
+{
+	forget_t *f = payload;
+	char aterm[1 + TERM_LEN];
+	aterm[0] = 'A';
+	trawl_index__id_term(f->idx, l->atype, l->anchor, aterm + 1);
+	bool theirs = (f->n_subject && bsearch(aterm + 1, f->subject, f->n_subject, TERM_LEN, cmp_term)) ||
+	              (f->n_subject && bsearch(l->term, f->subject, f->n_subject, TERM_LEN, cmp_term));
+	if (theirs) {
+		g_hash_table_add(f->a_dropped, g_strdup(aterm));
+		return TRAWL_OK;
+	}
+	g_hash_table_add(f->a_kept, g_strdup(aterm));
+	trawl_status_t rc;
+	if ((rc = trawl_index__pack_u(&f->kept, (uint64_t)l->atype)) == TRAWL_OK &&
+	    (rc = trawl_index__pack_s(&f->kept, l->anchor)) == TRAWL_OK &&
+	    (rc = trawl_index__pack_u(&f->kept, (uint64_t)l->kind)) == TRAWL_OK &&
+	    (rc = trawl_index__pack_u(&f->kept, (uint64_t)l->type)) == TRAWL_OK &&
+	    (rc = trawl_index__pack_s(&f->kept, l->norm)) == TRAWL_OK)
+		rc = trawl_index__pack_s(&f->kept, l->stored);
+	f->n_kept++;
+	return rc;
+}
+
+static trawl_status_t
+first_mid(const stored_link_t *l, void *payload)
+{
+	*(char **)payload = g_strdup(l->mid);
+	return TRAWL_EINTR; /* one is enough */
+}
+
+trawl_status_t
+trawl_index__forget_links(trawl_index_t *idx, uint32_t docid, const void *data, size_t len,
+                          const char (*subject)[TERM_LEN], size_t n_subject, bool *deleted)
+{
+	forget_t f = {idx, subject, n_subject, {0}, 0, g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+	              g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
+	trawl_buf_t out = {0};
+	char *mid = NULL;
+	const char **remove = NULL;
+	size_t n_remove = 0;
+	trawl_status_t rc = each_link(idx, data, len, forget_link, &f);
+	*deleted = false;
+	if (rc < 0)
+		goto done;
+	if (f.n_kept == 0) {
+		/* nobody else's links in it: it goes */
+		if ((rc = trawl_xdb__delete_id(trawl_index__db(idx), docid)) < 0)
+			rc = trawl_index__xerr(idx, rc);
+		*deleted = true;
+		goto done;
+	}
+	if (!g_hash_table_size(f.a_dropped))
+		goto done; /* none of theirs */
+	rc = each_link(idx, data, len, first_mid, &mid);
+	if (rc != TRAWL_EINTR)
+		goto done;
+	if ((rc = trawl_buf_putc(&out, REC_LINK)) == TRAWL_OK && (rc = trawl_buf_putc(&out, REC_LINK_VERSION)) == TRAWL_OK &&
+	    (rc = trawl_index__pack_s(&out, mid)) == TRAWL_OK && (rc = trawl_index__pack_u(&out, f.n_kept)) == TRAWL_OK)
+		rc = trawl_buf_put(&out, f.kept.data, f.kept.len);
+	if (rc < 0)
+		goto done;
+	/* the A terms of anchors that no link kept stands on go */
+	remove = g_new0(const char *, g_hash_table_size(f.a_dropped) + 1);
+	GHashTableIter it;
+	gpointer key;
+	g_hash_table_iter_init(&it, f.a_dropped);
+	while (g_hash_table_iter_next(&it, &key, NULL))
+		if (!g_hash_table_contains(f.a_kept, key))
+			remove[n_remove++] = key;
+	if ((rc = trawl_xdb__rewrite_id(trawl_index__db(idx), docid, out.data, out.len, remove, n_remove)) < 0)
+		rc = trawl_index__xerr(idx, rc);
+done:
+	if (rc == TRAWL_ENOMEM)
+		trawl_index__seterr(idx, rc, "out of memory");
+	else if (rc == TRAWL_ECORRUPT)
+		trawl_index__seterr(idx, rc, "a link record in the index cannot be read");
+	g_free(remove);
+	g_free(mid);
+	trawl_buf_free(&out);
+	trawl_buf_free(&f.kept);
+	g_hash_table_destroy(f.a_kept);
+	g_hash_table_destroy(f.a_dropped);
 	return rc;
 }
 

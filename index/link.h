@@ -58,6 +58,14 @@ trawl_status_t trawl_index__prepare_links(const trawl_index_t *idx, const trawl_
                                           const char *sterm, const char (*idterms)[TRAWL_INDEX__TERM_LEN],
                                           trawl_xdb_built_t **out);
 
+/* Takes the subject out of one link document (docid, its data): the links
+ * whose anchor or target is one of subject's identifier terms (n, sorted)
+ * go, the others stay; a document left with none is deleted (*deleted).
+ * Writable handles. */
+trawl_status_t trawl_index__forget_links(trawl_index_t *idx, uint32_t docid, const void *data, size_t len,
+                                         const char (*subject)[TRAWL_INDEX__TERM_LEN], size_t n_subject,
+                                         bool *deleted);
+
 /* Is this document data a link document (not a message record)? */
 bool trawl_index__is_link_doc(const void *data, size_t len);
 

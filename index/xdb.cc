@@ -361,6 +361,29 @@ trawl_xdb__each_id(trawl_xdb_t *h, const char *const *terms, size_t n, trawl_xdb
 }
 
 extern "C" trawl_status_t
+trawl_xdb__rewrite_id(trawl_xdb_t *h, uint32_t docid, const void *data, size_t len, const char *const *remove,
+                      size_t n) noexcept
+{
+	if (!check_writable(h))
+		return TRAWL_EINVAL;
+	try {
+		Xapian::Document doc = h->wdb.get_document(static_cast<Xapian::docid>(docid));
+		doc.set_data(std::string(static_cast<const char *>(data), len));
+		for (size_t i = 0; i < n; i++) {
+			try {
+				doc.remove_term(remove[i]);
+			} catch (const Xapian::InvalidArgumentError &) {
+				/* not on it: nothing to take off */
+			}
+		}
+		h->wdb.replace_document(static_cast<Xapian::docid>(docid), doc);
+	} catch (...) {
+		return fail(h);
+	}
+	return TRAWL_OK;
+}
+
+extern "C" trawl_status_t
 trawl_xdb__delete_id(trawl_xdb_t *h, uint32_t docid) noexcept
 {
 	if (!check_writable(h))

@@ -119,6 +119,12 @@ typedef trawl_status_t (*trawl_xdb_doc_fn)(uint32_t docid, const void *data, siz
 trawl_status_t trawl_xdb__each_id(trawl_xdb_t *db, const char *const *terms, size_t n, trawl_xdb_doc_fn fn,
                                   void *payload) TRAWL_XDB_NOEXCEPT;
 
+/* Gives document docid new data and takes the n terms of remove off it
+ * (those it does not hold are no error); its other terms stay. Writable
+ * handles only. */
+trawl_status_t trawl_xdb__rewrite_id(trawl_xdb_t *db, uint32_t docid, const void *data, size_t len,
+                                     const char *const *remove, size_t n) TRAWL_XDB_NOEXCEPT;
+
 /* Deletes one document by id (no error when it is gone). Writable handles only. */
 trawl_status_t trawl_xdb__delete_id(trawl_xdb_t *db, uint32_t docid) TRAWL_XDB_NOEXCEPT;
 

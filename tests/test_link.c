@@ -641,3 +641,43 @@ Test(link_e2e, erase_lists_exactly_the_messages_access_lists)
 		free(split);
 	}
 }
+
+/* A customer list holding two people: forgetting one takes her links out
+ * of the message's link record and keeps the other's. */
+Test(link_index, forgetting_one_person_keeps_the_links_of_the_others)
+{
+	trawl_index_t *idx = writer();
+	trawl_message_t *m = msg_new("a#1", "someone@example.com", NULL);
+	put(m, TRAWL_TYPE_NAME, "2", "Jane Roe", "jane roe", 0);
+	put(m, TRAWL_TYPE_EMAIL, "2", "jane@example.org", NULL, 9);
+	put(m, TRAWL_TYPE_PHONE, "2", "+44 20 7946 0000", "+442079460000", 26);
+	put(m, TRAWL_TYPE_NAME, "2", "Max Beispiel", "max beispiel", 43);
+	put(m, TRAWL_TYPE_EMAIL, "2", "max@example.org", NULL, 56);
+	put(m, TRAWL_TYPE_PHONE, "2", "+49 30 1234567", "+49301234567", 72);
+	add(idx, m);
+	/* mail with only Max's phone, which his record links to his address */
+	m = msg_new("a#2", "someone@example.com", NULL);
+	put(m, TRAWL_TYPE_PHONE, "1", "+49 30 1234567", "+49301234567", 10);
+	add(idx, m);
+	cr_assert_eq(trawl_index_commit(idx), TRAWL_OK);
+
+	const char *emails[] = {"jane@example.org"};
+	trawl_selector_t sel = {.emails = emails, .n_emails = 1};
+	trawl_forget_t done = {0};
+	cr_assert_eq(trawl_index_forget(idx, &sel, &done), TRAWL_OK, "%s", trawl_index_last_error(idx));
+	cr_assert_eq(trawl_index_commit(idx), TRAWL_OK);
+	cr_assert_eq(done.links_kept, 1, "the link record of a#1 stays for Max");
+	cr_assert_eq(done.other_docs, 0);
+
+	trawl_access_t *a = access_of(idx, "max@example.org", NULL);
+	const trawl_identifier_t *ph = identifier(a, "+49301234567");
+	cr_assert_not_null(ph, "Max's phone is still linked to him");
+	cr_assert_eq(ph->via, TRAWL_LINK_RECORD);
+	cr_assert(has(a, "a#2"), "and still finds the mail holding only his phone");
+	trawl_access_free(a);
+	a = access_of(idx, "jane@example.org", NULL);
+	cr_assert_null(identifier(a, "+442079460000"), "Jane's phone is linked to nobody now");
+	cr_assert_eq(a->n_messages, 0);
+	trawl_access_free(a);
+	trawl_index_free(idx);
+}

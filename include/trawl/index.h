@@ -323,6 +323,7 @@ typedef struct {
 	uint64_t deleted;      /* message records deleted: nothing of anyone left in them */
 	uint64_t findings;     /* findings removed */
 	uint64_t other_docs;   /* other documents on the subject deleted (links) */
+	uint64_t links_kept;   /* link documents kept for other people's links, the subject's taken out */
 	uint64_t restrictions; /* restriction records deleted */
 } trawl_forget_t;
 
