@@ -69,6 +69,12 @@ emit_event(trawl_worker_t *w, const trawl_event_t *ev)
 void
 trawl_fuzz__scan(const uint8_t *data, size_t size, const char *name)
 {
+	trawl_fuzz__scan_as(data, size, name, TRAWL_KIND_UNKNOWN);
+}
+
+void
+trawl_fuzz__scan_as(const uint8_t *data, size_t size, const char *name, int kind)
+{
 	static trawl_scan_opts_t opts;
 	static trawl_worker_t proto;
 	static bool ready;
@@ -84,6 +90,6 @@ trawl_fuzz__scan(const uint8_t *data, size_t size, const char *name)
 	}
 	trawl_worker_t w = proto;
 	w.source = name;
-	trawl_scan__blob(&w, size ? (const char *)data : "", size, name, 0, TRAWL_KIND_UNKNOWN);
+	trawl_scan__blob(&w, size ? (const char *)data : "", size, name, 0, (trawl_kind_t)kind);
 	trawl_buf_free(&w.scratch);
 }

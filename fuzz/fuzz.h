@@ -26,6 +26,7 @@ int trawl_fuzz_pst(const uint8_t *data, size_t size);
 int trawl_fuzz_document(const uint8_t *data, size_t size);
 int trawl_fuzz_rtf(const uint8_t *data, size_t size);
 int trawl_fuzz_tnef(const uint8_t *data, size_t size);
+int trawl_fuzz_oxmsg(const uint8_t *data, size_t size);
 
 /* The detector set every harness shares: built on first use, never freed
  * (the process ends with the fuzzer). Aborts when the rules cannot load. */
@@ -35,6 +36,9 @@ const trawl_detector_set_t *trawl_fuzz__detectors(void);
  * for its kind), with the default limits, every record checked (strings
  * set, offsets in order) and freed. The worker is made once per process. */
 void trawl_fuzz__scan(const uint8_t *data, size_t size, const char *name);
+/* The same, read as the kind given (a trawl_kind_t of scanner/scanner.h)
+ * instead of the kind it sniffs as. */
+void trawl_fuzz__scan_as(const uint8_t *data, size_t size, const char *name, int kind);
 
 #ifdef TRAWL_FUZZ_NO_MAIN
 #define TRAWL_FUZZ_ENTRY(fn)

@@ -33,6 +33,7 @@ seeds() {
 	message) echo fixtures/mime fixtures/sample/mail fixtures/sample/maildir ;;
 	archive) echo fixtures/attachments fixtures/sample/backup ;;
 	document) echo fixtures/documents ;;
+	oxmsg) echo fixtures/msg ;;
 	pst)
 		# small PSTs only: a mutation of a 4 MB file costs too much
 		mkdir -p "$FZ/pst-seeds"
@@ -70,6 +71,7 @@ options() {
 	pst) echo -max_len=300000 -timeout=30 ;;
 	document | archive) echo -max_len=65536 -timeout=15 ;;
 	tnef) echo -max_len=16384 -timeout=15 ;;
+	oxmsg) echo -max_len=32768 -timeout=15 ;;
 	message) echo -max_len=65536 -timeout=15 ;;
 	*) echo -max_len=16384 -timeout=10 ;;
 	esac

@@ -5,8 +5,8 @@
  *
  * The walk runs on a worker whose `fetch` is set: trawl_scan__message()
  * then hands the raw bytes over here instead of parsing, so no detector
- * runs on RFC 822 mail. Outlook items are not RFC 822: a PST or a TNEF
- * file found at the top is answered at once; a PST inside an archive is
+ * runs on RFC 822 mail. Outlook items are not RFC 822: a PST, a TNEF or a
+ * .msg file found at the top is answered at once; a PST inside an archive is
  * walked (with an empty detector set, so nothing is detected) only to
  * learn which of its items were asked for.
  *
@@ -133,7 +133,7 @@ trawl_scan_fetch(const trawl_scan_opts_t *opts, const char *source, const char *
 
 	if (len) {
 		trawl_kind_t kind = trawl_scan__sniff(&w, map, len, NULL);
-		if (kind == TRAWL_KIND_PST || kind == TRAWL_KIND_TNEF) { /* not RFC 822: nothing to hand over */
+		if (kind == TRAWL_KIND_PST || kind == TRAWL_KIND_TNEF || kind == TRAWL_KIND_OXMSG) { /* not RFC 822 */
 			GHashTableIter it;
 			gpointer key;
 			g_hash_table_iter_init(&it, f.wanted);

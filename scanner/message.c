@@ -354,6 +354,9 @@ scan_blob_as_attachment(msg_ctx_t *c, const char *data, size_t len, const char *
 	case TRAWL_KIND_TNEF: /* winmail.dat, whatever its declared type or name */
 		trawl_scan__tnef_attached(c->w, c, data, len, part, depth);
 		return;
+	case TRAWL_KIND_OXMSG: /* an Outlook .msg: a message attached as a file */
+		trawl_scan__oxmsg_attached(c->w, c, data, len, part, depth);
+		return;
 	default:
 		break;
 	}

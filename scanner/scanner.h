@@ -26,6 +26,7 @@ typedef enum {
 	TRAWL_KIND_MBOX,
 	TRAWL_KIND_PST,
 	TRAWL_KIND_TNEF,     /* winmail.dat: Outlook's Transport Neutral Encapsulation Format */
+	TRAWL_KIND_OXMSG,    /* an Outlook .msg: an OLE compound file of one message */
 	TRAWL_KIND_ZIP,
 	TRAWL_KIND_TAR,
 	TRAWL_KIND_GZIP,
@@ -214,6 +215,26 @@ trawl_status_t trawl_scan__tnef(trawl_worker_t *w, const void *data, size_t len,
  * message.c counts the attachment's nesting in the message. */
 void trawl_scan__tnef_attached(trawl_worker_t *w, trawl_msg_t *c, const void *data, size_t len, const char *part,
                                unsigned depth);
+/* What both are made of: the stream read into record c, either as the
+ * record itself (top: headers where header, bodies where body, the
+ * record's own fields filled in; prefix "") or as attached under prefix.
+ * what names the format in skips ("TNEF"; "Outlook .msg" for a stream
+ * oxmsg.c made). false when the stream had nothing to read. */
+bool trawl_scan__tnef_into(trawl_worker_t *w, trawl_msg_t *c, const void *data, size_t len, const char *prefix,
+                           bool top, unsigned depth, const char *what);
+
+/* Outlook .msg files (oxmsg.c: MS-OXMSG in an OLE compound file): the
+ * properties, recipients and attachments of the compound file written out
+ * as the TNEF stream Outlook would send for the message, then read as TNEF
+ * is, so parts are named alike ("body", "!/<file name>"). A .msg file of its
+ * own is one record at location; one attached to a message (or in an
+ * archive attached to it) is read into the carrier's record under part. */
+trawl_status_t trawl_scan__oxmsg(trawl_worker_t *w, const void *data, size_t len, const char *location,
+                                 unsigned depth);
+void trawl_scan__oxmsg_attached(trawl_worker_t *w, trawl_msg_t *c, const void *data, size_t len, const char *part,
+                                unsigned depth);
+/* Is the blob an OLE compound file whose directory names .msg streams? */
+bool trawl_scan__is_oxmsg(const void *data, size_t len);
 
 /* RTF to text (rtf.c): control words dropped, \'hh and \uN decoded, non-text
  * destinations skipped. RTF that encapsulates HTML (\fromhtml) gives back

@@ -18,7 +18,7 @@ static const char *const kind_names[] = {
 	[TRAWL_KIND_GZIP] = "gz",         [TRAWL_KIND_BZIP2] = "bz2",  [TRAWL_KIND_XZ] = "xz",
 	[TRAWL_KIND_ZSTD] = "zst",        [TRAWL_KIND_7Z] = "7z",      [TRAWL_KIND_COMPRESS] = "Z",
 	[TRAWL_KIND_LZMA] = "lzma",       [TRAWL_KIND_RAR] = "rar",    [TRAWL_KIND_TEXT] = "text",
-	[TRAWL_KIND_OTHER] = "other",     [TRAWL_KIND_TNEF] = "tnef",
+	[TRAWL_KIND_OTHER] = "other",     [TRAWL_KIND_TNEF] = "tnef",  [TRAWL_KIND_OXMSG] = "msg",
 };
 
 const char *
@@ -177,6 +177,12 @@ sniff_fast(const void *data, size_t len, const char **mime)
 		*mime = trawl_scan__kind_name(num);
 		return num;
 	}
+	if (trawl_scan__is_oxmsg(data, len)) {
+		/* an Outlook .msg, whatever CLSID its writer gave its root
+		 * (libmagic goes by that CLSID, which not every writer sets) */
+		*mime = "application/vnd.ms-outlook";
+		return TRAWL_KIND_OXMSG;
+	}
 	if (len >= 5 && memcmp(p, "%PDF-", 5) == 0) {
 		*mime = "application/pdf";
 		return TRAWL_KIND_OTHER;
@@ -308,6 +314,8 @@ trawl_scan__blob(trawl_worker_t *w, const void *data, size_t len, const char *lo
 		return trawl_scan__pst(w, data, len, location, depth);
 	case TRAWL_KIND_TNEF:
 		return trawl_scan__tnef(w, data, len, location, depth);
+	case TRAWL_KIND_OXMSG:
+		return trawl_scan__oxmsg(w, data, len, location, depth);
 	default:
 		if (trawl_scan__kind_is_archive(kind)) {
 			unsigned d = depth + 1;

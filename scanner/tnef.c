@@ -176,6 +176,7 @@ typedef struct {
 	trawl_worker_t *w;
 	trawl_msg_t *c;
 	const char *prefix;  /* "" for a TNEF file; the MIME part otherwise */
+	const char *what;    /* the format named in skips: "TNEF", "Outlook .msg" */
 	bool top;
 	unsigned depth;      /* as message.c counts attachments in the record */
 	const char *skip_at; /* the record's location */
@@ -237,9 +238,10 @@ damaged(tnef_t *t, const char *fmt, ...)
 	vsnprintf(why, sizeof why, fmt, ap);
 	va_end(ap);
 	if (t->top)
-		trawl_scan__skip(t->w, t->skip_at, TRAWL_EFORMAT, "damaged TNEF: %s", why);
+		trawl_scan__skip(t->w, t->skip_at, TRAWL_EFORMAT, "damaged %s: %s", t->what, why);
 	else
-		trawl_scan__skip(t->w, t->skip_at, TRAWL_EFORMAT, "attachment %s: damaged TNEF: %s", t->prefix, why);
+		trawl_scan__skip(t->w, t->skip_at, TRAWL_EFORMAT, "attachment %s: damaged %s: %s", t->prefix, t->what,
+		                 why);
 }
 
 /* ---- property lists ------------------------------------------------- */
@@ -1068,9 +1070,12 @@ attachments(tnef_t *t)
 		const char *mime = a->mime.type ? text_of(&t->b, &a->mime, prop_cp(t)) : NULL;
 		trawl_scan__msg_attachment_at(t->c, data->p, data->n, part, mime && *mime ? mime : NULL, t->depth + 1);
 	}
-	if (t->over_limit)
-		trawl_scan__skip(t->w, t->skip_at, TRAWL_ELIMIT, "%s%s: more than %llu attachments: the rest not read",
-		                 t->top ? "TNEF" : "attachment ", t->prefix, (unsigned long long)lim->max_members);
+	if (t->over_limit && t->top)
+		trawl_scan__skip(t->w, t->skip_at, TRAWL_ELIMIT, "%s: more than %llu attachments: the rest not read",
+		                 t->what, (unsigned long long)lim->max_members);
+	else if (t->over_limit)
+		trawl_scan__skip(t->w, t->skip_at, TRAWL_ELIMIT, "attachment %s: more than %llu attachments: the rest not read",
+		                 t->prefix, (unsigned long long)lim->max_members);
 }
 
 /* Reads the stream into t->c. false when there was no attribute to read. */
@@ -1101,6 +1106,15 @@ done:
 	return t->read_any;
 }
 
+bool
+trawl_scan__tnef_into(trawl_worker_t *w, trawl_msg_t *c, const void *data, size_t len, const char *prefix, bool top,
+                      unsigned depth, const char *what)
+{
+	tnef_t t = {.w = w, .c = c, .prefix = prefix, .what = what, .top = top, .depth = depth,
+	            .skip_at = trawl_scan__msg_record(c)->location};
+	return read_tnef(&t, data, len);
+}
+
 trawl_status_t
 trawl_scan__tnef(trawl_worker_t *w, const void *data, size_t len, const char *location, unsigned depth)
 {
@@ -1113,8 +1127,7 @@ trawl_scan__tnef(trawl_worker_t *w, const void *data, size_t len, const char *lo
 	}
 	if ((rc = trawl_scan__msg_begin(&c, w, TRAWL_ITEM_MESSAGE, location, depth)) < 0)
 		goto done;
-	tnef_t t = {.w = w, .c = c, .prefix = "", .top = true, .skip_at = location};
-	if (!read_tnef(&t, data, len)) {
+	if (!trawl_scan__tnef_into(w, c, data, len, "", true, 0, "TNEF")) {
 		trawl_scan__msg_abort(c);
 		goto done;
 	}
@@ -1132,7 +1145,5 @@ void
 trawl_scan__tnef_attached(trawl_worker_t *w, trawl_msg_t *c, const void *data, size_t len, const char *part,
                           unsigned depth)
 {
-	tnef_t t = {.w = w, .c = c, .prefix = part, .top = false, .depth = depth,
-	            .skip_at = trawl_scan__msg_record(c)->location};
-	read_tnef(&t, data, len);
+	trawl_scan__tnef_into(w, c, data, len, part, false, depth, "TNEF");
 }

@@ -77,6 +77,7 @@ Test(regressions, pst_inputs_that_crashed_run_clean) { run_all("pst", trawl_fuzz
 Test(regressions, document_inputs_that_crashed_run_clean) { run_all("document", trawl_fuzz_document); }
 Test(regressions, rtf_inputs_that_crashed_run_clean) { run_all("rtf", trawl_fuzz_rtf); }
 Test(regressions, tnef_inputs_that_crashed_run_clean) { run_all("tnef", trawl_fuzz_tnef); }
+Test(regressions, oxmsg_inputs_that_crashed_run_clean) { run_all("oxmsg", trawl_fuzz_oxmsg); }
 
 /* The harnesses themselves run on a plain input: a broken harness would
  * make every regression above pass vacuously. */
@@ -87,7 +88,8 @@ Test(regressions, every_harness_runs_on_a_small_message)
 	                          "Call +49 30 1234567 or see <p>10.20.30.40</p>\r\n";
 	int (*const fns[])(const uint8_t *, size_t) = {trawl_fuzz_mbox, trawl_fuzz_message, trawl_fuzz_detectors,
 	                                               trawl_fuzz_html, trawl_fuzz_archive, trawl_fuzz_pst,
-	                                               trawl_fuzz_document, trawl_fuzz_rtf, trawl_fuzz_tnef};
+	                                               trawl_fuzz_document, trawl_fuzz_rtf, trawl_fuzz_tnef,
+	                                               trawl_fuzz_oxmsg};
 	for (size_t i = 0; i < sizeof fns / sizeof *fns; i++)
 		cr_assert_eq(fns[i]((const uint8_t *)msg, sizeof msg - 1), 0);
 }
