@@ -18,10 +18,12 @@
 #include "util/util.h"
 #include "trawl/index.h"
 
-/* An identifier term: "XE" and 32 hex digits, NUL. */
-#define TRAWL_INDEX__TERM_LEN (2 + 32 + 1)
-/* A document term: a prefix letter and 64 hex digits, NUL. */
-#define TRAWL_INDEX__DOC_TERM_LEN (1 + 64 + 1)
+/* An identifier term: "XE" and 16 base64url characters (96 bits of
+ * HMAC-SHA256), NUL. */
+#define TRAWL_INDEX__TERM_LEN (2 + 16 + 1)
+/* A document term: a prefix letter and 16 base64url characters (96 bits of
+ * SHA-256), NUL. */
+#define TRAWL_INDEX__DOC_TERM_LEN (1 + 16 + 1)
 
 /* The tag byte that starts a record's data. */
 #define TRAWL_INDEX__REC_MESSAGE 'M'
@@ -57,11 +59,13 @@ trawl_status_t trawl_index__pack_s(trawl_buf_t *b, const char *s);
 uint64_t trawl_index__take_u(trawl_index__cursor_t *c);
 char *trawl_index__take_s(trawl_index__cursor_t *c, bool *oom);
 
-/* prefix + sha256 hex of source NUL location: 'Q' on a message record
+/* prefix + 96 bits of SHA-256 of len bytes of data, in base64url. */
+void trawl_index__doc_term(char out[TRAWL_INDEX__DOC_TERM_LEN], char prefix, const void *data, size_t len);
+/* prefix + 96 bits of SHA-256 of source NUL location: 'Q' on a message record
  * (unique), 'V' on its link document. TRAWL_ENOMEM or TRAWL_OK. */
 trawl_status_t trawl_index__record_term(char out[TRAWL_INDEX__DOC_TERM_LEN], char prefix, const char *source,
                                         const char *location);
-/* prefix + sha256 hex of source: 'S' on a source's message records, 'R' on
+/* prefix + 96 bits of SHA-256 of source, in base64url: 'S' on a source's message records, 'R' on
  * its source record. */
 void trawl_index__source_term(char out[TRAWL_INDEX__DOC_TERM_LEN], char prefix, const char *source);
 

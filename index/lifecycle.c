@@ -239,8 +239,7 @@ restr_write(trawl_index_t *idx, const restr_t *r)
 		rc = trawl_buf_printf(&key, "%s\n", r->terms[i]);
 	if (rc < 0)
 		goto done;
-	zterm[0] = 'Z';
-	trawl_sha256_hex(zterm + 1, key.data ? key.data : "", key.len);
+	trawl_index__doc_term(zterm, 'Z', key.data ? key.data : "", key.len);
 	terms[nt++] = (trawl_xdb_term_t){zterm, 0};
 	terms[nt++] = (trawl_xdb_term_t){RESTRICTION_KIND, 0};
 	for (size_t i = 0; i < r->n && !r->lifted; i++) {

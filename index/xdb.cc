@@ -127,6 +127,25 @@ trawl_xdb__open(trawl_xdb_t **out, const char *path, bool writable) noexcept
 	return TRAWL_OK;
 }
 
+extern "C" trawl_status_t
+trawl_xdb__get_meta(trawl_xdb_t *h, const char *key, char **out, uint64_t *doccount) noexcept
+{
+	*out = nullptr;
+	try {
+		std::string v = h->db.get_metadata(key);
+		*doccount = h->db.get_doccount();
+		*out = static_cast<char *>(malloc(v.size() + 1));
+		if (!*out)
+			return TRAWL_ENOMEM;
+		memcpy(*out, v.data(), v.size());
+		(*out)[v.size()] = '\0';
+	} catch (...) {
+		return fail(h);
+	}
+	return TRAWL_OK;
+}
+
+
 extern "C" void
 trawl_xdb__free(trawl_xdb_t *h) noexcept
 {
@@ -166,6 +185,19 @@ check_writable(trawl_xdb_t *h) noexcept
 	note(h, h->writable ? "the index transaction failed earlier; reopen the index"
 	                    : "the index is open read-only");
 	return false;
+}
+
+extern "C" trawl_status_t
+trawl_xdb__set_meta(trawl_xdb_t *h, const char *key, const char *value) noexcept
+{
+	if (!check_writable(h))
+		return TRAWL_EINVAL;
+	try {
+		h->wdb.set_metadata(key, value);
+	} catch (...) {
+		return fail(h);
+	}
+	return TRAWL_OK;
 }
 
 extern "C" trawl_status_t

@@ -55,6 +55,13 @@ typedef struct {
  * that trawl_xdb__last_error() can say why; free it all the same. */
 trawl_status_t trawl_xdb__open(trawl_xdb_t **out, const char *path, bool writable) TRAWL_XDB_NOEXCEPT;
 
+/* The database's metadata value for key into *out (malloc'd, "" when it
+ * has none; the caller frees it) and its number of documents. */
+trawl_status_t trawl_xdb__get_meta(trawl_xdb_t *db, const char *key, char **out,
+                                   uint64_t *doccount) TRAWL_XDB_NOEXCEPT;
+/* Sets a metadata value, committed with the transaction. Writable handles. */
+trawl_status_t trawl_xdb__set_meta(trawl_xdb_t *db, const char *key, const char *value) TRAWL_XDB_NOEXCEPT;
+
 /* Closes the database; a writable handle's uncommitted changes are
  * discarded. NULL is a no-op. */
 void trawl_xdb__free(trawl_xdb_t *db) TRAWL_XDB_NOEXCEPT;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "index/xdb.h"
 #include "trawl/trawl.h"
 
 #define CARD "4111111111111111"
@@ -312,6 +313,30 @@ Test(index, a_database_without_its_secret_is_refused_as_corrupt)
 	idx = NULL;
 	cr_assert_eq(access(path, F_OK), -1, "no new secret may be made for an old database");
 	cr_assert_eq(trawl_index_open(&idx, idxdir, TRAWL_INDEX_READ), TRAWL_ECORRUPT);
+	trawl_index_free(idx);
+}
+
+/* An index whose terms and records are of another form (an older trawl's
+ * hex terms, format 1, carried no marker) is refused with a reason, read
+ * or write, rather than searched and found empty. */
+Test(index, an_index_of_another_format_is_refused)
+{
+	trawl_index_t *idx = open_filled(); /* committed, open to read */
+	trawl_index_free(idx);
+	idx = NULL;
+	char path[256];
+	snprintf(path, sizeof path, "%s/xapian", idxdir);
+	trawl_xdb_t *db = NULL;
+	cr_assert_eq(trawl_xdb__open(&db, path, true), TRAWL_OK);
+	cr_assert_eq(trawl_xdb__set_meta(db, "trawl.format", ""), TRAWL_OK); /* as format 1 was: unmarked */
+	cr_assert_eq(trawl_xdb__commit(db), TRAWL_OK);
+	trawl_xdb__free(db);
+	cr_assert_eq(trawl_index_open(&idx, idxdir, TRAWL_INDEX_READ), TRAWL_EINDEX);
+	cr_assert(strstr(trawl_index_last_error(idx), "index format 1, this trawl reads 2"), "%s",
+	          trawl_index_last_error(idx));
+	trawl_index_free(idx);
+	idx = NULL;
+	cr_assert_eq(trawl_index_open(&idx, idxdir, TRAWL_INDEX_WRITE), TRAWL_EINDEX);
 	trawl_index_free(idx);
 }
 
