@@ -667,6 +667,21 @@ done:
 	return rc;
 }
 
+/* The one placeholder: trawl_scan__msg_guard() knows its own by address. */
+static char placeholder[] = "";
+
+void
+trawl_scan__msg_guard(trawl_message_t *rec, bool on)
+{
+	char **fields[] = {&rec->message_id, &rec->date, &rec->from, &rec->from_name, &rec->subject};
+	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+		if (on && !*fields[i])
+			*fields[i] = placeholder;
+		else if (!on && *fields[i] == placeholder)
+			*fields[i] = NULL;
+	}
+}
+
 void
 trawl_message_free(trawl_message_t *msg)
 {

@@ -309,34 +309,16 @@ mailbox(pst_t *p, trawl_msg_t *c, const char *prefix, const char *role, const ch
 	raw_add(p, role, addr, addr ? strlen(addr) : 0);
 }
 
-/* trawl_scan__msg_headers() fills in the record's date, sender,
- * Message-ID and subject when they are missing: right for the item's own
- * transport headers, wrong for an attached item's. Placeholders keep the
- * carrier's fields as they are while an attached item's headers are read. */
-static char placeholder[] = "";
-
-static void
-guard(trawl_message_t *rec, bool on)
-{
-	char **fields[] = {&rec->message_id, &rec->date, &rec->from, &rec->from_name, &rec->subject};
-	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
-		if (on && !*fields[i])
-			*fields[i] = placeholder;
-		else if (!on && *fields[i] == placeholder)
-			*fields[i] = NULL;
-	}
-}
-
 static void
 headers(pst_t *p, trawl_msg_t *c, const char *text, const char *prefix, bool top)
 {
 	trawl_message_t *rec = trawl_scan__msg_record(c);
 	int64_t t = rec->time;
 	if (!top)
-		guard(rec, true);
+		trawl_scan__msg_guard(rec, true);
 	trawl_scan__msg_headers(c, text, strlen(text), prefix, top ? TRAWL_WHERE_HEADER : TRAWL_WHERE_ATTACHMENT);
 	if (!top) {
-		guard(rec, false);
+		trawl_scan__msg_guard(rec, false);
 		rec->time = t;
 	}
 	raw_add(p, "", text, strlen(text));

@@ -146,6 +146,12 @@ trawl_message_t *trawl_scan__msg_record(trawl_msg_t *c);
 /* An RFC 822 header block (transport headers): every header scanned, and
  * date, sender, Message-ID and subject taken when not set yet. prefix as for
  * part names ("" for the item's own headers). */
+/* trawl_scan__msg_headers() fills in a record's date, sender, Message-ID
+ * and subject when they are missing: right for an item's own headers,
+ * wrong for those of an item attached to it (a PST item's attachment, a
+ * TNEF stream inside a message). Between guard(rec, true) and
+ * guard(rec, false), placeholders keep the carrier's empty fields empty. */
+void trawl_scan__msg_guard(trawl_message_t *rec, bool on);
 void trawl_scan__msg_headers(trawl_msg_t *c, const char *headers, size_t len, const char *prefix,
                              trawl_where_t where);
 /* One sender or recipient: header is the role ("From", "To", "Cc", "Bcc"). */

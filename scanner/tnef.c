@@ -653,25 +653,6 @@ read_attributes(tnef_t *t, const uint8_t *d, size_t n)
 
 /* ---- what is scanned ------------------------------------------------ */
 
-/* trawl_scan__msg_headers() fills in the record's date, sender,
- * Message-ID and subject when they are missing: right for a TNEF file,
- * wrong for a TNEF inside a message, whose carrier has its own.
- * Placeholders keep the carrier's fields as they are (pst.c does the same
- * for attached items). */
-static char placeholder[] = "";
-
-static void
-guard(trawl_message_t *rec, bool on)
-{
-	char **fields[] = {&rec->message_id, &rec->date, &rec->from, &rec->from_name, &rec->subject};
-	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
-		if (on && !*fields[i])
-			*fields[i] = placeholder;
-		else if (!on && *fields[i] == placeholder)
-			*fields[i] = NULL;
-	}
-}
-
 /* Appends s to b with line breaks and other control bytes as spaces: a
  * value in a header block cannot start a header of its own. */
 static void
@@ -883,7 +864,7 @@ headers(tnef_t *t)
 	trawl_where_t where = t->top ? TRAWL_WHERE_HEADER : TRAWL_WHERE_ATTACHMENT;
 	int64_t time = rec->time;
 	if (!t->top)
-		guard(rec, true);
+		trawl_scan__msg_guard(rec, true);
 
 	bool transport = false, has_subject = false, has_date = false, has_mid = false;
 	if (t->transport_headers.type) {
@@ -937,7 +918,7 @@ headers(tnef_t *t)
 		trawl_scan__msg_headers(t->c, t->hdr.data, t->hdr.len, t->prefix, where);
 	}
 	if (!t->top) {
-		guard(rec, false);
+		trawl_scan__msg_guard(rec, false);
 		rec->time = time;
 	}
 }
