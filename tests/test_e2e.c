@@ -10,53 +10,16 @@
 #include <unistd.h>
 
 #include "util/util.h"
+#include "tests/helpers.h"
 
 static char index_dir[] = "/tmp/trawl-e2e-XXXXXX";
-
-static const char *
-bin(void)
-{
-	const char *b = getenv("TRAWL_BIN");
-	return b ? b : "build/trawl";
-}
-
-static const char *
-src(void)
-{
-	const char *s = getenv("TRAWL_SRC");
-	return s ? s : ".";
-}
-
-/* Runs a shell command line; returns its exit status; stdout into *out. */
-static int
-run(char **out, const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	FILE *p = popen(cmd, "r");
-	cr_assert_not_null(p, "cannot run %s", cmd);
-	trawl_buf_t b = {0};
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
-		trawl_buf_put(&b, chunk, n);
-	int st = pclose(p);
-	if (out)
-		*out = trawl_buf_detach(&b);
-	else
-		trawl_buf_free(&b);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
 
 static void
 scan_sample(void)
 {
 	cr_assert_not_null(mkdtemp(index_dir));
 	rmdir(index_dir); /* trawl creates it, mode 0700 */
-	int rc = run(NULL, "'%s' scan --quiet --index '%s' '%s/fixtures/sample' 2>/dev/null", bin(), index_dir, src());
+	int rc = t_run(NULL, "'%s' scan --quiet --index '%s' '%s/fixtures/sample' 2>/dev/null", t_bin(), index_dir, t_src());
 	cr_assert_eq(rc, 0, "scan exit status %d", rc);
 }
 
@@ -73,17 +36,17 @@ TestSuite(e2e, .init = scan_sample, .fini = remove_index, .timeout = 60);
 Test(e2e, access_by_email_lists_exactly_the_known_messages)
 {
 	char *json = NULL, *expected = NULL, *got = NULL;
-	int rc = run(&json, "'%s' access --index '%s' --email Erika.Mustermann@kontor-demo.de --format json", bin(),
+	int rc = t_run(&json, "'%s' access --index '%s' --email Erika.Mustermann@kontor-demo.de --format json", t_bin(),
 	             index_dir);
 	cr_assert_eq(rc, 0);
 	/* the message ids in the report, sorted, against the golden list */
-	rc = run(&got,
+	rc = t_run(&got,
 	         "'%s' access --index '%s' --email erika.mustermann@kontor-demo.de --format json | "
 	         "python3 -c 'import json,sys; [print(m) for m in sorted({m[\"message_id\"] for m in "
 	         "json.load(sys.stdin)[\"messages\"]})]'",
-	         bin(), index_dir);
+	         t_bin(), index_dir);
 	cr_assert_eq(rc, 0);
-	run(&expected, "cat '%s/fixtures/expected/erika-access.ids'", src());
+	t_run(&expected, "cat '%s/fixtures/expected/erika-access.ids'", t_src());
 	cr_assert_str_eq(got, expected);
 	cr_assert(strstr(json, "\"summary\""));
 	cr_assert(strstr(json, "\"query\""));
@@ -95,13 +58,13 @@ Test(e2e, access_by_email_lists_exactly_the_known_messages)
 Test(e2e, access_by_name_finds_the_same_person)
 {
 	char *got = NULL, *expected = NULL;
-	int rc = run(&got,
+	int rc = t_run(&got,
 	             "'%s' access --index '%s' --name 'Erika Mustermann' --format json | "
 	             "python3 -c 'import json,sys; [print(m) for m in sorted({m[\"message_id\"] for m in "
 	             "json.load(sys.stdin)[\"messages\"]})]'",
-	             bin(), index_dir);
+	             t_bin(), index_dir);
 	cr_assert_eq(rc, 0);
-	run(&expected, "cat '%s/fixtures/expected/erika-access.ids'", src());
+	t_run(&expected, "cat '%s/fixtures/expected/erika-access.ids'", t_src());
 	cr_assert_str_eq(got, expected);
 	free(got);
 	free(expected);
@@ -112,7 +75,7 @@ Test(e2e, index_folder_is_private_and_holds_no_full_card_or_iban)
 	struct stat st;
 	cr_assert_eq(stat(index_dir, &st), 0);
 	cr_assert_eq(st.st_mode & 0777, 0700, "index folder mode %o", st.st_mode & 0777);
-	int rc = run(NULL, "grep -rqaE '5413330089099130|DE02120300000000202051|GB33BUKB20201555555555|"
+	int rc = t_run(NULL, "grep -rqaE '5413330089099130|DE02120300000000202051|GB33BUKB20201555555555|"
 	                   "5413 3300 8909 9130' '%s'",
 	             index_dir);
 	cr_assert_eq(rc, 1, "a full card number or IBAN is in the index");
@@ -121,11 +84,11 @@ Test(e2e, index_folder_is_private_and_holds_no_full_card_or_iban)
 Test(e2e, stats_json_counts_sources_messages_and_the_skipped_file)
 {
 	char *out = NULL;
-	int rc = run(&out,
+	int rc = t_run(&out,
 	             "'%s' stats --index '%s' --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); "
 	             "print(d[\"messages\"], len(d[\"sources\"]), sum(len(s.get(\"skipped\",[])) for s in "
 	             "d[\"sources\"]), sorted({s[\"kind\"] for s in d[\"sources\"]}))'",
-	             bin(), index_dir);
+	             t_bin(), index_dir);
 	cr_assert_eq(rc, 0);
 	cr_assert_str_eq(out, "7 6 1 ['eml', 'maildir', 'mbox', 'tar.gz', 'text', 'zip']\n");
 	free(out);
@@ -134,7 +97,7 @@ Test(e2e, stats_json_counts_sources_messages_and_the_skipped_file)
 Test(e2e, detect_prints_contract_fields_for_every_type_planted)
 {
 	char *out = NULL;
-	int rc = run(&out,
+	int rc = t_run(&out,
 	             "'%s' detect '%s/fixtures/sample' 2>/dev/null | python3 -c 'import json,sys\n"
 	             "keys={\"source\",\"location\",\"message_id\",\"part\",\"where\",\"type\",\"value\",\"norm\","
 	             "\"start\",\"end\",\"confidence\",\"rule\"}\n"
@@ -146,7 +109,7 @@ Test(e2e, detect_prints_contract_fields_for_every_type_planted)
 	             "(\"ip\",\"10.20.30.40\"),(\"email\",\"erika.mustermann@kontor-demo.de\"),"
 	             "(\"name\",\"erika mustermann\")]:\n"
 	             "  print(t[0], t in seen)'",
-	             bin(), src());
+	             t_bin(), t_src());
 	cr_assert_eq(rc, 0, "detect exit %d", rc);
 	cr_assert_str_eq(out, "iban True\niban True\ncard True\nmac True\nip True\nip True\nemail True\nname True\n");
 	free(out);
@@ -155,27 +118,27 @@ Test(e2e, detect_prints_contract_fields_for_every_type_planted)
 Test(e2e, published_test_card_is_not_reported_by_default)
 {
 	char *out = NULL;
-	run(&out, "'%s' detect '%s/fixtures/sample/mail/order.eml' 2>/dev/null", bin(), src());
+	t_run(&out, "'%s' detect '%s/fixtures/sample/mail/order.eml' 2>/dev/null", t_bin(), t_src());
 	cr_assert_null(strstr(out, "4000056655665556"), "the Stripe test card passed the default threshold");
 	free(out);
-	run(&out, "'%s' detect --min-confidence 0.1 '%s/fixtures/sample/mail/order.eml' 2>/dev/null", bin(), src());
+	t_run(&out, "'%s' detect --min-confidence 0.1 '%s/fixtures/sample/mail/order.eml' 2>/dev/null", t_bin(), t_src());
 	cr_assert(strstr(out, "4000056655665556"), "the test card is reported below the threshold");
 	free(out);
 }
 
 Test(e2e, usage_errors_exit_2_and_help_exits_0)
 {
-	cr_assert_eq(run(NULL, "'%s' 2>/dev/null", bin()), 2);
-	cr_assert_eq(run(NULL, "'%s' frobnicate 2>/dev/null", bin()), 2);
-	cr_assert_eq(run(NULL, "'%s' detect 2>/dev/null", bin()), 2);
-	cr_assert_eq(run(NULL, "'%s' access --index '%s' 2>/dev/null", bin(), index_dir), 2);
-	cr_assert_eq(run(NULL, "'%s' --help >/dev/null", bin()), 0);
-	cr_assert_eq(run(NULL, "'%s' scan --help >/dev/null", bin()), 0);
+	cr_assert_eq(t_run(NULL, "'%s' 2>/dev/null", t_bin()), 2);
+	cr_assert_eq(t_run(NULL, "'%s' frobnicate 2>/dev/null", t_bin()), 2);
+	cr_assert_eq(t_run(NULL, "'%s' detect 2>/dev/null", t_bin()), 2);
+	cr_assert_eq(t_run(NULL, "'%s' access --index '%s' 2>/dev/null", t_bin(), index_dir), 2);
+	cr_assert_eq(t_run(NULL, "'%s' --help >/dev/null", t_bin()), 0);
+	cr_assert_eq(t_run(NULL, "'%s' scan --help >/dev/null", t_bin()), 0);
 }
 
 Test(e2e, missing_index_is_a_fatal_error)
 {
-	cr_assert_eq(run(NULL, "'%s' access --index /nonexistent/trawl-idx --email a@b.de 2>/dev/null", bin()), 3);
+	cr_assert_eq(t_run(NULL, "'%s' access --index /nonexistent/trawl-idx --email a@b.de 2>/dev/null", t_bin()), 3);
 }
 
 Test(e2e_copies, erase_lists_copies_of_a_message_across_sources, .timeout = 60)
@@ -183,20 +146,20 @@ Test(e2e_copies, erase_lists_copies_of_a_message_across_sources, .timeout = 60)
 	char dir[] = "/tmp/trawl-copies-XXXXXX";
 	cr_assert_not_null(mkdtemp(dir));
 	char *out = NULL;
-	int rc = run(NULL,
+	int rc = t_run(NULL,
 	             "cp '%s/fixtures/sample/mail/order.eml' '%s/a.eml' && cp '%s/fixtures/sample/mail/order.eml' '%s/b.eml' && "
 	             "'%s' scan --quiet --index '%s/idx' '%s/a.eml' '%s/b.eml'",
-	             src(), dir, src(), dir, bin(), dir, dir, dir);
+	             t_src(), dir, t_src(), dir, t_bin(), dir, dir, dir);
 	cr_assert_eq(rc, 0);
-	rc = run(&out,
+	rc = t_run(&out,
 	         "'%s' erase --index '%s/idx' --email erika.mustermann@kontor-demo.de --format json | python3 -c "
 	         "'import json,sys; d=json.load(sys.stdin); print(d[\"summary\"][\"with_copies\"], "
 	         "sorted(c[\"by\"] for m in d[\"messages\"] for c in m[\"copies\"]))'",
-	         bin(), dir);
+	         t_bin(), dir);
 	cr_assert_eq(rc, 0);
 	cr_assert_str_eq(out, "2 ['content', 'content']\n");
 	free(out);
-	run(NULL, "rm -rf '%s'", dir);
+	t_run(NULL, "rm -rf '%s'", dir);
 }
 
 /* On a terminal (script(1) gives it one), scan shows one updating progress
@@ -207,28 +170,28 @@ Test(e2e_progress, progress_line_on_a_terminal_only, .timeout = 60)
 	char dir[] = "/tmp/trawl-progress-XXXXXX";
 	cr_assert_not_null(mkdtemp(dir));
 	char *out = NULL;
-	int rc = run(&out,
+	int rc = t_run(&out,
 	             "script -qefc \"'%s' scan --index '%s/idx' '%s/fixtures/sample'\" /dev/null </dev/null | tr '\\r' '\\n'",
-	             bin(), dir, src());
+	             t_bin(), dir, t_src());
 	cr_assert_eq(rc, 0, "%s", out);
 	cr_assert(strstr(out, "scan: "), "no progress line: %s", out);
 	cr_assert(strstr(out, " MB/s, "), "%s", out);
 	cr_assert(strstr(out, "scanned "), "no summary: %s", out);
 	cr_assert(strstr(out, "found email "), "%s", out);
 	free(out);
-	rc = run(&out, "script -qefc \"'%s' scan --quiet --index '%s/idx2' '%s/fixtures/sample'\" /dev/null </dev/null",
-	         bin(), dir, src());
+	rc = t_run(&out, "script -qefc \"'%s' scan --quiet --index '%s/idx2' '%s/fixtures/sample'\" /dev/null </dev/null",
+	         t_bin(), dir, t_src());
 	cr_assert_eq(rc, 0);
 	cr_assert_null(strstr(out, "scan: "), "%s", out);
 	cr_assert_null(strstr(out, "scanned "), "%s", out);
 	free(out);
 	/* not a terminal: what it could not read (a text file, not mail), no
 	 * progress, no summary */
-	rc = run(&out, "'%s' scan --index '%s/idx3' '%s/fixtures/sample' 2>&1 >/dev/null", bin(), dir, src());
+	rc = t_run(&out, "'%s' scan --index '%s/idx3' '%s/fixtures/sample' 2>&1 >/dev/null", t_bin(), dir, t_src());
 	cr_assert_eq(rc, 0);
 	char want[4300];
-	snprintf(want, sizeof want, "trawl scan: %s/fixtures/sample/notes.txt: not mail (text/plain)\n", src());
+	snprintf(want, sizeof want, "trawl scan: %s/fixtures/sample/notes.txt: not mail (text/plain)\n", t_src());
 	cr_assert_str_eq(out, want);
 	free(out);
-	run(NULL, "rm -rf '%s'", dir);
+	t_run(NULL, "rm -rf '%s'", dir);
 }

@@ -14,50 +14,15 @@
 #include <unistd.h>
 
 #include "util/util.h"
+#include "tests/helpers.h"
 
 static char work[] = "/tmp/trawl-html-XXXXXX";
-
-static const char *
-bin(void)
-{
-	const char *b = getenv("TRAWL_BIN");
-	return b ? b : "build/trawl";
-}
-
-static const char *
-src(void)
-{
-	const char *s = getenv("TRAWL_SRC");
-	return s ? s : ".";
-}
-
-static int
-run(char **out, const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	FILE *p = popen(cmd, "r");
-	cr_assert_not_null(p, "cannot run %s", cmd);
-	trawl_buf_t b = {0};
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
-		trawl_buf_put(&b, chunk, n);
-	int st = pclose(p);
-	if (out)
-		*out = b.len ? trawl_buf_detach(&b) : strdup("");
-	trawl_buf_free(&b);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
 
 static char *
 slurp(const char *path)
 {
 	char *out = NULL;
-	cr_assert_eq(run(&out, "cat '%s'", path), 0, "cannot read %s", path);
+	cr_assert_eq(t_run(&out, "cat '%s'", path), 0, "cannot read %s", path);
 	return out;
 }
 
@@ -65,18 +30,18 @@ static void
 setup(void)
 {
 	cr_assert_not_null(mkdtemp(work));
-	int rc = run(NULL,
+	int rc = t_run(NULL,
 	             "'%s' scan --quiet --index '%s/idx' '%s/fixtures/sample' 2>/dev/null && "
 	             "'%s' access --index '%s/idx' --email erika.mustermann@kontor-demo.de --name 'Erika Mustermann' "
 	             "--format html -o '%s/report.html'",
-	             bin(), work, src(), bin(), work, work);
+	             t_bin(), work, t_src(), t_bin(), work, work);
 	cr_assert_eq(rc, 0, "scan or access failed: %d", rc);
 }
 
 static void
 teardown(void)
 {
-	run(NULL, "rm -rf '%s'", work);
+	t_run(NULL, "rm -rf '%s'", work);
 }
 
 TestSuite(html, .init = setup, .fini = teardown, .timeout = 240);
@@ -93,7 +58,7 @@ Test(html, report_references_nothing_outside_itself)
 	cr_assert(strstr(html, "Content-Security-Policy"), "the report sets no CSP");
 	/* the messages the person is owed, each named */
 	char expected[4200];
-	snprintf(expected, sizeof expected, "%s/fixtures/expected/erika-access.ids", src());
+	snprintf(expected, sizeof expected, "%s/fixtures/expected/erika-access.ids", t_src());
 	char *ids = slurp(expected);
 	for (char *line = strtok(ids, "\n"); line; line = strtok(NULL, "\n"))
 		cr_assert(strstr(html, line), "message %s is not in the report", line);
@@ -125,14 +90,14 @@ browser_own(const char *url)
 Test(html, renders_in_headless_chromium_with_no_external_request)
 {
 	char *out = NULL;
-	if (run(&out, "command -v chromium") != 0)
+	if (t_run(&out, "command -v chromium") != 0)
 		cr_assert_fail("chromium is not installed: run `make deps-test` (Debian's chromium package)");
 	free(out);
 	char png[4200], shots[4200];
 	snprintf(png, sizeof png, "%s/access.png", work);
 	/* A proxy nobody listens at: whatever asks the network fails fast and
 	 * offline, and is still logged (NotifyBeforeURLRequest) first. */
-	int rc = run(NULL,
+	int rc = t_run(NULL,
 	             "cd '%s' && ud=$(mktemp -d) && timeout 180 chromium --headless --no-sandbox --disable-gpu "
 	             "--disable-quic --no-first-run --disable-background-networking --disable-component-update "
 	             "--disable-sync --disable-default-apps --disable-extensions --no-pings "
@@ -173,12 +138,12 @@ Test(html, renders_in_headless_chromium_with_no_external_request)
 	free(text);
 
 	/* kept for people to look at */
-	char *dir = strdup(bin());
+	char *dir = strdup(t_bin());
 	char *slash = strrchr(dir, '/');
 	if (slash) {
 		*slash = '\0';
 		snprintf(shots, sizeof shots, "%s/test-html", dir);
-		run(NULL, "mkdir -p '%s' && cp '%s' '%s/access.png' && cp '%s/report.html' '%s/access.html'", shots, png,
+		t_run(NULL, "mkdir -p '%s' && cp '%s' '%s/access.png' && cp '%s/report.html' '%s/access.html'", shots, png,
 		    shots, work, shots);
 	}
 	free(dir);

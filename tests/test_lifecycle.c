@@ -15,60 +15,24 @@
 
 #include "trawl/scan.h"
 #include "util/util.h"
+#include "tests/helpers.h"
 
 static char work[] = "/tmp/trawl-life-XXXXXX";
-
-static const char *
-bin(void)
-{
-	const char *b = getenv("TRAWL_BIN");
-	return b ? b : "build/trawl";
-}
-
-static const char *
-src(void)
-{
-	const char *s = getenv("TRAWL_SRC");
-	return s ? s : ".";
-}
-
-/* Runs a shell command line; returns its exit status; stdout into *out. */
-static int
-run(char **out, const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	FILE *p = popen(cmd, "r");
-	cr_assert_not_null(p, "cannot run %s", cmd);
-	trawl_buf_t b = {0};
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
-		trawl_buf_put(&b, chunk, n);
-	int st = pclose(p);
-	if (out)
-		*out = b.len ? trawl_buf_detach(&b) : strdup("");
-	trawl_buf_free(&b);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
 
 /* A private copy of the sample archive, scanned into work/idx. */
 static void
 setup(void)
 {
 	cr_assert_not_null(mkdtemp(work));
-	cr_assert_eq(run(NULL, "cp -r '%s/fixtures/sample' '%s/sample'", src(), work), 0);
-	int rc = run(NULL, "'%s' scan --quiet --index '%s/idx' '%s/sample' 2>/dev/null", bin(), work, work);
+	cr_assert_eq(t_run(NULL, "cp -r '%s/fixtures/sample' '%s/sample'", t_src(), work), 0);
+	int rc = t_run(NULL, "'%s' scan --quiet --index '%s/idx' '%s/sample' 2>/dev/null", t_bin(), work, work);
 	cr_assert_eq(rc, 0, "scan exit status %d", rc);
 }
 
 static void
 teardown(void)
 {
-	run(NULL, "rm -rf '%s'", work);
+	t_run(NULL, "rm -rf '%s'", work);
 }
 
 /* The scan summary line of a scan of the copy: printed on a terminal
@@ -77,10 +41,10 @@ static char *
 rescan_with(const char *opts, const char *under)
 {
 	char *out = NULL;
-	int rc = run(&out,
+	int rc = t_run(&out,
 	             "script -qefc \"'%s' scan %s --index '%s/idx' '%s/sample%s'\" /dev/null </dev/null | tr '\\r' '\\n' | "
 	             "sed 's/\\x1b\\[K//g' | grep '^scanned'",
-	             bin(), opts, work, work, under);
+	             t_bin(), opts, work, work, under);
 	cr_assert_eq(rc, 0, "scan failed");
 	return out;
 }
@@ -96,11 +60,11 @@ static char *
 stats(void)
 {
 	char *out = NULL;
-	int rc = run(&out,
+	int rc = t_run(&out,
 	             "'%s' stats --index '%s/idx' --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); "
 	             "print(d[\"messages\"], d[\"findings\"], [(s[\"source\"].rsplit(\"/\",1)[-1], s[\"messages\"]) "
 	             "for s in d[\"sources\"]])'",
-	             bin(), work);
+	             t_bin(), work);
 	cr_assert_eq(rc, 0);
 	return out;
 }
@@ -109,10 +73,10 @@ static char *
 access_ids(const char *selector)
 {
 	char *out = NULL;
-	int rc = run(&out,
+	int rc = t_run(&out,
 	             "'%s' access --index '%s/idx' %s --format json | python3 -c 'import json,sys; "
 	             "[print(m) for m in sorted({m[\"message_id\"] for m in json.load(sys.stdin)[\"messages\"]})]'",
-	             bin(), work, selector);
+	             t_bin(), work, selector);
 	cr_assert_eq(rc, 0, "access %s failed", selector);
 	return out;
 }
@@ -133,7 +97,7 @@ Test(lifecycle, second_scan_of_unchanged_tree_reads_no_file_and_keeps_stats)
 Test(lifecycle, touched_file_is_read_again_and_replaces_its_records)
 {
 	char *before = stats();
-	cr_assert_eq(run(NULL, "touch -d '2001-02-03 04:05:06' '%s/sample/mail/order.eml'", work), 0);
+	cr_assert_eq(t_run(NULL, "touch -d '2001-02-03 04:05:06' '%s/sample/mail/order.eml'", work), 0);
 	char *line = rescan(), *after = stats();
 	cr_assert(strstr(line, "scanned 1 files, 1 messages"), "%s", line);
 	cr_assert(strstr(line, "5 unchanged"), "%s", line);
@@ -155,7 +119,7 @@ Test(lifecycle, removed_file_is_dropped_from_the_index)
 	char *ids = access_ids("--email jane.roe@trawl-demo.org");
 	cr_assert(strstr(ids, "sample-6@trawl-demo.org"));
 	free(ids);
-	cr_assert_eq(run(NULL, "rm '%s/sample/backup/export.zip'", work), 0);
+	cr_assert_eq(t_run(NULL, "rm '%s/sample/backup/export.zip'", work), 0);
 	char *line = rescan();
 	cr_assert(strstr(line, "1 gone, dropped from the index"), "%s", line);
 	free(line);
@@ -167,7 +131,7 @@ Test(lifecycle, removed_file_is_dropped_from_the_index)
 	cr_assert_null(strstr(ids, "sample-6@trawl-demo.org"), "a message of a removed file is still found");
 	free(ids);
 	/* a scan of a PATH elsewhere drops nothing of this one */
-	cr_assert_eq(run(NULL, "rm '%s/sample/mail/order.eml'", work), 0);
+	cr_assert_eq(t_run(NULL, "rm '%s/sample/mail/order.eml'", work), 0);
 	line = rescan_with("", "/maildir");
 	cr_assert_null(strstr(line, "gone"), "%s", line);
 	free(line);
@@ -176,68 +140,68 @@ Test(lifecycle, removed_file_is_dropped_from_the_index)
 Test(lifecycle, restriction_shows_in_access_and_erase_until_lifted)
 {
 	char *out = NULL;
-	cr_assert_eq(run(&out, "'%s' restrict --index '%s/idx' --email erika.mustermann@kontor-demo.de "
+	cr_assert_eq(t_run(&out, "'%s' restrict --index '%s/idx' --email erika.mustermann@kontor-demo.de "
 	                       "--reason 'contested accuracy, ticket 17'",
-	                 bin(), work),
+	                 t_bin(), work),
 	             0);
 	cr_assert(strstr(out, "restricted since "), "%s", out);
 	free(out);
-	cr_assert_eq(run(&out,
+	cr_assert_eq(t_run(&out,
 	                 "'%s' access --index '%s/idx' --email Erika.Mustermann@kontor-demo.de | python3 -c 'import "
 	                 "json,sys,re; r=json.load(sys.stdin)[\"restricted\"]; "
 	                 "print(r[\"reason\"], bool(re.match(r\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ$\", r[\"since\"])))'",
-	                 bin(), work),
+	                 t_bin(), work),
 	             0);
 	cr_assert_str_eq(out, "contested accuracy, ticket 17 True\n");
 	free(out);
-	cr_assert_eq(run(&out, "'%s' erase --index '%s/idx' --email erika.mustermann@kontor-demo.de --format text", bin(),
+	cr_assert_eq(t_run(&out, "'%s' erase --index '%s/idx' --email erika.mustermann@kontor-demo.de --format text", t_bin(),
 	                 work),
 	             0);
 	cr_assert(strstr(out, "RESTRICTED"), "%s", out);
 	free(out);
-	cr_assert_eq(run(&out, "'%s' access --index '%s/idx' --email erika.mustermann@kontor-demo.de --format html",
-	                 bin(), work),
+	cr_assert_eq(t_run(&out, "'%s' access --index '%s/idx' --email erika.mustermann@kontor-demo.de --format html",
+	                 t_bin(), work),
 	             0);
 	cr_assert(strstr(out, "class=\"restricted\""));
 	cr_assert(strstr(out, "contested accuracy, ticket 17"));
 	free(out);
 	/* someone else is not restricted */
-	cr_assert_eq(run(&out, "'%s' access --index '%s/idx' --email jane.roe@trawl-demo.org", bin(), work), 0);
+	cr_assert_eq(t_run(&out, "'%s' access --index '%s/idx' --email jane.roe@trawl-demo.org", t_bin(), work), 0);
 	cr_assert_null(strstr(out, "\"restricted\""));
 	free(out);
 	/* the index holds the restriction's hashes, not the address */
-	cr_assert_eq(run(NULL, "grep -rqa 'contested accuracy' '%s/idx'", work), 1);
+	cr_assert_eq(t_run(NULL, "grep -rqa 'contested accuracy' '%s/idx'", work), 1);
 	/* lifted: the reports no longer say so */
-	cr_assert_eq(run(&out, "'%s' restrict --index '%s/idx' --email erika.mustermann@kontor-demo.de --lift", bin(),
+	cr_assert_eq(t_run(&out, "'%s' restrict --index '%s/idx' --email erika.mustermann@kontor-demo.de --lift", t_bin(),
 	                 work),
 	             0);
 	cr_assert(strstr(out, "lifted on "), "%s", out);
 	free(out);
-	cr_assert_eq(run(&out, "'%s' access --index '%s/idx' --email erika.mustermann@kontor-demo.de", bin(), work), 0);
+	cr_assert_eq(t_run(&out, "'%s' access --index '%s/idx' --email erika.mustermann@kontor-demo.de", t_bin(), work), 0);
 	cr_assert_null(strstr(out, "\"restricted\""));
 	free(out);
-	cr_assert_eq(run(NULL, "'%s' restrict --index '%s/idx' 2>/dev/null", bin(), work), 2);
-	cr_assert_eq(run(NULL, "'%s' restrict --index '%s/nonexistent' --email a@b.de 2>/dev/null", bin(), work), 3);
-	cr_assert_eq(run(NULL, "test -e '%s/nonexistent'", work), 1, "restrict made an index where there was none");
+	cr_assert_eq(t_run(NULL, "'%s' restrict --index '%s/idx' 2>/dev/null", t_bin(), work), 2);
+	cr_assert_eq(t_run(NULL, "'%s' restrict --index '%s/nonexistent' --email a@b.de 2>/dev/null", t_bin(), work), 3);
+	cr_assert_eq(t_run(NULL, "test -e '%s/nonexistent'", work), 1, "restrict made an index where there was none");
 }
 
 Test(lifecycle, retention_lists_messages_older_than_the_period)
 {
 	char *out = NULL;
 	/* every sample message is from 2022 or 2023: all older than a day */
-	cr_assert_eq(run(&out,
+	cr_assert_eq(t_run(&out,
 	                 "'%s' retention --index '%s/idx' --older-than 1d | python3 -c 'import json,sys; "
 	                 "d=json.load(sys.stdin); print(d[\"summary\"][\"messages\"], d[\"summary\"][\"sources\"], "
 	                 "d[\"summary\"][\"by_type\"][\"email\"] > 0, [m[\"date\"][:4] for m in d[\"messages\"]])'",
-	                 bin(), work),
+	                 t_bin(), work),
 	             0);
 	cr_assert_str_eq(out, "7 5 True ['2022', '2023', '2023', '2023', '2023', '2023', '2023']\n");
 	free(out);
 	/* a cut-off on 1 January 2023 leaves the one message of 2022 */
 	struct tm jan = {.tm_year = 123, .tm_mon = 0, .tm_mday = 1};
 	long long days = ((long long)time(NULL) - (long long)timegm(&jan)) / 86400;
-	cr_assert_eq(run(&out,
-	                 "'%s' retention --index '%s/idx' --older-than %lldd --format csv | cut -d, -f2,3,6", bin(),
+	cr_assert_eq(t_run(&out,
+	                 "'%s' retention --index '%s/idx' --older-than %lldd --format csv | cut -d, -f2,3,6", t_bin(),
 	                 work, days),
 	             0);
 	char want[4200];
@@ -246,11 +210,11 @@ Test(lifecycle, retention_lists_messages_older_than_the_period)
 	         work);
 	cr_assert_str_eq(out, want);
 	free(out);
-	cr_assert_eq(run(&out, "'%s' retention --index '%s/idx' --older-than 200y", bin(), work), 0);
+	cr_assert_eq(t_run(&out, "'%s' retention --index '%s/idx' --older-than 200y", t_bin(), work), 0);
 	cr_assert(strstr(out, "\"messages\": []"), "%s", out);
 	free(out);
-	cr_assert_eq(run(NULL, "'%s' retention --index '%s/idx' --older-than soon 2>/dev/null", bin(), work), 2);
-	cr_assert_eq(run(NULL, "'%s' retention --index '%s/idx' 2>/dev/null", bin(), work), 2);
+	cr_assert_eq(t_run(NULL, "'%s' retention --index '%s/idx' --older-than soon 2>/dev/null", t_bin(), work), 2);
+	cr_assert_eq(t_run(NULL, "'%s' retention --index '%s/idx' 2>/dev/null", t_bin(), work), 2);
 }
 
 Test(lifecycle, forget_removes_the_subject_and_keeps_everyone_else)
@@ -260,17 +224,17 @@ Test(lifecycle, forget_removes_the_subject_and_keeps_everyone_else)
 	char *out = NULL;
 	cr_assert_neq(strlen(jane_before), 0);
 	/* without --yes and without a terminal to ask on: refused, nothing changed */
-	cr_assert_eq(run(NULL, "'%s' forget --index '%s/idx' --email erika.mustermann@kontor-demo.de </dev/null "
+	cr_assert_eq(t_run(NULL, "'%s' forget --index '%s/idx' --email erika.mustermann@kontor-demo.de </dev/null "
 	                       "2>/dev/null",
-	                 bin(), work),
+	                 t_bin(), work),
 	             2);
-	cr_assert_eq(run(NULL, "'%s' restrict --index '%s/idx' --email erika.mustermann@kontor-demo.de >/dev/null", bin(),
+	cr_assert_eq(t_run(NULL, "'%s' restrict --index '%s/idx' --email erika.mustermann@kontor-demo.de >/dev/null", t_bin(),
 	                 work),
 	             0);
-	cr_assert_eq(run(&out,
+	cr_assert_eq(t_run(&out,
 	                 "'%s' forget --index '%s/idx' --email erika.mustermann@kontor-demo.de --name 'Erika Mustermann' "
 	                 "--yes",
-	                 bin(), work),
+	                 t_bin(), work),
 	             0);
 	cr_assert(strstr(out, "5 message records rewritten"), "%s", out);
 	cr_assert(strstr(out, "1 restriction deleted"), "%s", out);
@@ -286,7 +250,7 @@ Test(lifecycle, forget_removes_the_subject_and_keeps_everyone_else)
 	cr_assert_str_eq(jane_after, jane_before);
 	cr_assert_str_eq(max_after, max_before);
 	/* nor does she show as a person, sender or not */
-	cr_assert_eq(run(&out, "'%s' subjects --index '%s/idx' --format csv", bin(), work), 0);
+	cr_assert_eq(t_run(&out, "'%s' subjects --index '%s/idx' --format csv", t_bin(), work), 0);
 	cr_assert_null(strstr(out, "erika"), "%s", out);
 	cr_assert(strstr(out, "jane.roe@trawl-demo.org"));
 	free(out);
@@ -299,28 +263,28 @@ Test(lifecycle, forget_removes_the_subject_and_keeps_everyone_else)
 Test(lifecycle, access_mbox_holds_the_subjects_messages)
 {
 	char *got = NULL, *expected = NULL;
-	int rc = run(NULL, "'%s' access --index '%s/idx' --email erika.mustermann@kontor-demo.de --format mbox -o '%s/e.mbox'",
-	             bin(), work, work);
+	int rc = t_run(NULL, "'%s' access --index '%s/idx' --email erika.mustermann@kontor-demo.de --format mbox -o '%s/e.mbox'",
+	             t_bin(), work, work);
 	cr_assert_eq(rc, 0, "access --format mbox exit %d", rc);
-	rc = run(&got,
+	rc = t_run(&got,
 	         "python3 -c 'import mailbox,sys; [print(i) for i in sorted(m[\"Message-ID\"].strip(\"<>\") for m in "
 	         "mailbox.mbox(sys.argv[1]))]' '%s/e.mbox'",
 	         work);
 	cr_assert_eq(rc, 0);
-	run(&expected, "cat '%s/fixtures/expected/erika-access.ids'", src());
+	t_run(&expected, "cat '%s/fixtures/expected/erika-access.ids'", t_src());
 	cr_assert_str_eq(got, expected);
 	free(got);
 	free(expected);
 	/* a message changed since the scan is left out, and the exit status says so */
-	cr_assert_eq(run(NULL, "sed -i '4s/Neue Anschrift/Neue  Anschrift/' '%s/sample/mail/inbox.mbox'", work), 0);
-	rc = run(&got, "'%s' access --index '%s/idx' --email erika.mustermann@kontor-demo.de --format mbox 2>/dev/null | "
+	cr_assert_eq(t_run(NULL, "sed -i '4s/Neue Anschrift/Neue  Anschrift/' '%s/sample/mail/inbox.mbox'", work), 0);
+	rc = t_run(&got, "'%s' access --index '%s/idx' --email erika.mustermann@kontor-demo.de --format mbox 2>/dev/null | "
 	               "grep -c '^From '",
-	         bin(), work);
+	         t_bin(), work);
 	cr_assert_str_eq(got, "4\n");
 	free(got);
-	cr_assert_eq(run(NULL, "'%s' access --index '%s/idx' --email erika.mustermann@kontor-demo.de --format mbox "
+	cr_assert_eq(t_run(NULL, "'%s' access --index '%s/idx' --email erika.mustermann@kontor-demo.de --format mbox "
 	                       ">/dev/null 2>&1",
-	                 bin(), work),
+	                 t_bin(), work),
 	             1);
 }
 
@@ -329,10 +293,10 @@ Test(lifecycle, access_mbox_holds_the_subjects_messages)
 Test(lifecycle, access_mbox_round_trips_mboxrd_quoting)
 {
 	char *out = NULL, *expected = NULL;
-	cr_assert_eq(run(NULL, "'%s' scan --quiet --index '%s/rd' '%s/fixtures/mbox/mboxrd.mbox'", bin(), work, src()), 0);
-	cr_assert_eq(run(&out, "'%s' access --index '%s/rd' --email person1@trawl-demo.org --format mbox", bin(), work),
+	cr_assert_eq(t_run(NULL, "'%s' scan --quiet --index '%s/rd' '%s/fixtures/mbox/mboxrd.mbox'", t_bin(), work, t_src()), 0);
+	cr_assert_eq(t_run(&out, "'%s' access --index '%s/rd' --email person1@trawl-demo.org --format mbox", t_bin(), work),
 	             0);
-	run(&expected, "head -10 '%s/fixtures/mbox/mboxrd.mbox'", src());
+	t_run(&expected, "head -10 '%s/fixtures/mbox/mboxrd.mbox'", t_src());
 	cr_assert_str_eq(out, expected);
 	free(out);
 	free(expected);
@@ -364,8 +328,8 @@ on_fetch(const char *location, const char *raw, size_t len, trawl_status_t statu
 Test(fetch, hands_over_the_messages_asked_for_without_parsing)
 {
 	char path[4096], tgz[4096];
-	snprintf(path, sizeof path, "%s/fixtures/mbox/mboxrd.mbox", src());
-	snprintf(tgz, sizeof tgz, "%s/fixtures/sample/backup/2022.tar.gz", src());
+	snprintf(path, sizeof path, "%s/fixtures/mbox/mboxrd.mbox", t_src());
+	snprintf(tgz, sizeof tgz, "%s/fixtures/sample/backup/2022.tar.gz", t_src());
 	char loc2[4200], loc1[4200], loc9[4200], inner[4200];
 	snprintf(loc1, sizeof loc1, "%s#1", path);
 	snprintf(loc2, sizeof loc2, "%s#2", path);

@@ -17,6 +17,7 @@
 #include "index/link.h"
 #include "trawl/trawl.h"
 #include "util/util.h"
+#include "tests/helpers.h"
 
 /* ---- records by hand ---- */
 
@@ -537,48 +538,13 @@ Test(link_index, no_full_card_number_in_the_links)
 
 static char sample_index[] = "/tmp/trawl-link-e2e-XXXXXX";
 
-static const char *
-bin(void)
-{
-	const char *b = getenv("TRAWL_BIN");
-	return b ? b : "build/trawl";
-}
-
-static const char *
-src(void)
-{
-	const char *s = getenv("TRAWL_SRC");
-	return s ? s : ".";
-}
-
-static int
-run(char **out, const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	FILE *p = popen(cmd, "r");
-	cr_assert_not_null(p, "cannot run %s", cmd);
-	trawl_buf_t b = {0};
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
-		trawl_buf_put(&b, chunk, n);
-	int st = pclose(p);
-	*out = strdup(trawl_buf_cstr(&b));
-	trawl_buf_free(&b);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
 static void
 scan_sample(void)
 {
 	char *out = NULL;
 	cr_assert_not_null(mkdtemp(sample_index));
 	rmdir(sample_index);
-	int rc = run(&out, "'%s' scan --quiet --index '%s' '%s/fixtures/sample' 2>/dev/null", bin(), sample_index, src());
+	int rc = t_run(&out, "'%s' scan --quiet --index '%s' '%s/fixtures/sample' 2>/dev/null", t_bin(), sample_index, t_src());
 	free(out);
 	cr_assert_eq(rc, 0, "scan exit status %d", rc);
 }
@@ -587,7 +553,7 @@ static void
 remove_sample(void)
 {
 	char *out = NULL;
-	run(&out, "rm -rf '%s'", sample_index);
+	t_run(&out, "rm -rf '%s'", sample_index);
 	free(out);
 }
 
@@ -596,11 +562,11 @@ TestSuite(link_e2e, .init = scan_sample, .fini = remove_sample, .timeout = 60);
 Test(link_e2e, access_lists_erikas_signature_phone_as_linked)
 {
 	char *got = NULL;
-	int rc = run(&got,
+	int rc = t_run(&got,
 	             "'%s' access --index '%s' --email erika.mustermann@kontor-demo.de --format json | python3 -c '"
 	             "import json,sys; r=json.load(sys.stdin)\n"
 	             "[print(i[\"type\"], i[\"norm\"], i[\"via\"]) for i in r[\"subject\"][\"identifiers\"]]'",
-	             bin(), sample_index);
+	             t_bin(), sample_index);
 	cr_assert_eq(rc, 0);
 	cr_assert(strstr(got, "phone +4930901820 signature\n"), "%s", got);
 	cr_assert(strstr(got, "email erika.mustermann@kontor-demo.de query\n"), "%s", got);
@@ -619,21 +585,21 @@ Test(link_e2e, erase_lists_exactly_the_messages_access_lists)
 	                          "sorted(json.load(sys.stdin)[\"messages\"], key=lambda m: m[\"location\"])]'";
 	for (size_t i = 0; i < sizeof selectors / sizeof *selectors; i++) {
 		char *acc = NULL, *era = NULL, *split = NULL;
-		cr_assert_eq(run(&acc, "'%s' access --index '%s' %s --format json | %s", bin(), sample_index, selectors[i], ids),
+		cr_assert_eq(t_run(&acc, "'%s' access --index '%s' %s --format json | %s", t_bin(), sample_index, selectors[i], ids),
 		             0);
-		cr_assert_eq(run(&era, "'%s' erase --index '%s' %s --format json | %s", bin(), sample_index, selectors[i], ids),
+		cr_assert_eq(t_run(&era, "'%s' erase --index '%s' %s --format json | %s", t_bin(), sample_index, selectors[i], ids),
 		             0);
 		cr_assert(*acc, "%s: no message", selectors[i]);
 		cr_assert_str_eq(era, acc, "%s", selectors[i]);
 		/* every message gets an action, redact exactly when others' data is named */
-		cr_assert_eq(run(&split,
+		cr_assert_eq(t_run(&split,
 		                 "'%s' erase --index '%s' %s --format json | python3 -c 'import json,sys\n"
 		                 "r=json.load(sys.stdin)\n"
 		                 "bad=[m[\"location\"] for m in r[\"messages\"] if m[\"action\"] != (\"redact\" if "
 		                 "m[\"other_subjects\"] else \"delete\")]\n"
 		                 "s=r[\"summary\"]; ok=s[\"delete\"]+s[\"redact\"]==s[\"messages\"]==len(r[\"messages\"])\n"
 		                 "print(bad, ok)'",
-		                 bin(), sample_index, selectors[i]),
+		                 t_bin(), sample_index, selectors[i]),
 		             0);
 		cr_assert_str_eq(split, "[] True\n", "%s: %s", selectors[i], split);
 		free(acc);

@@ -11,19 +11,13 @@
 
 #include "scanner/scanner.h"
 #include "trawl/trawl.h"
-
-static const char *
-src(void)
-{
-	const char *s = getenv("TRAWL_SRC");
-	return s ? s : ".";
-}
+#include "tests/helpers.h"
 
 static char *
 slurp(const char *rel, size_t *len)
 {
 	char path[4096];
-	snprintf(path, sizeof path, "%s/%s", src(), rel);
+	snprintf(path, sizeof path, "%s/%s", t_src(), rel);
 	FILE *f = fopen(path, "rb");
 	cr_assert_not_null(f, "cannot open %s", path);
 	fseek(f, 0, SEEK_END);
@@ -270,7 +264,7 @@ Test(oxmsg, fetching_a_msg_or_tnef_file_hands_over_no_bytes)
 	static const char *const files[] = {"fixtures/msg/vertrag.msg", "fixtures/tnef/winmail.dat"};
 	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
 		char path[4096];
-		snprintf(path, sizeof path, "%s/%s", src(), files[i]);
+		snprintf(path, sizeof path, "%s/%s", t_src(), files[i]);
 		const char *locations[] = {path};
 		trawl_scan_opts_t o = {.detectors = detectors()};
 		fetched_t f = {0};

@@ -11,13 +11,7 @@
 
 #include "fuzz/fuzz.h"
 #include "util/util.h"
-
-static const char *
-src(void)
-{
-	const char *s = getenv("TRAWL_SRC");
-	return s ? s : ".";
-}
+#include "tests/helpers.h"
 
 static void
 read_file(const char *path, trawl_buf_t *out)
@@ -36,7 +30,7 @@ static size_t
 run_all(const char *name, int (*fn)(const uint8_t *, size_t))
 {
 	char dir[4096];
-	snprintf(dir, sizeof dir, "%s/fuzz/regressions/%s", src(), name);
+	snprintf(dir, sizeof dir, "%s/fuzz/regressions/%s", t_src(), name);
 	struct dirent **ents = NULL;
 	int n = scandir(dir, &ents, NULL, alphasort);
 	if (n < 0)

@@ -14,6 +14,7 @@
 #include "index/evidence.h"
 #include "trawl/trawl.h"
 #include "util/util.h"
+#include "tests/helpers.h"
 
 #define B "\xE2\x80\xA2" /* U+2022 */
 
@@ -22,42 +23,6 @@
 
 static char work[] = "/tmp/trawl-rhtml-XXXXXX";
 
-static const char *
-bin(void)
-{
-	const char *b = getenv("TRAWL_BIN");
-	return b ? b : "build/trawl";
-}
-
-static const char *
-src(void)
-{
-	const char *s = getenv("TRAWL_SRC");
-	return s ? s : ".";
-}
-
-static int
-run(char **out, const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	FILE *p = popen(cmd, "r");
-	cr_assert_not_null(p, "cannot run %s", cmd);
-	trawl_buf_t b = {0};
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
-		trawl_buf_put(&b, chunk, n);
-	int st = pclose(p);
-	if (out)
-		*out = b.len ? trawl_buf_detach(&b) : strdup("");
-	trawl_buf_free(&b);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
 static const char ERIKA[] = "--email erika.mustermann@kontor-demo.de --name 'Erika Mustermann'";
 
 /* A copy of fixtures/sample in work/sample, scanned into work/idx. */
@@ -65,15 +30,15 @@ static void
 setup(void)
 {
 	cr_assert_not_null(mkdtemp(work));
-	int rc = run(NULL, "cp -R '%s/fixtures/sample' '%s/sample' && '%s' scan --quiet --index '%s/idx' '%s/sample'",
-	             src(), work, bin(), work, work);
+	int rc = t_run(NULL, "cp -R '%s/fixtures/sample' '%s/sample' && '%s' scan --quiet --index '%s/idx' '%s/sample'",
+	             t_src(), work, t_bin(), work, work);
 	cr_assert_eq(rc, 0, "scan failed: %d", rc);
 }
 
 static void
 teardown(void)
 {
-	run(NULL, "rm -rf '%s'", work);
+	t_run(NULL, "rm -rf '%s'", work);
 }
 
 /* `trawl access --format html` of Erika with more arguments; the page. */
@@ -81,7 +46,7 @@ static char *
 page(const char *more)
 {
 	char *out = NULL;
-	int rc = run(&out, "'%s' access --index '%s/idx' %s --format html %s 2>/dev/null", bin(), work, ERIKA, more);
+	int rc = t_run(&out, "'%s' access --index '%s/idx' %s --format html %s 2>/dev/null", t_bin(), work, ERIKA, more);
 	cr_assert_eq(rc, 0, "access failed: %d", rc);
 	return out;
 }
@@ -219,7 +184,7 @@ Test(report_html, excerpts_hold_no_one_elses_data_in_full)
 	cr_assert(strlen(text) > 200, "%s", text);
 	/* every value any detector finds in the sample (anyone's, hers too):
 	 * none of them stands in an excerpt as it is */
-	cr_assert_eq(run(&jsonl, "'%s' detect --format jsonl '%s/sample' 2>/dev/null", bin(), work), 0);
+	cr_assert_eq(t_run(&jsonl, "'%s' detect --format jsonl '%s/sample' 2>/dev/null", t_bin(), work), 0);
 	int checked = 0;
 	for (char *line = strtok(jsonl, "\n"); line; line = strtok(NULL, "\n")) {
 		char *v = strstr(line, "\"value\":\""), *t = strstr(line, "\"type\":\"");
@@ -276,7 +241,7 @@ Test(report_html, page_references_nothing_outside_itself)
 
 Test(report_html, no_context_reads_no_source)
 {
-	cr_assert_eq(run(NULL, "rm -rf '%s/sample'", work), 0);
+	cr_assert_eq(t_run(NULL, "rm -rf '%s/sample'", work), 0);
 	char *html = page("--no-context");
 	cr_assert_null(strstr(html, "class=\"q\""));
 	cr_assert_null(strstr(html, "no longer available"));
@@ -287,18 +252,18 @@ Test(report_html, no_context_reads_no_source)
 Test(report_html, sources_gone_or_changed_say_so_instead_of_an_excerpt)
 {
 	/* one file gone; one message changed in place (same length, same place) */
-	cr_assert_eq(run(NULL, "rm '%s/sample/mail/order.eml' && sed -i 's/^done\\. The router/Done. The router/' "
+	cr_assert_eq(t_run(NULL, "rm '%s/sample/mail/order.eml' && sed -i 's/^done\\. The router/Done. The router/' "
 	                       "'%s/sample/mail/inbox.mbox'",
 	                 work, work),
 	             0);
 	char *err = NULL;
-	cr_assert_eq(run(&err, "'%s' access --index '%s/idx' %s --format html -o '%s/r.html' 2>&1", bin(), work, ERIKA,
+	cr_assert_eq(t_run(&err, "'%s' access --index '%s/idx' %s --format html -o '%s/r.html' 2>&1", t_bin(), work, ERIKA,
 	                 work),
 	             0);
 	cr_assert(strstr(err, "2 messages could not be read again"), "%s", err);
 	free(err);
 	char *html = NULL;
-	cr_assert_eq(run(&html, "cat '%s/r.html'", work), 0);
+	cr_assert_eq(t_run(&html, "cat '%s/r.html'", work), 0);
 	char *row = row_of(html, "sample-4@trawl-demo.org");
 	cr_assert(strstr(row, "Source no longer available: the text around it cannot be shown."), "%s", row);
 	cr_assert_null(strstr(row, "class=\"q\""));
@@ -324,10 +289,10 @@ Test(report_html, german_on_request)
 	cr_assert(strstr(html, "<tr><th scope=\"row\">M\xC3\xA4r</th><td>4</td></tr>"));
 	cr_assert(strstr(html, ">[IBAN]</span> ab."));
 	free(html);
-	cr_assert_eq(run(NULL, "'%s' access --index '%s/idx' %s --format html --lang fr >/dev/null 2>&1", bin(), work,
+	cr_assert_eq(t_run(NULL, "'%s' access --index '%s/idx' %s --format html --lang fr >/dev/null 2>&1", t_bin(), work,
 	                 ERIKA),
 	             2);
-	cr_assert_eq(run(NULL, "'%s' access --index '%s/idx' %s --format html --max-excerpts 0 >/dev/null 2>&1", bin(),
+	cr_assert_eq(t_run(NULL, "'%s' access --index '%s/idx' %s --format html --max-excerpts 0 >/dev/null 2>&1", t_bin(),
 	                 work, ERIKA),
 	             2);
 }
@@ -639,7 +604,7 @@ static void
 corpus_teardown(void)
 {
 	if (strcmp(cwork + strlen(cwork) - 6, "XXXXXX") != 0)
-		run(NULL, "rm -rf '%s'", cwork);
+		t_run(NULL, "rm -rf '%s'", cwork);
 }
 
 TestSuite(report_html_corpus, .fini = corpus_teardown, .timeout = 300);
@@ -647,18 +612,18 @@ TestSuite(report_html_corpus, .fini = corpus_teardown, .timeout = 300);
 Test(report_html_corpus, excerpts_leak_no_identifier_of_anyone)
 {
 	char corp[4200];
-	snprintf(corp, sizeof corp, "%s/../shared/corpora/synthetic-dev", src());
-	if (run(NULL, "test -f '%s/subjects.jsonl' && test -d '%s/archive'", corp, corp) != 0)
+	snprintf(corp, sizeof corp, "%s/../shared/corpora/synthetic-dev", t_src());
+	if (t_run(NULL, "test -f '%s/subjects.jsonl' && test -d '%s/archive'", corp, corp) != 0)
 		cr_skip_test("../shared/corpora/synthetic-dev is absent");
 	cr_assert_not_null(mkdtemp(cwork));
-	int rc = run(NULL, "'%s' scan --quiet --index '%s/idx' '%s/archive' 2>/dev/null", bin(), cwork, corp);
+	int rc = t_run(NULL, "'%s' scan --quiet --index '%s/idx' '%s/archive' 2>/dev/null", t_bin(), cwork, corp);
 	cr_assert(rc == 0 || rc == 1, "scan exit %d", rc);
 	/* the first 25 requests of the corpus; in their excerpts, none of the
 	 * identifiers of the corpus's people as written (their own included:
 	 * masked), nor a card number in groups of four, nor a phone number's
 	 * last seven digits */
 	char *out = NULL;
-	rc = run(&out,
+	rc = t_run(&out,
 	         "python3 - '%s' '%s/idx' '%s' <<'EOF'\n"
 	         "import json, re, subprocess, sys, html\n"
 	         "trawl, idx, corp = sys.argv[1:]\n"
@@ -681,7 +646,7 @@ Test(report_html_corpus, excerpts_leak_no_identifier_of_anyone)
 	         "        n += 1\n"
 	         "print(n > 500)\n"
 	         "EOF",
-	         bin(), cwork, corp);
+	         t_bin(), cwork, corp);
 	cr_assert_eq(rc, 0, "an excerpt shows someone's data (see the traceback above)");
 	cr_assert_str_eq(out, "True\n", "%s", out);
 	free(out);

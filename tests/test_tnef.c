@@ -15,21 +15,15 @@
 #include "detectors/detector.h"
 #include "scanner/scanner.h"
 #include "trawl/trawl.h"
+#include "tests/helpers.h"
 
 /* ---- helpers ---------------------------------------------------------- */
-
-static const char *
-src(void)
-{
-	const char *s = getenv("TRAWL_SRC");
-	return s ? s : ".";
-}
 
 static char *
 slurp(const char *rel, size_t *len)
 {
 	char path[4096];
-	snprintf(path, sizeof path, "%s/%s", src(), rel);
+	snprintf(path, sizeof path, "%s/%s", t_src(), rel);
 	FILE *f = fopen(path, "rb");
 	cr_assert_not_null(f, "cannot open %s", path);
 	fseek(f, 0, SEEK_END);
@@ -257,7 +251,7 @@ Test(tnef, trawl_detect_prints_the_location_chain)
 {
 	const char *bin = getenv("TRAWL_BIN") ? getenv("TRAWL_BIN") : "build/trawl";
 	char cmd[8192], *out = NULL;
-	snprintf(cmd, sizeof cmd, "cd '%s' && '%s' detect fixtures/tnef/winmail.eml fixtures/tnef/winmail.dat", src(), bin);
+	snprintf(cmd, sizeof cmd, "cd '%s' && '%s' detect fixtures/tnef/winmail.eml fixtures/tnef/winmail.dat", t_src(), bin);
 	cr_assert_eq(run(&out, cmd), 0, "%s", out);
 	const char *const want[] = {
 		"{\"source\":\"fixtures/tnef/winmail.eml\",\"location\":\"fixtures/tnef/winmail.eml\","
