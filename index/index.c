@@ -96,15 +96,22 @@ static trawl_status_t
 seterr(trawl_index_t *idx, trawl_status_t rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static trawl_status_t
-seterr(trawl_index_t *idx, trawl_status_t rc, const char *fmt, ...)
+vseterr(trawl_index_t *idx, trawl_status_t rc, const char *fmt, va_list ap)
 {
 	trawl_buf_reset(&idx->err);
-	va_list ap;
-	va_start(ap, fmt);
 	char *s = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
 	trawl_buf_puts(&idx->err, s);
 	g_free(s);
+	return rc;
+}
+
+static trawl_status_t
+seterr(trawl_index_t *idx, trawl_status_t rc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	rc = vseterr(idx, rc, fmt, ap);
+	va_end(ap);
 	return rc;
 }
 
@@ -2388,13 +2395,10 @@ trawl_index__db(trawl_index_t *idx)
 trawl_status_t
 trawl_index__seterr(trawl_index_t *idx, trawl_status_t rc, const char *fmt, ...)
 {
-	trawl_buf_reset(&idx->err);
 	va_list ap;
 	va_start(ap, fmt);
-	char *s = g_strdup_vprintf(fmt, ap);
+	rc = vseterr(idx, rc, fmt, ap);
 	va_end(ap);
-	trawl_buf_puts(&idx->err, s);
-	g_free(s);
 	return rc;
 }
 

@@ -540,6 +540,31 @@ shown(const trawl_finding_t *f)
 }
 
 
+/* One link in the link document's codec (see the top of this file). */
+static trawl_status_t
+pack_link(trawl_buf_t *b, trawl_type_t atype, const char *anchor, trawl_link_kind_t kind, trawl_type_t type,
+          const char *norm, const char *stored_term)
+{
+	trawl_status_t rc;
+	if ((rc = trawl_index__pack_u(b, (uint64_t)atype)) == TRAWL_OK && (rc = trawl_index__pack_s(b, anchor)) == TRAWL_OK &&
+	    (rc = trawl_index__pack_u(b, (uint64_t)kind)) == TRAWL_OK && (rc = trawl_index__pack_u(b, (uint64_t)type)) == TRAWL_OK &&
+	    (rc = trawl_index__pack_s(b, norm)) == TRAWL_OK)
+		rc = trawl_index__pack_s(b, stored_term);
+	return rc;
+}
+
+/* A link document's data into *out: its head (tag, version, Message-ID,
+ * the number of links) and the n links packed in links. */
+static trawl_status_t
+link_doc_data(trawl_buf_t *out, const char *mid, size_t n, const trawl_buf_t *links)
+{
+	trawl_status_t rc;
+	if ((rc = trawl_buf_putc(out, REC_LINK)) == TRAWL_OK && (rc = trawl_buf_putc(out, REC_LINK_VERSION)) == TRAWL_OK &&
+	    (rc = trawl_index__pack_s(out, mid ? mid : "")) == TRAWL_OK && (rc = trawl_index__pack_u(out, n)) == TRAWL_OK)
+		rc = trawl_buf_put(out, links->data, links->len);
+	return rc;
+}
+
 trawl_status_t
 trawl_index__prepare_links(const trawl_index_t *idx, const trawl_message_t *msg, const char *vterm,
                            const char *sterm, const char (*idterms)[TERM_LEN], trawl_xdb_built_t **out)
@@ -575,12 +600,8 @@ trawl_index__prepare_links(const trawl_index_t *idx, const trawl_message_t *msg,
 		char *shown_norm = shown(f);
 		/* the target's term only when its norm is masked: any other is made
 		 * again from the norm on reading */
-		if ((rc = trawl_index__pack_u(&lb, (uint64_t)l->anchor_type)) == TRAWL_OK &&
-		    (rc = trawl_index__pack_s(&lb, l->anchor)) == TRAWL_OK &&
-		    (rc = trawl_index__pack_u(&lb, (uint64_t)l->kind)) == TRAWL_OK &&
-		    (rc = trawl_index__pack_u(&lb, (uint64_t)type)) == TRAWL_OK &&
-		    (rc = trawl_index__pack_s(&lb, shown_norm)) == TRAWL_OK)
-			rc = trawl_index__pack_s(&lb, is_account(type) ? idterms[l->target] : NULL);
+		rc = pack_link(&lb, l->anchor_type, l->anchor, l->kind, type, shown_norm,
+		               is_account(type) ? idterms[l->target] : NULL);
 		g_free(shown_norm);
 		/* the anchor is found by its A term; the message record holds the
 		 * identifiers' own terms (forgetting finds this by its V term) */
@@ -591,12 +612,8 @@ trawl_index__prepare_links(const trawl_index_t *idx, const trawl_message_t *msg,
 	}
 	if (rc < 0 || !stored)
 		goto done;
-	/* the head goes before the links, in a second buffer */
 	trawl_buf_t head = {0};
-	if ((rc = trawl_buf_putc(&head, REC_LINK)) == TRAWL_OK && (rc = trawl_buf_putc(&head, REC_LINK_VERSION)) == TRAWL_OK &&
-	    (rc = trawl_index__pack_s(&head, msg->message_id ? msg->message_id : "")) == TRAWL_OK &&
-	    (rc = trawl_index__pack_u(&head, stored)) == TRAWL_OK)
-		rc = trawl_buf_put(&head, lb.data, lb.len);
+	rc = link_doc_data(&head, msg->message_id, stored, &lb);
 	xt = g_new0(trawl_xdb_term_t, terms->len);
 	for (guint j = 0; j < terms->len; j++)
 		xt[j] = (trawl_xdb_term_t){g_ptr_array_index(terms, j), 0};
@@ -768,6 +785,7 @@ typedef struct {
 	trawl_buf_t kept;      /* the links kept, encoded */
 	size_t n_kept;
 	GHashTable *a_kept, *a_dropped; /* A terms of the anchors of the links kept / dropped */
+	char *mid; /* the document's Message-ID, malloc'd */
 } forget_t;
 
 static int
@@ -783,6 +801,8 @@ forget_link(const stored_link_t *l, void *payload)
 	char aterm[1 + TERM_LEN];
 	aterm[0] = 'A';
 	trawl_index__id_term(f->idx, l->atype, l->anchor, aterm + 1);
+	if (!f->mid && !(f->mid = g_strdup(l->mid)))
+		return TRAWL_ENOMEM;
 	bool theirs = (f->n_subject && bsearch(aterm + 1, f->subject, f->n_subject, TERM_LEN, cmp_term)) ||
 	              (f->n_subject && bsearch(l->term, f->subject, f->n_subject, TERM_LEN, cmp_term));
 	if (theirs) {
@@ -790,22 +810,8 @@ forget_link(const stored_link_t *l, void *payload)
 		return TRAWL_OK;
 	}
 	g_hash_table_add(f->a_kept, g_strdup(aterm));
-	trawl_status_t rc;
-	if ((rc = trawl_index__pack_u(&f->kept, (uint64_t)l->atype)) == TRAWL_OK &&
-	    (rc = trawl_index__pack_s(&f->kept, l->anchor)) == TRAWL_OK &&
-	    (rc = trawl_index__pack_u(&f->kept, (uint64_t)l->kind)) == TRAWL_OK &&
-	    (rc = trawl_index__pack_u(&f->kept, (uint64_t)l->type)) == TRAWL_OK &&
-	    (rc = trawl_index__pack_s(&f->kept, l->norm)) == TRAWL_OK)
-		rc = trawl_index__pack_s(&f->kept, l->stored);
 	f->n_kept++;
-	return rc;
-}
-
-static trawl_status_t
-first_mid(const stored_link_t *l, void *payload)
-{
-	*(char **)payload = g_strdup(l->mid);
-	return TRAWL_EINTR; /* one is enough */
+	return pack_link(&f->kept, l->atype, l->anchor, l->kind, l->type, l->norm, l->stored);
 }
 
 trawl_status_t
@@ -813,9 +819,8 @@ trawl_index__forget_links(trawl_index_t *idx, uint32_t docid, const void *data, 
                           const char (*subject)[TERM_LEN], size_t n_subject, bool *deleted)
 {
 	forget_t f = {idx, subject, n_subject, {0}, 0, g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
-	              g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
+	              g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL), NULL};
 	trawl_buf_t out = {0};
-	char *mid = NULL;
 	const char **remove = NULL;
 	size_t n_remove = 0;
 	trawl_status_t rc = each_link(idx, data, len, forget_link, &f);
@@ -831,13 +836,7 @@ trawl_index__forget_links(trawl_index_t *idx, uint32_t docid, const void *data, 
 	}
 	if (!g_hash_table_size(f.a_dropped))
 		goto done; /* none of theirs */
-	rc = each_link(idx, data, len, first_mid, &mid);
-	if (rc != TRAWL_EINTR)
-		goto done;
-	if ((rc = trawl_buf_putc(&out, REC_LINK)) == TRAWL_OK && (rc = trawl_buf_putc(&out, REC_LINK_VERSION)) == TRAWL_OK &&
-	    (rc = trawl_index__pack_s(&out, mid)) == TRAWL_OK && (rc = trawl_index__pack_u(&out, f.n_kept)) == TRAWL_OK)
-		rc = trawl_buf_put(&out, f.kept.data, f.kept.len);
-	if (rc < 0)
+	if ((rc = link_doc_data(&out, f.mid, f.n_kept, &f.kept)) < 0)
 		goto done;
 	/* the A terms of anchors that no link kept stands on go */
 	remove = g_new0(const char *, g_hash_table_size(f.a_dropped) + 1);
@@ -855,7 +854,7 @@ done:
 	else if (rc == TRAWL_ECORRUPT)
 		trawl_index__seterr(idx, rc, "a link record in the index cannot be read");
 	g_free(remove);
-	g_free(mid);
+	g_free(f.mid);
 	trawl_buf_free(&out);
 	trawl_buf_free(&f.kept);
 	g_hash_table_destroy(f.a_kept);

@@ -320,8 +320,8 @@ trawl_xdb__term_freq(trawl_xdb_t *h, const char *term, uint64_t *out, uint64_t *
 }
 
 extern "C" trawl_status_t
-trawl_xdb__each(trawl_xdb_t *h, const char *const *terms, size_t n, trawl_xdb_data_fn fn,
-                void *payload) noexcept
+trawl_xdb__each_id(trawl_xdb_t *h, const char *const *terms, size_t n, trawl_xdb_doc_fn fn,
+                   void *payload) noexcept
 {
 	if (n == 0)
 		return TRAWL_OK;
@@ -333,40 +333,6 @@ trawl_xdb__each(trawl_xdb_t *h, const char *const *terms, size_t n, trawl_xdb_da
 			std::vector<std::string> v(terms, terms + n);
 			q = Xapian::Query(Xapian::Query::OP_OR, v.begin(), v.end());
 		}
-		Xapian::Enquire enq(h->db);
-		enq.set_query(q);
-		enq.set_weighting_scheme(Xapian::BoolWeight());
-		enq.set_docid_order(Xapian::Enquire::ASCENDING);
-		Xapian::MSet mset = enq.get_mset(0, h->db.get_doccount());
-		for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
-			std::string data = it.get_document().get_data();
-			trawl_status_t rc = fn(data.data(), data.size(), payload);
-			if (rc != TRAWL_OK)
-				return rc;
-		}
-	} catch (const Xapian::DatabaseModifiedError &) {
-		trawl_status_t rc = fail(h);
-		try {
-			h->db.reopen();
-		} catch (...) {
-			return fail(h);
-		}
-		return rc;
-	} catch (...) {
-		return fail(h);
-	}
-	return TRAWL_OK;
-}
-
-extern "C" trawl_status_t
-trawl_xdb__each_id(trawl_xdb_t *h, const char *const *terms, size_t n, trawl_xdb_doc_fn fn,
-                   void *payload) noexcept
-{
-	if (n == 0)
-		return TRAWL_OK;
-	try {
-		std::vector<std::string> v(terms, terms + n);
-		Xapian::Query q(Xapian::Query::OP_OR, v.begin(), v.end());
 		Xapian::Enquire enq(h->db);
 		enq.set_query(q);
 		enq.set_weighting_scheme(Xapian::BoolWeight());
@@ -390,6 +356,29 @@ trawl_xdb__each_id(trawl_xdb_t *h, const char *const *terms, size_t n, trawl_xdb
 		return fail(h);
 	}
 	return TRAWL_OK;
+}
+
+namespace {
+struct data_only {
+	trawl_xdb_data_fn fn;
+	void *payload;
+};
+
+trawl_status_t
+drop_id(uint32_t docid, const void *data, size_t len, void *payload)
+{
+	(void)docid;
+	const data_only *d = static_cast<const data_only *>(payload);
+	return d->fn(data, len, d->payload);
+}
+} // namespace
+
+extern "C" trawl_status_t
+trawl_xdb__each(trawl_xdb_t *h, const char *const *terms, size_t n, trawl_xdb_data_fn fn,
+                void *payload) noexcept
+{
+	data_only d = {fn, payload};
+	return trawl_xdb__each_id(h, terms, n, drop_id, &d);
 }
 
 extern "C" trawl_status_t
