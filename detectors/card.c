@@ -38,22 +38,6 @@ sep_at(const unsigned char *t, size_t len, size_t i, int *kind)
 	return 0;
 }
 
-static bool
-luhn_ok(const char *d, size_t n)
-{
-	unsigned sum = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned v = (unsigned)(d[n - 1 - i] - '0');
-		if (i & 1) {
-			v *= 2;
-			if (v > 9)
-				v -= 9;
-		}
-		sum += v;
-	}
-	return sum % 10 == 0;
-}
-
 static unsigned
 prefix(const char *d, size_t k)
 {
@@ -185,7 +169,7 @@ find_cards(trawl_findings_t *out, const trawl_text_t *text, const group_t *g, si
 			if (!fits || n < 13 || !grouping_ok(g + s, k - s))
 				continue;
 			d[n] = '\0';
-			if (!luhn_ok(d, n) || !brand_ok(d, n))
+			if (!trawl_detect__luhn(d, n) || !brand_ok(d, n))
 				continue;
 			size_t start = g[s].start, end = g[k - 1].end;
 			trawl_status_t rc;

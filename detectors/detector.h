@@ -49,6 +49,24 @@ static inline bool trawl_is_xdigit(unsigned char c)
  * non-ASCII byte (letters of other scripts are UTF-8 multibyte). */
 static inline bool trawl_is_wordish(unsigned char c) { return trawl_is_alnum(c) || c >= 0x80 || c == '_'; }
 
+/* Luhn (ISO/IEC 7812-1 annex B) over n ASCII digits: cards, IMEI, many
+ * national numbers. */
+static inline bool
+trawl_detect__luhn(const char *digits, size_t n)
+{
+	unsigned sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned v = (unsigned)(digits[n - 1 - i] - '0');
+		if (i & 1) {
+			v *= 2;
+			if (v > 9)
+				v -= 9;
+		}
+		sum += v;
+	}
+	return sum % 10 == 0;
+}
+
 /* True when one of the words (lower-case ASCII, NULL-terminated list) stands
  * within `window` bytes before pos in text, compared case-insensitively. */
 bool trawl_detect__context_before(const trawl_text_t *text, size_t pos, size_t window,

@@ -639,23 +639,6 @@ group_value(const char *s, const run_t *r, int g)
 }
 
 static bool
-luhn_ok(const char *digits)
-{
-	size_t n = strlen(digits);
-	unsigned sum = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned d = (unsigned)(digits[n - 1 - i] - '0');
-		if (i & 1) {
-			d *= 2;
-			if (d > 9)
-				d -= 9;
-		}
-		sum += d;
-	}
-	return sum % 10 == 0;
-}
-
-static bool
 ean13_ok(const char *digits)
 {
 	unsigned sum = 0;
@@ -796,7 +779,7 @@ looks_like_other(const char *s, const run_t *r, int a, int b, const char *digits
 			return true;
 	}
 	/* card numbers: Luhn-valid, 13 to 19 digits, plain or in fours */
-	if (nd >= 13 && nd <= 19 && luhn_ok(digits)) {
+	if (nd >= 13 && nd <= 19 && trawl_detect__luhn(digits, strlen(digits))) {
 		bool fours = ng >= 3;
 		for (int g = a; g < b - 1; g++)
 			fours &= r->glen[g] == 4 || (ng == 3 && r->glen[g] == 6);

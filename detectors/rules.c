@@ -73,20 +73,7 @@ ck_luhn(const char *s, size_t n)
 {
 	char d[MAX_CHECK + 1];
 	n = digits_of(d, s, n, false);
-	s = d;
-	if (n < 2)
-		return false;
-	unsigned sum = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned v = (unsigned)(s[n - 1 - i] - '0');
-		if (i & 1) {
-			v *= 2;
-			if (v > 9)
-				v -= 9;
-		}
-		sum += v;
-	}
-	return sum % 10 == 0;
+	return n >= 2 && trawl_detect__luhn(d, n);
 }
 
 /* ISO 7064 MOD 97-10 over the whole string, letters as 10..35 (A..Z): the
