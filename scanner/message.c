@@ -667,6 +667,28 @@ done:
 	return rc;
 }
 
+void
+trawl_scan__put_mailbox(trawl_buf_t *b, const char *name, const char *addr)
+{
+	if (b->len)
+		trawl_buf_puts(b, ", ");
+	if (name && *name) {
+		trawl_buf_putc(b, '"');
+		for (const char *q = name; *q; q++) {
+			unsigned char ch = (unsigned char)*q;
+			if (ch == '"' || ch == '\\')
+				trawl_buf_putc(b, '\\');
+			trawl_buf_putc(b, ch < 0x20 || ch == 0x7f ? ' ' : (char)ch);
+		}
+		trawl_buf_puts(b, "\" ");
+	}
+	trawl_buf_putc(b, '<');
+	for (const char *q = addr; *q; q++)
+		if ((unsigned char)*q > ' ' && !strchr("<>,\"", *q))
+			trawl_buf_putc(b, *q);
+	trawl_buf_putc(b, '>');
+}
+
 /* The one placeholder: trawl_scan__msg_guard() knows its own by address. */
 static char placeholder[] = "";
 

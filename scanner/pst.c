@@ -365,23 +365,7 @@ add_address(pst_t *p, trawl_msg_t *c, addresses_t *a, int role, const char *pref
 		mailbox(p, c, prefix, r, name, NULL, where);
 		return;
 	}
-	trawl_buf_t *b = &a->role[role];
-	if (b->len)
-		trawl_buf_puts(b, ", ");
-	if (name && *name) {
-		trawl_buf_putc(b, '"');
-		for (const char *q = name; *q; q++) {
-			if (*q == '"' || *q == '\\')
-				trawl_buf_putc(b, '\\');
-			trawl_buf_putc(b, *q == '\r' || *q == '\n' || *q == '\t' ? ' ' : *q);
-		}
-		trawl_buf_puts(b, "\" ");
-	}
-	trawl_buf_putc(b, '<');
-	for (const char *q = addr; *q; q++)
-		if ((unsigned char)*q > ' ' && !strchr("<>,\"", *q))
-			trawl_buf_putc(b, *q);
-	trawl_buf_putc(b, '>');
+	trawl_scan__put_mailbox(&a->role[role], name, addr);
 }
 
 /* Reads the block as the item's headers and frees it. */

@@ -152,6 +152,11 @@ trawl_message_t *trawl_scan__msg_record(trawl_msg_t *c);
  * TNEF stream inside a message). Between guard(rec, true) and
  * guard(rec, false), placeholders keep the carrier's empty fields empty. */
 void trawl_scan__msg_guard(trawl_message_t *rec, bool on);
+/* Appends one mailbox to an address header line being built from item
+ * properties (PST, TNEF): ", " after the ones before, "name" (quoted, line
+ * breaks and other control bytes as spaces) and <addr> without the bytes
+ * that would end it. */
+void trawl_scan__put_mailbox(trawl_buf_t *b, const char *name, const char *addr);
 void trawl_scan__msg_headers(trawl_msg_t *c, const char *headers, size_t len, const char *prefix,
                              trawl_where_t where);
 /* One sender or recipient: header is the role ("From", "To", "Cc", "Bcc"). */

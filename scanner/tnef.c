@@ -656,12 +656,10 @@ read_attributes(tnef_t *t, const uint8_t *d, size_t n)
 /* Appends s to b with line breaks and other control bytes as spaces: a
  * value in a header block cannot start a header of its own. */
 static void
-put_flat(trawl_buf_t *b, const char *s, bool quoted)
+put_flat(trawl_buf_t *b, const char *s)
 {
 	for (; *s; s++) {
 		unsigned char ch = (unsigned char)*s;
-		if (quoted && (ch == '"' || ch == '\\'))
-			trawl_buf_putc(b, '\\');
 		trawl_buf_putc(b, ch < 0x20 || ch == 0x7f ? ' ' : (char)ch);
 	}
 }
@@ -692,19 +690,7 @@ add_mailbox(tnef_t *t, int role, const char *name, const char *addr)
 		trawl_scan__msg_mailbox(t->c, header, name, NULL, t->top ? TRAWL_WHERE_HEADER : TRAWL_WHERE_ATTACHMENT);
 		return;
 	}
-	trawl_buf_t *b = &t->roles[role];
-	if (b->len)
-		trawl_buf_puts(b, ", ");
-	if (*name) {
-		trawl_buf_putc(b, '"');
-		put_flat(b, name, true);
-		trawl_buf_puts(b, "\" ");
-	}
-	trawl_buf_putc(b, '<');
-	for (const char *q = addr; *q; q++)
-		if ((unsigned char)*q > ' ' && !strchr("<>,\"", *q))
-			trawl_buf_putc(b, *q);
-	trawl_buf_putc(b, '>');
+	trawl_scan__put_mailbox(&t->roles[role], name, addr);
 }
 
 /* The sender from the legacy attFrom: a TRP header (8 bytes), then the
@@ -899,7 +885,7 @@ headers(tnef_t *t)
 		subject = text_of(&t->a, &t->topic, prop_cp(t));
 	if (*subject) {
 		trawl_buf_puts(&t->hdr, "Subject: ");
-		put_flat(&t->hdr, subject, false);
+		put_flat(&t->hdr, subject);
 		trawl_buf_putc(&t->hdr, '\n');
 	}
 	char date[64] = "";
@@ -910,7 +896,7 @@ headers(tnef_t *t)
 	const char *mid = has_mid ? "" : text_of(&t->a, &t->message_id, prop_cp(t));
 	if (*mid) {
 		trawl_buf_puts(&t->hdr, "Message-ID: ");
-		put_flat(&t->hdr, mid, false);
+		put_flat(&t->hdr, mid);
 		trawl_buf_putc(&t->hdr, '\n');
 	}
 	if (t->hdr.len) {
@@ -1004,7 +990,7 @@ props_line(tnef_t *t, const prop_t *p, void *payload)
 	const char *s = text_of(&t->b, &p->v, prop_cp(t));
 	if (!*s)
 		return;
-	put_flat(text, s, false);
+	put_flat(text, s);
 	trawl_buf_putc(text, '\n');
 }
 
@@ -1035,7 +1021,7 @@ attachments(tnef_t *t)
 		trawl_buf_reset(&t->part);
 		trawl_buf_printf(&t->part, "%s!/", t->prefix);
 		if (*name)
-			put_flat(&t->part, name, false);
+			put_flat(&t->part, name);
 		else
 			trawl_buf_printf(&t->part, "att%zu", i + 1);
 		const char *part = trawl_buf_cstr(&t->part);
