@@ -15,24 +15,7 @@
 #include <unistd.h>
 
 #include "scanner/scanner.h"
-
-static char *
-doc_slurp(const char *path, size_t *len)
-{
-	char full[4096];
-	snprintf(full, sizeof full, "%s/%s", getenv("TRAWL_SRC") ? getenv("TRAWL_SRC") : ".", path);
-	FILE *f = fopen(full, "rb");
-	cr_assert_not_null(f, "cannot open %s", full);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *buf = malloc((size_t)n + 1);
-	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	buf[n] = 0;
-	*len = (size_t)n;
-	return buf;
-}
+#include "tests/helpers.h"
 
 /* One worker with the given limits (zero: defaults) and an output buffer. */
 typedef struct {
@@ -72,7 +55,7 @@ extract_fixture(doc_t *d, const char *name)
 	char path[256];
 	size_t len;
 	snprintf(path, sizeof path, "fixtures/documents/%s", name);
-	char *data = doc_slurp(path, &len);
+	char *data = t_read_src(path, &len);
 	doc_init(d, NULL);
 	trawl_status_t rc = extract(d, data, len, NULL);
 	free(data);
@@ -307,7 +290,7 @@ Test(document, text_and_plain_zip_are_unsupported)
 	cr_assert_eq(extract(&d, "", 0, NULL), TRAWL_EUNSUPPORTED);
 
 	size_t len;
-	char *zip = doc_slurp("fixtures/sample/backup/export.zip", &len);
+	char *zip = t_read_src("fixtures/sample/backup/export.zip", &len);
 	cr_assert_eq(extract(&d, zip, len, NULL), TRAWL_EUNSUPPORTED);
 	cr_assert_eq(d.out.len, 0);
 	/* a zip sent as a docx, though, is a broken document */
@@ -327,7 +310,7 @@ Test(document, text_and_plain_zip_are_unsupported)
 Test(document, pdf_header_after_junk_only_when_sent_as_pdf)
 {
 	size_t len;
-	char *pdf = doc_slurp("fixtures/documents/invoice.pdf", &len);
+	char *pdf = t_read_src("fixtures/documents/invoice.pdf", &len);
 	char *junk = malloc(len + 100);
 	memset(junk, '\n', 100);
 	memcpy(junk + 100, pdf, len);
@@ -366,7 +349,7 @@ Test(document, corrupt_zip_is_format_error)
 	cr_assert_eq(extract(&d, junk, sizeof junk - 1, NULL), TRAWL_EFORMAT);
 
 	size_t len;
-	char *data = doc_slurp("fixtures/documents/contacts.xlsx", &len);
+	char *data = t_read_src("fixtures/documents/contacts.xlsx", &len);
 	for (size_t i = 200; i < len - 200; i += 7)
 		data[i] ^= 0x5a;
 	cr_assert_eq(extract(&d, data, len, NULL), TRAWL_EFORMAT);
@@ -377,7 +360,7 @@ Test(document, corrupt_zip_is_format_error)
 Test(document, docx_without_central_directory_keeps_text_read_before)
 {
 	size_t len;
-	char *data = doc_slurp("fixtures/documents/letter.docx", &len);
+	char *data = t_read_src("fixtures/documents/letter.docx", &len);
 	char *cd = memmem(data, len, "PK\1\2", 4);
 	cr_assert_not_null(cd);
 	doc_t d;
@@ -391,7 +374,7 @@ Test(document, docx_without_central_directory_keeps_text_read_before)
 Test(document, truncated_pdf_is_format_error)
 {
 	size_t len;
-	char *data = doc_slurp("fixtures/documents/invoice.pdf", &len);
+	char *data = t_read_src("fixtures/documents/invoice.pdf", &len);
 	doc_t d;
 	doc_init(&d, NULL);
 	cr_assert_eq(extract(&d, data, 100, "application/pdf"), TRAWL_EFORMAT);
@@ -411,7 +394,7 @@ Test(document, every_truncation_of_every_fixture_is_handled)
 		char path[256];
 		size_t len;
 		snprintf(path, sizeof path, "fixtures/documents/%s", *n);
-		char *data = doc_slurp(path, &len);
+		char *data = t_read_src(path, &len);
 		for (size_t k = 0; k < len; k += 13) {
 			char *copy = malloc(k ? k : 1); /* exact size: ASan sees reads past the end */
 			memcpy(copy, data, k);
@@ -498,7 +481,7 @@ Test(document, external_entities_are_not_loaded)
 Test(document, output_capped_at_part_limit_on_a_character_boundary)
 {
 	size_t len;
-	char *data = doc_slurp("fixtures/documents/letter.docx", &len);
+	char *data = t_read_src("fixtures/documents/letter.docx", &len);
 	doc_t d;
 	/* "Sehr geehrte Frau Erika Mustermann,\n" is 36 bytes */
 	trawl_limits_t lim = {.max_part_bytes = 40};
@@ -552,13 +535,13 @@ Test(document, expansion_limits_stop_a_zip_bomb)
 Test(document, stop_flag_interrupts)
 {
 	size_t len;
-	char *data = doc_slurp("fixtures/documents/invoice.pdf", &len);
+	char *data = t_read_src("fixtures/documents/invoice.pdf", &len);
 	doc_t d;
 	doc_init(&d, NULL);
 	d.stop = 1;
 	cr_assert_eq(extract(&d, data, len, NULL), TRAWL_EINTR);
 	free(data);
-	data = doc_slurp("fixtures/documents/letter.docx", &len);
+	data = t_read_src("fixtures/documents/letter.docx", &len);
 	cr_assert_eq(extract(&d, data, len, NULL), TRAWL_EINTR);
 	free(data);
 	doc_fini(&d);
@@ -592,8 +575,8 @@ extract_many(void *payload)
 Test(document, workers_extract_at_once)
 {
 	size_t plen, dlen;
-	char *pdf = doc_slurp("fixtures/documents/invoice.pdf", &plen);
-	char *docx = doc_slurp("fixtures/documents/letter.docx", &dlen);
+	char *pdf = t_read_src("fixtures/documents/invoice.pdf", &plen);
+	char *docx = t_read_src("fixtures/documents/letter.docx", &dlen);
 	job_t jobs[6];
 	pthread_t th[6];
 	for (int i = 0; i < 6; i++) {

@@ -211,16 +211,24 @@ Test(link, forwarded_message_signs_for_its_own_sender)
 	trawl_message_free(m);
 }
 
-Test(link, contact_record_links_its_fields_to_its_address)
+/* A CSV attachment of two people:
+ * "Jane Roe,jane@example.org,+44 20 7946 0000\nMax Beispiel,max@..." */
+static trawl_message_t *
+customer_list(const char *location)
 {
-	/* a CSV attachment: "Jane Roe,jane@example.org,+44 20 7946 0000\nMax Beispiel,max@..." */
-	trawl_message_t *m = msg_new("a#1", "someone@example.com", NULL);
+	trawl_message_t *m = msg_new(location, "someone@example.com", NULL);
 	put(m, TRAWL_TYPE_NAME, "2", "Jane Roe", "jane roe", 0);
 	put(m, TRAWL_TYPE_EMAIL, "2", "jane@example.org", NULL, 9);
 	put(m, TRAWL_TYPE_PHONE, "2", "+44 20 7946 0000", "+442079460000", 26);
 	put(m, TRAWL_TYPE_NAME, "2", "Max Beispiel", "max beispiel", 43);
 	put(m, TRAWL_TYPE_EMAIL, "2", "max@example.org", NULL, 56);
 	put(m, TRAWL_TYPE_PHONE, "2", "+49 30 1234567", "+49301234567", 72);
+	return m;
+}
+
+Test(link, contact_record_links_its_fields_to_its_address)
+{
+	trawl_message_t *m = customer_list("a#1");
 	trawl_links_t l = links_of(m);
 	cr_assert_eq(count_links(&l, m, TRAWL_LINK_RECORD, "jane@example.org", "+442079460000"), 1);
 	cr_assert_eq(count_links(&l, m, TRAWL_LINK_RECORD, "max@example.org", "+49301234567"), 1);
@@ -613,16 +621,9 @@ Test(link_e2e, erase_lists_exactly_the_messages_access_lists)
 Test(link_index, forgetting_one_person_keeps_the_links_of_the_others)
 {
 	trawl_index_t *idx = writer();
-	trawl_message_t *m = msg_new("a#1", "someone@example.com", NULL);
-	put(m, TRAWL_TYPE_NAME, "2", "Jane Roe", "jane roe", 0);
-	put(m, TRAWL_TYPE_EMAIL, "2", "jane@example.org", NULL, 9);
-	put(m, TRAWL_TYPE_PHONE, "2", "+44 20 7946 0000", "+442079460000", 26);
-	put(m, TRAWL_TYPE_NAME, "2", "Max Beispiel", "max beispiel", 43);
-	put(m, TRAWL_TYPE_EMAIL, "2", "max@example.org", NULL, 56);
-	put(m, TRAWL_TYPE_PHONE, "2", "+49 30 1234567", "+49301234567", 72);
-	add(idx, m);
+	add(idx, customer_list("a#1"));
 	/* mail with only Max's phone, which his record links to his address */
-	m = msg_new("a#2", "someone@example.com", NULL);
+	trawl_message_t *m = msg_new("a#2", "someone@example.com", NULL);
 	put(m, TRAWL_TYPE_PHONE, "1", "+49 30 1234567", "+49301234567", 10);
 	add(idx, m);
 	cr_assert_eq(trawl_index_commit(idx), TRAWL_OK);

@@ -13,93 +13,13 @@
 #include "trawl/trawl.h"
 #include "tests/helpers.h"
 
-static char *
-slurp(const char *rel, size_t *len)
-{
-	char path[4096];
-	snprintf(path, sizeof path, "%s/%s", t_src(), rel);
-	FILE *f = fopen(path, "rb");
-	cr_assert_not_null(f, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *buf = malloc((size_t)n + 1);
-	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
-typedef struct {
-	trawl_message_t *msgs[8];
-	size_t n;
-	char skips[4096];
-	size_t n_skips;
-} got_t;
-
-static trawl_status_t
-keep(trawl_message_t *m, void *payload)
-{
-	got_t *g = payload;
-	cr_assert_lt(g->n, 8);
-	g->msgs[g->n++] = m;
-	return TRAWL_OK;
-}
-
-static void
-event(const trawl_event_t *ev, void *payload)
-{
-	got_t *g = payload;
-	if (ev->type != TRAWL_EVENT_SKIP)
-		return;
-	g->n_skips++;
-	size_t used = strlen(g->skips);
-	snprintf(g->skips + used, sizeof g->skips - used, "%s: %s\n", ev->location, ev->reason);
-}
-
-static void
-got_free(got_t *g)
-{
-	for (size_t i = 0; i < g->n; i++)
-		trawl_message_free(g->msgs[i]);
-	memset(g, 0, sizeof *g);
-}
-
-static trawl_detector_set_t *
-detectors(void)
-{
-	static trawl_detector_set_t *set;
-	if (!set)
-		cr_assert_eq(trawl_detector_set_new(&set, NULL, NULL), TRAWL_OK);
-	return set;
-}
-
-static void
-scan(got_t *g, const char *name, const void *data, size_t len)
-{
-	trawl_scan_opts_t o = {.detectors = detectors()};
-	memset(g, 0, sizeof *g);
-	cr_assert_eq(trawl_scan_buffer(&o, name, data, len, keep, event, g), TRAWL_OK);
-}
-
-static bool
-has(const trawl_message_t *m, const char *part, trawl_where_t where, trawl_type_t type, const char *norm)
-{
-	for (size_t i = 0; i < m->findings.len; i++) {
-		const trawl_finding_t *f = &m->findings.items[i];
-		if (f->type == type && f->where == where && strcmp(f->part, part) == 0 && strcmp(f->norm, norm) == 0)
-			return true;
-	}
-	return false;
-}
-
 Test(oxmsg, file_is_one_record_with_its_headers_bodies_and_attachments)
 {
 	size_t len;
-	char *data = slurp("fixtures/msg/vertrag.msg", &len);
+	char *data = t_read_src("fixtures/msg/vertrag.msg", &len);
 	cr_assert_eq(trawl_scan__sniff(&(trawl_worker_t){0}, data, len, NULL), TRAWL_KIND_OXMSG);
-	got_t g;
-	scan(&g, "vertrag.msg", data, len);
+	t_got_t g;
+	t_scan(&g, NULL, "vertrag.msg", data, len);
 	cr_assert_eq(g.n, 1);
 	cr_assert_eq(g.n_skips, 0, "%s", g.skips);
 	const trawl_message_t *m = g.msgs[0];
@@ -112,43 +32,43 @@ Test(oxmsg, file_is_one_record_with_its_headers_bodies_and_attachments)
 	trawl_sha256_hex(hash, data, len);
 	cr_assert_str_eq(m->content_hash, hash, "the hash of the .msg, not of the TNEF made from it");
 
-	cr_assert(has(m, "header:From", TRAWL_WHERE_HEADER, TRAWL_TYPE_EMAIL, "erika.mustermann@kontor-demo.de"));
-	cr_assert(has(m, "header:To", TRAWL_WHERE_HEADER, TRAWL_TYPE_EMAIL, "max.beispiel@kontor-demo.de"));
-	cr_assert(has(m, "body", TRAWL_WHERE_BODY, TRAWL_TYPE_IBAN, "DE89370400440532013000"));
-	cr_assert(has(m, "rtf", TRAWL_WHERE_BODY, TRAWL_TYPE_EMAIL, "jane.roe@trawl-demo.org"));
-	cr_assert(has(m, "html", TRAWL_WHERE_BODY, TRAWL_TYPE_PHONE, "+49301234567"));
-	cr_assert(has(m, "props", TRAWL_WHERE_BODY, TRAWL_TYPE_PHONE, "+49301234567"));
-	cr_assert(has(m, "!/kontakt.txt", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_IBAN, "GB82WEST12345698765432"));
-	cr_assert(has(m, "!/Kontoauszug.body", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_EMAIL, "jane.doe@trawl-demo.org"));
+	cr_assert(t_has(m, "header:From", TRAWL_WHERE_HEADER, TRAWL_TYPE_EMAIL, "erika.mustermann@kontor-demo.de"));
+	cr_assert(t_has(m, "header:To", TRAWL_WHERE_HEADER, TRAWL_TYPE_EMAIL, "max.beispiel@kontor-demo.de"));
+	cr_assert(t_has(m, "body", TRAWL_WHERE_BODY, TRAWL_TYPE_IBAN, "DE89370400440532013000"));
+	cr_assert(t_has(m, "rtf", TRAWL_WHERE_BODY, TRAWL_TYPE_EMAIL, "jane.roe@trawl-demo.org"));
+	cr_assert(t_has(m, "html", TRAWL_WHERE_BODY, TRAWL_TYPE_PHONE, "+49301234567"));
+	cr_assert(t_has(m, "props", TRAWL_WHERE_BODY, TRAWL_TYPE_PHONE, "+49301234567"));
+	cr_assert(t_has(m, "!/kontakt.txt", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_IBAN, "GB82WEST12345698765432"));
+	cr_assert(t_has(m, "!/Kontoauszug.body", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_EMAIL, "jane.doe@trawl-demo.org"));
 	/* a stream of 5 KB: in sectors of its own, not in the mini stream */
-	cr_assert(has(m, "!/notiz.txt", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_EMAIL, "max.beispiel@kontor-demo.de"));
-	got_free(&g);
+	cr_assert(t_has(m, "!/notiz.txt", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_EMAIL, "max.beispiel@kontor-demo.de"));
+	t_got_free(&g);
 	free(data);
 }
 
 Test(oxmsg, attached_to_mail_is_read_into_the_carrying_message)
 {
 	size_t len;
-	char *data = slurp("fixtures/msg/forward.eml", &len);
-	got_t g;
-	scan(&g, "forward.eml", data, len);
+	char *data = t_read_src("fixtures/msg/forward.eml", &len);
+	t_got_t g;
+	t_scan(&g, NULL, "forward.eml", data, len);
 	cr_assert_eq(g.n, 1);
 	cr_assert_eq(g.n_skips, 0, "%s", g.skips);
 	const trawl_message_t *m = g.msgs[0];
 	cr_assert_str_eq(m->message_id, "msg-eml-1@kontor-demo.de");
 	cr_assert_str_eq(m->subject, "FW: Vertragsunterlagen");
-	cr_assert(has(m, "2:header:From", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_EMAIL, "erika.mustermann@kontor-demo.de"));
-	cr_assert(has(m, "2.body", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_IBAN, "DE89370400440532013000"));
-	cr_assert(has(m, "2!/kontakt.txt", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_IBAN, "GB82WEST12345698765432"));
-	cr_assert(has(m, "2!/Kontoauszug.body", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_EMAIL, "jane.doe@trawl-demo.org"));
-	got_free(&g);
+	cr_assert(t_has(m, "2:header:From", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_EMAIL, "erika.mustermann@kontor-demo.de"));
+	cr_assert(t_has(m, "2.body", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_IBAN, "DE89370400440532013000"));
+	cr_assert(t_has(m, "2!/kontakt.txt", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_IBAN, "GB82WEST12345698765432"));
+	cr_assert(t_has(m, "2!/Kontoauszug.body", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_EMAIL, "jane.doe@trawl-demo.org"));
+	t_got_free(&g);
 	free(data);
 }
 
 Test(oxmsg, only_ole_files_that_name_msg_streams_are_taken_for_msg)
 {
 	size_t len;
-	char *data = slurp("fixtures/msg/vertrag.msg", &len);
+	char *data = t_read_src("fixtures/msg/vertrag.msg", &len);
 	cr_assert(trawl_scan__is_oxmsg(data, len));
 	/* the same compound file with its .msg names gone (a Word file, say) */
 	char *other = malloc(len);
@@ -165,16 +85,16 @@ Test(oxmsg, only_ole_files_that_name_msg_streams_are_taken_for_msg)
 Test(oxmsg, damaged_files_are_skips_and_never_crash)
 {
 	size_t len;
-	char *data = slurp("fixtures/msg/vertrag.msg", &len);
+	char *data = t_read_src("fixtures/msg/vertrag.msg", &len);
 	/* cut short: the header survives, the directory or streams do not */
 	for (size_t n = 600; n < len; n += 257) {
 		char *copy = malloc(n); /* exact size: a read past its end shows under ASan */
 		memcpy(copy, data, n);
-		got_t g;
-		scan(&g, "cut.msg", copy, n);
+		t_got_t g;
+		t_scan(&g, NULL, "cut.msg", copy, n);
 		cr_assert_leq(g.n, 1);
 		cr_assert(g.n == 1 || g.n_skips >= 1, "%zu bytes: neither read nor reported", n);
-		got_free(&g);
+		t_got_free(&g);
 		free(copy);
 	}
 	/* every byte of the FAT, directory and mini FAT sectors flipped in turn */
@@ -182,10 +102,10 @@ Test(oxmsg, damaged_files_are_skips_and_never_crash)
 	for (size_t i = 512; i < 512 + 3 * 512 && i < len; i += 3) {
 		memcpy(copy, data, len);
 		copy[i] ^= 0x5a;
-		got_t g;
-		scan(&g, "flip.msg", copy, len);
+		t_got_t g;
+		t_scan(&g, NULL, "flip.msg", copy, len);
 		cr_assert_leq(g.n, 1);
-		got_free(&g);
+		t_got_free(&g);
 	}
 	free(copy);
 	free(data);
@@ -211,17 +131,17 @@ put32_at(char *p, uint32_t v)
 Test(oxmsg, loops_in_chains_and_in_the_directory_end)
 {
 	size_t len;
-	char *data = slurp("fixtures/msg/vertrag.msg", &len);
+	char *data = t_read_src("fixtures/msg/vertrag.msg", &len);
 	uint32_t fat0 = le32_at(data + 76), dir = le32_at(data + 48);
 	char *copy = malloc(len);
 
 	/* the directory's chain: its first sector points to itself */
 	memcpy(copy, data, len);
 	put32_at(copy + 512 * (fat0 + 1) + 4 * dir, dir);
-	got_t g;
-	scan(&g, "loop.msg", copy, len);
+	t_got_t g;
+	t_scan(&g, NULL, "loop.msg", copy, len);
 	cr_assert_leq(g.n, 1);
-	got_free(&g);
+	t_got_free(&g);
 
 	/* the root's first child is its own right sibling: its siblings are cut
 	 * off, but what it reaches is read, once */
@@ -233,9 +153,9 @@ Test(oxmsg, loops_in_chains_and_in_the_directory_end)
 	char *entry = copy + 512 * (dir + 1) + 128 * child;
 	cr_assert(entry[66] == 1 || entry[66] == 2, "entry %u is not a storage or stream", child);
 	put32_at(entry + 72, child);
-	scan(&g, "cycle.msg", copy, len);
+	t_scan(&g, NULL, "cycle.msg", copy, len);
 	cr_assert_leq(g.n, 1);
-	got_free(&g);
+	t_got_free(&g);
 
 	free(copy);
 	free(data);
@@ -266,7 +186,7 @@ Test(oxmsg, fetching_a_msg_or_tnef_file_hands_over_no_bytes)
 		char path[4096];
 		snprintf(path, sizeof path, "%s/%s", t_src(), files[i]);
 		const char *locations[] = {path};
-		trawl_scan_opts_t o = {.detectors = detectors()};
+		trawl_scan_opts_t o = {.detectors = t_detectors()};
 		fetched_t f = {0};
 		cr_assert_eq(trawl_scan_fetch(&o, path, locations, 1, fetched, &f), TRAWL_OK);
 		cr_assert_eq(f.calls, 1, "%s", files[i]);

@@ -16,6 +16,7 @@
 #include "detectors/detector.h"
 #include "scanner/scanner.h"
 #include "trawl/trawl.h"
+#include "tests/helpers.h"
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -39,26 +40,11 @@ have_corpus(void)
 	} while (0)
 
 static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	cr_assert_not_null(f, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *buf = malloc((size_t)n + 1);
-	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
-static char *
 slurp_pst(const char *rel, size_t *len)
 {
 	char path[8192];
 	snprintf(path, sizeof path, "%s/%s", corpus, rel);
-	return slurp(path, len);
+	return t_read(path, len);
 }
 
 /* A detector that records every text it is given as one CUSTOM finding,

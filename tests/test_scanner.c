@@ -15,6 +15,7 @@
 #include "detectors/detector.h"
 #include "scanner/scanner.h"
 #include "trawl/trawl.h"
+#include "tests/helpers.h"
 
 /* A detector that records every text it is given as one CUSTOM finding,
  * so the tests can see what the scanner decoded. */
@@ -61,31 +62,13 @@ event(const trawl_event_t *ev, void *payload)
 		g->kind = ev->kind; /* static strings */
 }
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	char full[4096];
-	snprintf(full, sizeof full, "%s/%s", getenv("TRAWL_SRC") ? getenv("TRAWL_SRC") : ".", path);
-	FILE *f = fopen(full, "rb");
-	cr_assert_not_null(f, "cannot open %s", full);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *buf = malloc((size_t)n + 1);
-	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	buf[n] = 0;
-	*len = (size_t)n;
-	return buf;
-}
-
 static void
 scan_fixture(const char *path, got_t *g)
 {
 	static trawl_detector_set_t set = {.min_confidence = 0, .detectors = recorders};
 	trawl_scan_opts_t opts = {.detectors = &set};
 	size_t len;
-	char *data = slurp(path, &len);
+	char *data = t_read(path, &len);
 	memset(g, 0, sizeof *g);
 	cr_assert_eq(trawl_scan_buffer(&opts, path, data, len, keep, event, g), TRAWL_OK);
 	free(data);
@@ -230,7 +213,7 @@ Test(message, missing_message_id_gets_sha256_of_raw_bytes)
 {
 	got_t g;
 	size_t len;
-	char *raw = slurp("fixtures/mime/no-message-id.eml", &len);
+	char *raw = t_read("fixtures/mime/no-message-id.eml", &len);
 	char hex[65], want[80];
 	trawl_sha256_hex(hex, raw, len);
 	snprintf(want, sizeof want, "sha256:%s", hex);
@@ -472,7 +455,7 @@ Test(html, text_from_events_as_from_the_tree_quirks_included)
 	unsigned long long r = 12345;
 	for (size_t k = 0; k < sizeof seeds / sizeof *seeds; k++) {
 		size_t n;
-		char *seed = slurp(seeds[k], &n);
+		char *seed = t_read(seeds[k], &n);
 		for (int m = 0; m < 300; m++) {
 			trawl_buf_t h = {0};
 			if (m % 3 == 0)

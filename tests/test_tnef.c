@@ -19,89 +19,6 @@
 
 /* ---- helpers ---------------------------------------------------------- */
 
-static char *
-slurp(const char *rel, size_t *len)
-{
-	char path[4096];
-	snprintf(path, sizeof path, "%s/%s", t_src(), rel);
-	FILE *f = fopen(path, "rb");
-	cr_assert_not_null(f, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *buf = malloc((size_t)n + 1);
-	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
-typedef struct {
-	trawl_message_t *msgs[16];
-	size_t n;
-	char skips[4096];
-	size_t n_skips, n_limits;
-} got_t;
-
-static trawl_status_t
-keep(trawl_message_t *m, void *payload)
-{
-	got_t *g = payload;
-	cr_assert_lt(g->n, 16);
-	g->msgs[g->n++] = m;
-	return TRAWL_OK;
-}
-
-static void
-event(const trawl_event_t *ev, void *payload)
-{
-	got_t *g = payload;
-	if (ev->type != TRAWL_EVENT_SKIP)
-		return;
-	g->n_skips++;
-	g->n_limits += ev->status == TRAWL_ELIMIT;
-	size_t used = strlen(g->skips);
-	snprintf(g->skips + used, sizeof g->skips - used, "%s: %s\n", ev->location, ev->reason);
-}
-
-static void
-got_free(got_t *g)
-{
-	for (size_t i = 0; i < g->n; i++)
-		trawl_message_free(g->msgs[i]);
-	memset(g, 0, sizeof *g);
-}
-
-static trawl_detector_set_t *
-detectors(void)
-{
-	static trawl_detector_set_t *set;
-	if (!set)
-		cr_assert_eq(trawl_detector_set_new(&set, NULL, NULL), TRAWL_OK);
-	return set;
-}
-
-static void
-scan(got_t *g, const trawl_scan_opts_t *opts, const char *name, const void *data, size_t len)
-{
-	trawl_scan_opts_t o = opts ? *opts : (trawl_scan_opts_t){0};
-	if (!o.detectors)
-		o.detectors = detectors();
-	memset(g, 0, sizeof *g);
-	cr_assert_eq(trawl_scan_buffer(&o, name, data, len, keep, event, g), TRAWL_OK);
-}
-
-static bool
-has(const trawl_message_t *m, const char *part, trawl_where_t where, trawl_type_t type, const char *norm)
-{
-	for (size_t i = 0; i < m->findings.len; i++) {
-		const trawl_finding_t *f = &m->findings.items[i];
-		if (f->type == type && f->where == where && strcmp(f->part, part) == 0 && strcmp(f->norm, norm) == 0)
-			return true;
-	}
-	return false;
-}
-
 static void
 dump(const trawl_message_t *m)
 {
@@ -174,10 +91,10 @@ wrap(trawl_buf_t *out, const void *inner, size_t len, const char *title)
 Test(tnef, file_is_one_record_with_its_headers_bodies_and_attachments)
 {
 	size_t len;
-	char *data = slurp("fixtures/tnef/winmail.dat", &len);
+	char *data = t_read_src("fixtures/tnef/winmail.dat", &len);
 	cr_assert_eq(trawl_scan__sniff(&(trawl_worker_t){0}, data, len, NULL), TRAWL_KIND_TNEF);
-	got_t g;
-	scan(&g, NULL, "winmail.dat", data, len);
+	t_got_t g;
+	t_scan(&g, NULL, "winmail.dat", data, len);
 	cr_assert_eq(g.n, 1, "%zu records", g.n);
 	cr_assert_eq(g.n_skips, 0, "%s", g.skips);
 	const trawl_message_t *m = g.msgs[0];
@@ -191,26 +108,26 @@ Test(tnef, file_is_one_record_with_its_headers_bodies_and_attachments)
 	cr_assert_str_eq(m->from_name, "Erika Mustermann");
 	cr_assert_str_eq(m->date, "2024-03-14T09:30:00Z");
 
-	cr_assert(has(m, "header:From", TRAWL_WHERE_HEADER, TRAWL_TYPE_EMAIL, "erika.mustermann@kontor-demo.de"));
-	cr_assert(has(m, "header:To", TRAWL_WHERE_HEADER, TRAWL_TYPE_EMAIL, "max.beispiel@kontor-demo.de"));
-	cr_assert(has(m, "body", TRAWL_WHERE_BODY, TRAWL_TYPE_IBAN, "DE89370400440532013000"));
-	cr_assert(has(m, "rtf", TRAWL_WHERE_BODY, TRAWL_TYPE_EMAIL, "jane.roe@trawl-demo.org"));
-	cr_assert(has(m, "props", TRAWL_WHERE_BODY, TRAWL_TYPE_PHONE, "+49301234567"));
-	cr_assert(has(m, "!/kontakt.txt", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_EMAIL, "jane.roe@trawl-demo.org"));
-	cr_assert(has(m, "!/kontakt.txt", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_IBAN, "DE89370400440532013000"));
-	cr_assert(has(m, "!/archiv.zip!/notizen/konto.txt", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_IBAN,
+	cr_assert(t_has(m, "header:From", TRAWL_WHERE_HEADER, TRAWL_TYPE_EMAIL, "erika.mustermann@kontor-demo.de"));
+	cr_assert(t_has(m, "header:To", TRAWL_WHERE_HEADER, TRAWL_TYPE_EMAIL, "max.beispiel@kontor-demo.de"));
+	cr_assert(t_has(m, "body", TRAWL_WHERE_BODY, TRAWL_TYPE_IBAN, "DE89370400440532013000"));
+	cr_assert(t_has(m, "rtf", TRAWL_WHERE_BODY, TRAWL_TYPE_EMAIL, "jane.roe@trawl-demo.org"));
+	cr_assert(t_has(m, "props", TRAWL_WHERE_BODY, TRAWL_TYPE_PHONE, "+49301234567"));
+	cr_assert(t_has(m, "!/kontakt.txt", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_EMAIL, "jane.roe@trawl-demo.org"));
+	cr_assert(t_has(m, "!/kontakt.txt", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_IBAN, "DE89370400440532013000"));
+	cr_assert(t_has(m, "!/archiv.zip!/notizen/konto.txt", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_IBAN,
 	              "GB82WEST12345698765432"));
-	cr_assert(has(m, "!/Weitergeleitet.body", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_EMAIL, "jane.doe@trawl-demo.org"));
-	got_free(&g);
+	cr_assert(t_has(m, "!/Weitergeleitet.body", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_EMAIL, "jane.doe@trawl-demo.org"));
+	t_got_free(&g);
 	free(data);
 }
 
 Test(tnef, attached_to_mail_is_read_into_the_carrying_message)
 {
 	size_t len;
-	char *data = slurp("fixtures/tnef/winmail.eml", &len);
-	got_t g;
-	scan(&g, NULL, "winmail.eml", data, len);
+	char *data = t_read_src("fixtures/tnef/winmail.eml", &len);
+	t_got_t g;
+	t_scan(&g, NULL, "winmail.eml", data, len);
 	cr_assert_eq(g.n, 1);
 	cr_assert_eq(g.n_skips, 0, "%s", g.skips);
 	const trawl_message_t *m = g.msgs[0];
@@ -218,16 +135,16 @@ Test(tnef, attached_to_mail_is_read_into_the_carrying_message)
 	/* the carrier's own fields, not the TNEF's */
 	cr_assert_str_eq(m->message_id, "tnef-eml-1@kontor-demo.de");
 	cr_assert_str_eq(m->subject, "Vertragsunterlagen");
-	cr_assert(has(m, "2:header:From", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_EMAIL, "erika.mustermann@kontor-demo.de"));
-	cr_assert(has(m, "2:header:To", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_EMAIL, "max.beispiel@kontor-demo.de"));
-	cr_assert(has(m, "2.body", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_IBAN, "DE89370400440532013000"));
-	cr_assert(has(m, "2.rtf", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_EMAIL, "jane.roe@trawl-demo.org"));
-	cr_assert(has(m, "2!/kontakt.txt", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_IBAN, "DE89370400440532013000"));
-	cr_assert(has(m, "2!/archiv.zip!/notizen/konto.txt", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_IBAN,
+	cr_assert(t_has(m, "2:header:From", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_EMAIL, "erika.mustermann@kontor-demo.de"));
+	cr_assert(t_has(m, "2:header:To", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_EMAIL, "max.beispiel@kontor-demo.de"));
+	cr_assert(t_has(m, "2.body", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_IBAN, "DE89370400440532013000"));
+	cr_assert(t_has(m, "2.rtf", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_EMAIL, "jane.roe@trawl-demo.org"));
+	cr_assert(t_has(m, "2!/kontakt.txt", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_IBAN, "DE89370400440532013000"));
+	cr_assert(t_has(m, "2!/archiv.zip!/notizen/konto.txt", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_IBAN,
 	              "GB82WEST12345698765432"));
-	cr_assert(has(m, "2!/Weitergeleitet.body", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_EMAIL,
+	cr_assert(t_has(m, "2!/Weitergeleitet.body", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_EMAIL,
 	              "jane.doe@trawl-demo.org"));
-	got_free(&g);
+	t_got_free(&g);
 	free(data);
 }
 
@@ -283,7 +200,7 @@ slurp_real(const char *rel, size_t *len)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "../shared/corpora/real/%s", rel);
-	return slurp(path, len);
+	return t_read_src(path, len);
 }
 
 /* Each of MimeKit's TNEF files: one record, nothing skipped, and what each
@@ -312,8 +229,8 @@ Test(tnef, mimekit_files_each_give_one_record_with_their_texts)
 		snprintf(rel, sizeof rel, "tnef/mimekit/%s", cases[i].file);
 		size_t len;
 		char *data = slurp_real(rel, &len);
-		got_t g;
-		scan(&g, &opts, cases[i].file, data, len);
+		t_got_t g;
+		t_scan(&g, &opts, cases[i].file, data, len);
 		cr_assert_eq(g.n, 1, "%s: %zu records", cases[i].file, g.n);
 		cr_assert_eq(g.n_skips, 0, "%s: %s", cases[i].file, g.skips);
 		const trawl_message_t *m = g.msgs[0];
@@ -325,7 +242,7 @@ Test(tnef, mimekit_files_each_give_one_record_with_their_texts)
 			cr_assert_not_null(strstr(t, cases[i].text), "%s, %s: %s", cases[i].file, cases[i].part, t);
 		if (strcmp(cases[i].file, "unicode-mapi-attr.tnef") == 0)
 			cr_assert_str_eq(m->from, "administrator@exchange.local");
-		got_free(&g);
+		t_got_free(&g);
 		free(data);
 	}
 }
@@ -337,24 +254,24 @@ Test(tnef, aspose_messages_with_winmail_dat_are_read_to_the_bottom)
 	trawl_scan_opts_t opts = {.detectors = &recording_set};
 	size_t len;
 	char *data = slurp_real("eml/aspose-email/tnefWithMsgInside.eml", &len);
-	got_t g;
-	scan(&g, &opts, "tnefWithMsgInside.eml", data, len);
+	t_got_t g;
+	t_scan(&g, &opts, "tnefWithMsgInside.eml", data, len);
 	cr_assert_eq(g.n, 1);
 	cr_assert_eq(g.n_skips, 0, "%s", g.skips);
 	cr_assert_str_eq(g.msgs[0]->subject, "asvasfvasvf");
 	cr_assert_not_null(text_of(g.msgs[0], "1:header:Subject"));
 	cr_assert_not_null(text_of(g.msgs[0], "1!/case 2a:header:Received"));
 	cr_assert_not_null(text_of(g.msgs[0], "1!/case 2a!/5e76ryjj.docx"));
-	got_free(&g);
+	t_got_free(&g);
 	free(data);
 
 	data = slurp_real("eml/aspose-email/tnefEml1.eml", &len);
-	scan(&g, &opts, "tnefEml1.eml", data, len);
+	t_scan(&g, &opts, "tnefEml1.eml", data, len);
 	cr_assert_eq(g.n, 1);
 	cr_assert_eq(g.n_skips, 0, "%s", g.skips);
 	cr_assert_not_null(text_of(g.msgs[0], "2.body"));
 	cr_assert_not_null(text_of(g.msgs[0], "2!/Embedded MSG.msg:header:Subject"));
-	got_free(&g);
+	t_got_free(&g);
 	free(data);
 }
 
@@ -363,19 +280,19 @@ Test(tnef, aspose_messages_with_winmail_dat_are_read_to_the_bottom)
 Test(tnef, every_prefix_is_read_what_is_there_kept_and_damage_reported)
 {
 	size_t len;
-	char *data = slurp("fixtures/tnef/winmail.dat", &len);
+	char *data = t_read_src("fixtures/tnef/winmail.dat", &len);
 	for (size_t n = 6; n < len; n++) {
 		/* an exact-size copy, so that ASan sees a read past its end */
 		char *copy = malloc(n);
 		memcpy(copy, data, n);
-		got_t g;
-		scan(&g, NULL, "cut.dat", copy, n);
+		t_got_t g;
+		t_scan(&g, NULL, "cut.dat", copy, n);
 		cr_assert_leq(g.n, 1);
 		/* a cut inside the message's properties (those of the attributes
 		 * after the first five) is damage reported */
 		if (n > 200 && n < 1073)
 			cr_assert_geq(g.n_skips, 1, "%zu bytes: damage not reported", n);
-		got_free(&g);
+		t_got_free(&g);
 		free(copy);
 	}
 	free(data);
@@ -384,22 +301,22 @@ Test(tnef, every_prefix_is_read_what_is_there_kept_and_damage_reported)
 Test(tnef, a_length_past_the_end_is_reported_and_what_came_before_kept)
 {
 	size_t len;
-	char *data = slurp("fixtures/tnef/winmail.dat", &len);
+	char *data = t_read_src("fixtures/tnef/winmail.dat", &len);
 	/* the attribute holding kontakt.txt: make its length far too large */
 	const char *kontakt = memmem(data, len, "Jane Roe\njane.roe", 17);
 	cr_assert_not_null(kontakt);
 	size_t at = (size_t)(kontakt - data) - 9;
 	cr_assert_eq((unsigned char)data[at + 1], 0x0F);
 	data[at + 5] = (char)0xff, data[at + 6] = (char)0xff, data[at + 7] = (char)0xff, data[at + 8] = 0x7f;
-	got_t g;
-	scan(&g, NULL, "bad.dat", data, len);
+	t_got_t g;
+	t_scan(&g, NULL, "bad.dat", data, len);
 	cr_assert_eq(g.n, 1);
 	cr_assert_eq(g.n_skips, 1, "%s", g.skips);
 	cr_assert_not_null(strstr(g.skips, "bad.dat: damaged TNEF: attribute 0x800f at byte"), "%s", g.skips);
 	const trawl_message_t *m = g.msgs[0];
-	cr_assert(has(m, "body", TRAWL_WHERE_BODY, TRAWL_TYPE_IBAN, "DE89370400440532013000"));
-	cr_assert_not(has(m, "!/kontakt.txt", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_EMAIL, "jane.roe@trawl-demo.org"));
-	got_free(&g);
+	cr_assert(t_has(m, "body", TRAWL_WHERE_BODY, TRAWL_TYPE_IBAN, "DE89370400440532013000"));
+	cr_assert_not(t_has(m, "!/kontakt.txt", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_EMAIL, "jane.roe@trawl-demo.org"));
+	t_got_free(&g);
 	free(data);
 }
 
@@ -412,12 +329,12 @@ Test(tnef, nested_200_deep_stops_at_the_nesting_limit)
 		trawl_buf_t t = a;
 		a = b, b = t;
 	}
-	got_t g;
-	scan(&g, NULL, "deep.dat", a.data, a.len);
+	t_got_t g;
+	t_scan(&g, NULL, "deep.dat", a.data, a.len);
 	cr_assert_eq(g.n, 1);
 	/* (the reason, "attachment !/inner.dat!/inner.dat... nested too deep", is cut short) */
 	cr_assert_eq(g.n_limits, 1, "%s", g.skips);
-	got_free(&g);
+	t_got_free(&g);
 
 	/* the same 20 deep is read to the bottom */
 	trawl_buf_reset(&a);
@@ -427,14 +344,14 @@ Test(tnef, nested_200_deep_stops_at_the_nesting_limit)
 		trawl_buf_t t = a;
 		a = b, b = t;
 	}
-	scan(&g, NULL, "deep.dat", a.data, a.len);
+	t_scan(&g, NULL, "deep.dat", a.data, a.len);
 	cr_assert_eq(g.n, 1);
 	cr_assert_eq(g.n_skips, 0, "%s", g.skips);
 	char part[1024] = "";
 	for (int i = 0; i < 20; i++)
 		strcat(part, "!/inner.dat");
-	cr_assert(has(g.msgs[0], part, TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_EMAIL, "jane.doe@trawl-demo.org"));
-	got_free(&g);
+	cr_assert(t_has(g.msgs[0], part, TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_EMAIL, "jane.doe@trawl-demo.org"));
+	t_got_free(&g);
 	trawl_buf_free(&a);
 	trawl_buf_free(&b);
 }
@@ -442,39 +359,39 @@ Test(tnef, nested_200_deep_stops_at_the_nesting_limit)
 Test(tnef, attachments_past_the_limits_are_reported_not_read)
 {
 	size_t len;
-	char *data = slurp("fixtures/tnef/winmail.dat", &len);
-	got_t g;
+	char *data = t_read_src("fixtures/tnef/winmail.dat", &len);
+	t_got_t g;
 	trawl_scan_opts_t opts = {.limits = {.max_members = 1}};
-	scan(&g, &opts, "winmail.dat", data, len);
+	t_scan(&g, &opts, "winmail.dat", data, len);
 	cr_assert_eq(g.n, 1);
 	cr_assert_not_null(strstr(g.skips, "winmail.dat: TNEF: more than 1 attachments: the rest not read"), "%s",
 	                   g.skips);
-	cr_assert(has(g.msgs[0], "!/kontakt.txt", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_IBAN, "DE89370400440532013000"));
-	cr_assert_not(has(g.msgs[0], "!/Weitergeleitet.body", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_EMAIL,
+	cr_assert(t_has(g.msgs[0], "!/kontakt.txt", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_IBAN, "DE89370400440532013000"));
+	cr_assert_not(t_has(g.msgs[0], "!/Weitergeleitet.body", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_EMAIL,
 	                  "jane.doe@trawl-demo.org"));
-	got_free(&g);
+	t_got_free(&g);
 
 	opts = (trawl_scan_opts_t){.limits = {.max_part_bytes = 100}};
-	scan(&g, &opts, "winmail.dat", data, len);
+	t_scan(&g, &opts, "winmail.dat", data, len);
 	cr_assert_eq(g.n, 1);
 	cr_assert_not_null(strstr(g.skips, "winmail.dat: attachment !/archiv.zip larger than 100 bytes"), "%s", g.skips);
-	cr_assert(has(g.msgs[0], "!/kontakt.txt", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_IBAN, "DE89370400440532013000"));
-	got_free(&g);
+	cr_assert(t_has(g.msgs[0], "!/kontakt.txt", TRAWL_WHERE_ATTACHMENT, TRAWL_TYPE_IBAN, "DE89370400440532013000"));
+	t_got_free(&g);
 	free(data);
 }
 
 Test(tnef, signature_alone_or_junk_after_it_is_a_skip_not_a_record)
 {
 	static const char sig_only[] = "\x78\x9f\x3e\x22\x00\x00";
-	got_t g;
-	scan(&g, NULL, "empty.dat", sig_only, 6);
+	t_got_t g;
+	t_scan(&g, NULL, "empty.dat", sig_only, 6);
 	cr_assert_eq(g.n, 0);
 	cr_assert_not_null(strstr(g.skips, "empty.dat: damaged TNEF: no attributes"), "%s", g.skips);
-	got_free(&g);
+	t_got_free(&g);
 
 	static const char junk[] = "\x78\x9f\x3e\x22\x00\x00" "JUNKJUNKJUNKJUNK";
-	scan(&g, NULL, "junk.dat", junk, sizeof junk - 1);
+	t_scan(&g, NULL, "junk.dat", junk, sizeof junk - 1);
 	cr_assert_eq(g.n, 0);
 	cr_assert_not_null(strstr(g.skips, "junk.dat: damaged TNEF: no attribute at byte 6"), "%s", g.skips);
-	got_free(&g);
+	t_got_free(&g);
 }
