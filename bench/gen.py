@@ -2,6 +2,7 @@
 """bench/gen.py: a seeded generator of realistic mail for `make bench`.
 
     bench/gen.py --seed 1 --size 200M --out build/bench/corpus-1-200M --format both
+    bench/gen.py --profile short --size 200M --out build/bench/corpus-short-1-200M
     bench/gen.py --repeat 10 --from build/bench/corpus-1-200M --out build/bench/corpus-1-200M-x10
 
 Writes DIR/corpus.mbox (mboxrd: body lines matching ^>*From  get one more '>')
@@ -41,6 +42,22 @@ GEN_VERSION = 1
 HERE = os.path.dirname(os.path.abspath(__file__))
 NAMES_DIR = os.path.join(os.path.dirname(HERE), "rules", "names")
 T0 = 1325376000  # 2012-01-01T00:00:00Z: message i is dated about T0 + i * 47 min
+
+# The shape of the mail. "dense" is an office mailbox: 2-20 KB messages with
+# HTML alternatives, quoted replies, relay headers, and one in eight carrying a
+# customer list (CSV or zipped CSV): about 15 KB and 120 findings per message.
+# "short" is the shape of the reference corpus in issue #6 (200 MB of 115,605
+# messages, 1.7 KB each): plain notes with a signature, one relay hop, rare and
+# small attachments. Each field is the parameter of one draw, so a profile
+# changes values, never the sequence of draws.
+PROFILES = {
+    "dense": dict(body=(7.5, 0.9), reply=0.4, alt=0.6, received=(1, 4), esmtpsa=0.5, dkim=0.4, orig_ip=0.15,
+                  pii_line=0.04, kinds=(0.8, 0.92, 0.945, 0.97), csv_rows=(4.1, 1.2), zip_rows=(5.5, 1.0),
+                  image=(10.6, 0.9)),
+    "short": dict(body=(5.9, 0.6), reply=0.25, alt=0.05, received=(1, 1), esmtpsa=0.0, dkim=0.0, orig_ip=0.1,
+                  pii_line=0.08, kinds=(0.975, 0.99, 0.992, 0.997), csv_rows=(2.0, 0.7), zip_rows=(2.5, 0.7),
+                  image=(7.6, 0.4)),
+}
 
 
 # ---------------------------------------------------------------- word lists
@@ -520,8 +537,8 @@ def transfer_encode(data, rng, prefer=None, long_lines=False):
 # ---------------------------------------------------------------- messages
 
 class Gen:
-    def __init__(self, world, seed):
-        self.w, self.seed = world, seed
+    def __init__(self, world, seed, profile="dense"):
+        self.w, self.seed, self.p = world, seed, PROFILES[profile]
 
     def fill(self, rng, s, lang):
         if "{" not in s:
@@ -613,7 +630,7 @@ class Gen:
             para = wrap(para)
             parts += [para, ""]
             size += len(para) + 1
-            if rng.random() < 0.04:
+            if rng.random() < self.p["pii_line"]:
                 parts += [wrap(self.pii_line(rng, lang, self.w.skew(rng, self.w.people))), ""]
         parts += [rng.choice(d_close), ""]
         parts += self.signature(rng, sender, lang)
@@ -764,34 +781,36 @@ class Gen:
         if depth:
             kind = min(kind, 0.8)
         # Body size: lognormal, median ~2 KB of text, most messages 2-20 KB with headers and HTML.
-        target = min(max(int(rng.lognormvariate(7.5, 0.9)), 150), 60000)
+        P = self.p
+        target = min(max(int(rng.lognormvariate(*P["body"])), 150), 60000)
         quote = None
-        reply = rng.random() < 0.4
+        reply = rng.random() < P["reply"]
         if reply:
             qp = w.skew(rng, w.people)
             qt = t - rng.randint(600, 3 * 86400)
             quote = (qp, qt, self.body_text(rng, qp, [sender], lang, target // 2))
         text = self.body_text(rng, sender, rcpts, lang, target, quote)
-        alt = rng.random() < 0.6
+        alt = rng.random() < P["alt"]
         subject = self.fill(rng, rng.choice(SUBJECTS_DE if lang == "de" else SUBJECTS_EN), lang)
         if reply:
             subject = rng.choice(["AW: ", "Re: ", "RE: ", "Antw: "] if lang == "de" else ["Re: ", "RE: "]) + subject
 
         parts = []  # (headers, body) of parts after the text
-        if kind < 0.8:
+        k_none, k_csv, k_zip, k_fwd = P["kinds"]
+        if kind < k_none:
             pass
-        elif kind < 0.92:
-            parts.append(self.csv_attachment(rng, lang, min(max(int(rng.lognormvariate(4.1, 1.2)), 3), 20000)))
-        elif kind < 0.945:
-            parts.append(self.zip_attachment(rng, lang, min(max(int(rng.lognormvariate(5.5, 1.0)), 10), 30000), t))
-        elif kind < 0.97 and depth == 0:
+        elif kind < k_csv:
+            parts.append(self.csv_attachment(rng, lang, min(max(int(rng.lognormvariate(*P["csv_rows"])), 3), 20000)))
+        elif kind < k_zip:
+            parts.append(self.zip_attachment(rng, lang, min(max(int(rng.lognormvariate(*P["zip_rows"])), 10), 30000), t))
+        elif kind < k_fwd and depth == 0:
             _, inner = self.message(rng, i, t - rng.randint(3600, 30 * 86400), depth + 1)
             fwd = ("Content-Type: message/rfc822\nContent-Disposition: %s\n" %
                    rng.choice(["attachment", "inline", 'attachment; filename="forwarded.eml"']))
             parts.append((fwd, inner))
             subject = rng.choice(["WG: ", "Fwd: ", "FW: "]) + subject
         else:
-            parts.append(self.image_attachment(rng, min(max(int(rng.lognormvariate(10.6, 0.9)), 2000), 4 << 20)))
+            parts.append(self.image_attachment(rng, min(max(int(rng.lognormvariate(*P["image"])), 2000), 4 << 20)))
 
         th, tb = self.text_entity(rng, text, lang, alt)
         if parts:
@@ -814,20 +833,20 @@ class Gen:
         if depth == 0:
             rdom = rcpts[0].email.split("@")[1]
             h.append("Return-Path: <%s>\n" % sender.email)
-            for k in range(rng.randint(1, 4)):
+            for k in range(rng.randint(*P["received"])):
                 ip = public_ipv4(rng) if rng.random() < 0.9 else ipv6(rng)
                 h.append("Received: from mail%d.%s (mail%d.%s [%s])\n\tby mx%d.%s (Postfix) with ESMTPS id %X\n"
                          "\tfor <%s>; %s\n" % (k, sdom, k, sdom, ip, rng.randint(1, 4), rdom, rng.getrandbits(40),
                                                rcpts[0].email, rfc2822_date(t + 2 * k, tz)))
-            if rng.random() < 0.5:
+            if rng.random() < P["esmtpsa"]:
                 h.append("Received: from [%s] (p%08x.dip0.t-ipconnect.de [%s])\n\tby smtp.%s with ESMTPSA; %s\n"
                          % (private_ipv4(rng), rng.getrandbits(32), public_ipv4(rng), sdom, rfc2822_date(t, tz)))
-            if rng.random() < 0.4:
+            if rng.random() < P["dkim"]:
                 sig = base64.b64encode(rng.randbytes(256)).decode()
                 h.append("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=%s; s=s%d;\n\th=from:to:subject:date:message-id;\n"
                          "\tbh=%s;\n\tb=%s\n\t %s\n" % (sdom, rng.randint(1, 9), base64.b64encode(rng.randbytes(32)).decode(),
                                                        sig[:170], sig[170:]))
-            if rng.random() < 0.15:
+            if rng.random() < P["orig_ip"]:
                 h.append("X-Originating-IP: [%s]\n" % public_ipv4(rng))
         h.append("From: %s\n" % mailbox(sender, rng))
         h.append("To: %s\n" % addr_list(rcpts, rng))
@@ -905,7 +924,7 @@ def generate(args):
     global GEN
     want = {"mbox": ["mbox"], "maildir": ["maildir"], "both": ["mbox", "maildir"]}[args.format]
     key = {"generator": GEN_VERSION, "inputs": inputs_digest(), "seed": args.seed, "target_bytes": args.size,
-           "zlib": zlib.ZLIB_VERSION}
+           "zlib": zlib.ZLIB_VERSION, "profile": args.profile}
     old = load_manifest(args.out)
     if old and not args.force and all(old.get(k) == v for k, v in key.items()) and set(want) <= set(old["formats"]):
         print("gen: reusing %s (%d messages)" % (args.out, old["messages"]), file=sys.stderr)
@@ -919,7 +938,7 @@ def generate(args):
     if "maildir" in want:
         for sub in ("cur", "new", "tmp"):
             os.makedirs(os.path.join(md, sub))
-    GEN = Gen(World(args.seed), args.seed)
+    GEN = Gen(World(args.seed), args.seed, args.profile)
 
     total = md_bytes = n = 0
     sizes = []
@@ -1030,6 +1049,8 @@ def main(argv=None):
                     help="mbox bytes to write, 10M..1G (K, M, G are powers of 1024)")
     ap.add_argument("--out", required=True, help="output folder (reused when its corpus.json matches)")
     ap.add_argument("--format", choices=["mbox", "maildir", "both"], default="both")
+    ap.add_argument("--profile", choices=sorted(PROFILES), default="dense",
+                    help="the shape of the mail (see PROFILES): dense office mail or the short notes of issue #6")
     ap.add_argument("--jobs", type=int, default=0, help="generator processes (default: cores); output does not depend on it")
     ap.add_argument("--force", action="store_true", help="regenerate even when the folder matches")
     ap.add_argument("--repeat", type=int, default=0, help="with --from: concatenate that corpus's mbox N times")

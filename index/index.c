@@ -21,7 +21,7 @@
  * metadata "trawl.format" says which form of terms and records it holds
  * (INDEX_FORMAT); an index of another is refused, not misread.
  *
- * A document's data is a compact record of length-prefixed fields (pack_*
+ * A document's record (in a value slot, index/xdb.h) is a compact record of length-prefixed fields (pack_*
  * below) holding what the reports print. Each finding keeps its norm, except
  * cards and IBANs which keep only a masked form; so no full card number or
  * IBAN is anywhere in the index, and card and IBAN findings in a Subject are
@@ -836,9 +836,10 @@ srcrec_free(void *p)
 	free(r);
 }
 
-/* Which form of terms and records the index holds: 2 since terms are 96
- * bits in base64url (1, unmarked, had hex). */
-#define INDEX_FORMAT "2"
+/* Which form of terms and records the index holds: 3 since records are in a
+ * value slot (2 kept them in Xapian's document data; terms have been 96 bits
+ * in base64url since 2; 1, unmarked, had hex). */
+#define INDEX_FORMAT "3"
 #define INDEX_FORMAT_KEY "trawl.format"
 
 /* An index of another format is refused: its terms would not match. A new

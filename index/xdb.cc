@@ -89,7 +89,7 @@ Xapian::Document
 make_doc(const trawl_xdb_doc_t *d)
 {
 	Xapian::Document doc;
-	doc.set_data(std::string(static_cast<const char *>(d->data), d->data_len));
+	doc.add_value(TRAWL_XDB_SLOT_DATA, std::string(static_cast<const char *>(d->data), d->data_len));
 	for (size_t i = 0; i < d->n_terms; i++) {
 		if (d->terms[i].wdf)
 			doc.add_term(d->terms[i].name, d->terms[i].wdf);
@@ -339,7 +339,7 @@ trawl_xdb__each_id(trawl_xdb_t *h, const char *const *terms, size_t n, trawl_xdb
 		enq.set_docid_order(Xapian::Enquire::ASCENDING);
 		Xapian::MSet mset = enq.get_mset(0, h->db.get_doccount());
 		for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
-			std::string data = it.get_document().get_data();
+			std::string data = it.get_document().get_value(TRAWL_XDB_SLOT_DATA);
 			trawl_status_t rc = fn(static_cast<uint32_t>(*it), data.data(), data.size(), payload);
 			if (rc != TRAWL_OK)
 				return rc;
@@ -389,7 +389,7 @@ trawl_xdb__rewrite_id(trawl_xdb_t *h, uint32_t docid, const void *data, size_t l
 		return TRAWL_EINVAL;
 	try {
 		Xapian::Document doc = h->wdb.get_document(static_cast<Xapian::docid>(docid));
-		doc.set_data(std::string(static_cast<const char *>(data), len));
+		doc.add_value(TRAWL_XDB_SLOT_DATA, std::string(static_cast<const char *>(data), len));
 		for (size_t i = 0; i < n; i++) {
 			try {
 				doc.remove_term(remove[i]);

@@ -74,20 +74,34 @@ Test(faults, sigkill_during_a_scan_leaves_the_index_as_of_its_last_commit)
 	char *mbox = t_path(big, "bulk.mbox");
 	t_write_mbox(mbox, 12000); /* two commits of 5000 and more */
 
-	/* killed early (before any commit of its own), then later (after
-	 * some), each time the index opens and answers */
-	const unsigned after_ms[] = {150, 1500};
-	for (size_t k = 0; k < sizeof after_ms / sizeof *after_ms; k++) {
+	/* killed early (before any commit of its own), then once its first
+	 * commit is on disk (Xapian renames a new iamglass into place), each
+	 * time the index opens and answers */
+	char *version = t_path(idx, "xapian/iamglass");
+	for (int k = 0; k < 2; k++) {
+		struct stat before;
+		cr_assert_eq(stat(version, &before), 0);
 		char *argv[] = {(char *)t_bin(), "scan", "--quiet", "--full", "--index", idx, big, NULL};
 		pid_t pid = t_spawn(NULL, NULL, argv);
-		t_sleep_ms(after_ms[k]);
-		int st;
+		int st, waited = 0;
+		if (k == 0) {
+			t_sleep_ms(100);
+		} else {
+			struct stat now;
+			while (waited < 60000 && waitpid(pid, &st, WNOHANG) == 0 && stat(version, &now) == 0 &&
+			       now.st_ino == before.st_ino && now.st_mtim.tv_nsec == before.st_mtim.tv_nsec &&
+			       now.st_mtim.tv_sec == before.st_mtim.tv_sec) {
+				t_sleep_ms(2);
+				waited += 2;
+			}
+		}
 		cr_assert_eq(waitpid(pid, &st, WNOHANG), 0,
-		             "the scan ended within %u ms: too little input to kill it mid-way", after_ms[k]);
+		             "the scan ended before it was killed: too little input to kill it mid-way");
 		kill(pid, SIGKILL);
 		cr_assert_eq(t_wait(pid), 128 + SIGKILL);
-		assert_index_answers(idx, expected, "after SIGKILL");
+		assert_index_answers(idx, expected, k ? "after SIGKILL after a commit" : "after an early SIGKILL");
 	}
+	free(version);
 	/* the lock died with the process: the next scan writes */
 	int rc = t_run(NULL, "'%s' scan --quiet --index '%s' '%s/fixtures/sample' 2>&1", t_bin(), idx, t_src());
 	cr_assert_eq(rc, 0, "a scan after the kill: exit %d", rc);

@@ -332,7 +332,7 @@ Test(index, an_index_of_another_format_is_refused)
 	cr_assert_eq(trawl_xdb__commit(db), TRAWL_OK);
 	trawl_xdb__free(db);
 	cr_assert_eq(trawl_index_open(&idx, idxdir, TRAWL_INDEX_READ), TRAWL_EINDEX);
-	cr_assert(strstr(trawl_index_last_error(idx), "index format 1, this trawl reads 2"), "%s",
+	cr_assert(strstr(trawl_index_last_error(idx), "index format 1, this trawl reads 3"), "%s",
 	          trawl_index_last_error(idx));
 	trawl_index_free(idx);
 	idx = NULL;
