@@ -8,6 +8,9 @@
 # with a PII regex set over the mbox. Prints a Markdown table with ratios.
 #
 # Environment:
+#   BENCH_PROFILE=short  the shape of the mail (bench/gen.py PROFILES): "short", the
+#                     1.7 KB messages of issue #6's reference corpus (default), or
+#                     "dense", 15 KB office mail with customer lists attached
 #   BENCH_SIZE=200M   corpus size (10M..1G; K/M/G are powers of 1024)
 #   BENCH_SEED=1      generator seed
 #   BENCH_RUNS=N      runs per measurement, best wall time kept (default 3; 1 above 500M)
@@ -29,6 +32,15 @@ if [[ ! -x $trawl ]]; then
 fi
 
 seed=${BENCH_SEED:-1}
+profile=${BENCH_PROFILE:-short}
+case $profile in
+short) tag=short-$seed ;;
+dense) tag=$seed ;; # the folder name from before there were profiles
+*)
+	echo "bench: BENCH_PROFILE is short or dense, not $profile" >&2
+	exit 2
+	;;
+esac
 size=${BENCH_SIZE:-200M}
 size=${size^^}
 size=${size%B}
@@ -189,8 +201,8 @@ work=$(mktemp -d "$dir/run.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 gen() { # gen SIZE FORMAT -> corpus folder
-	local out=$dir/corpus-$seed-$1
-	python3 "$here/gen.py" --seed "$seed" --size "$1" --format "$2" --out "$out" >&2
+	local out=$dir/corpus-$tag-$1
+	python3 "$here/gen.py" --seed "$seed" --profile "$profile" --size "$1" --format "$2" --out "$out" >&2
 	echo "$out"
 }
 
@@ -202,7 +214,7 @@ if [[ ${BENCH_FLAT:-} == 1 ]]; then
 	timer=sampled
 	fsize=${BENCH_FLAT_SIZE:-200M}
 	small=$(gen "${fsize^^}" mbox)
-	big=$dir/corpus-$seed-${fsize^^}-x10
+	big=$dir/corpus-$tag-${fsize^^}-x10
 	python3 "$here/gen.py" --repeat 10 --from "$small" --out "$big" >&2
 	for c in "$small" "$big"; do
 		b=$(manifest "$c" mbox_bytes) m=$(manifest "$c" messages)
@@ -214,7 +226,7 @@ if [[ ${BENCH_FLAT:-} == 1 ]]; then
 			"$trawl" detect --quiet "$c/corpus.mbox"
 	done
 	echo
-	echo "Flatness check, $(machine); $("$trawl" --version 2>/dev/null | head -n1) ($src0)"
+	echo "Flatness check (profile $profile), $(machine); $("$trawl" --version 2>/dev/null | head -n1) ($src0)"
 	echo
 	echo '| run | input | threads | wall s | CPU s | MB/s | msgs/s | peak RSS MB | peak anon RSS MB | note |'
 	echo '|---|---|---|---:|---:|---:|---:|---:|---:|---|'
@@ -307,7 +319,7 @@ fi
 {
 	echo
 	echo "trawl bench, $(machine)"
-	echo "$("$trawl" --version 2>/dev/null | head -n1) ($src0); corpus seed $seed, $msgs messages, $min / $din; best of $runs run(s), warm page cache"
+	echo "$("$trawl" --version 2>/dev/null | head -n1) ($src0); corpus profile $profile, seed $seed, $msgs messages, $min / $din; best of $runs run(s), warm page cache"
 	echo
 	echo '| run | input | threads | wall s | CPU s | MB/s | msgs/s | peak RSS MB | note |'
 	echo '|---|---|---|---:|---:|---:|---:|---:|---|'
@@ -323,4 +335,4 @@ fi
 		ratio "trawl detect (mbox), $ncpu threads vs 1, speed-up" detect1 detectN speedup
 		ratio "trawl scan (maildir), $ncpu threads vs 1, speed-up" scanD1 scanD speedup
 	fi
-} | tee "$dir/results-$seed-$size.md"
+} | tee "$dir/results-$tag-$size.md"
