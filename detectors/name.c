@@ -36,6 +36,7 @@
  */
 #include "detectors/detector.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <glib.h>
@@ -52,13 +53,18 @@ typedef struct {
 	const char *rule;
 } cand_t;
 
+typedef struct scratch scratch_t;
+
 typedef struct {
 	const trawl_lexicon_t *lx;
+	scratch_t *scratch;   /* the calling thread's */
 	const trawl_text_t *text;
 	const trawl_tok_t *t;
 	size_t n;
 	uint32_t *line_first; /* index of the first token of each token's line */
 	uint32_t *memo;       /* per token: LX_DONE and the lists it is in */
+	/* from the message's findings, once read_message() has run */
+	bool message_read;
 	GHashTable *known;    /* sorted-token keys of names seen in the message */
 	GHashTable *known_words; /* the words of those names */
 	GPtrArray *locals;    /* ASCII-folded email local parts of the message */
@@ -669,12 +675,16 @@ bad_surroundings(const ctx_t *c, size_t a, size_t b)
 
 /* ---- evaluation ---- */
 
+static void read_message(ctx_t *c);
+
 /* Forward candidate at run r. Returns the token after what it used. */
 static size_t
 eval_run(ctx_t *c, const run_t *r)
 {
 	const trawl_text_t *tx = c->text;
 	(void)tx;
+	if (r->nwords >= 2)
+		read_message(c);
 	/* 1. the name of a header, as a whole or inside the run */
 	if (c->known && r->nwords >= 2) {
 		bool in_known[MAX_WORDS];
@@ -814,6 +824,7 @@ eval_reversed(ctx_t *c, size_t i)
 	    is_given(c, fa + 1))
 		fb = fa + 1;
 	char *norm = norm_reversed(c, i, le, fa, fb);
+	read_message(c);
 	if (is_known(c, norm)) {
 		add_cand(c, c->t[i].start, c->t[fb].end, norm, 0.95, "name.header-recurring");
 		return fb + 1;
@@ -1011,39 +1022,121 @@ scan_tables(ctx_t *c)
  * quadratic time (8 s for 10,000 parts of one address each). */
 #define MESSAGE_FINDINGS_READ 256
 
+/* What a finding of the message is to this detector. */
+enum { USE_NONE, USE_NAME, USE_LOCAL };
+
+static int
+finding_use(const trawl_finding_t *f)
+{
+	if (!f->norm)
+		return USE_NONE;
+	if (f->type == TRAWL_TYPE_NAME && f->confidence >= 0.85 && strchr(f->norm, ' '))
+		return USE_NAME;
+	if (f->type == TRAWL_TYPE_EMAIL) {
+		const char *at = strchr(f->norm, '@');
+		if (at && at != f->norm)
+			return USE_LOCAL;
+	}
+	return USE_NONE;
+}
+
+typedef struct {
+	int use;    /* USE_* */
+	char *norm; /* a copy of the finding's norm when it is of use */
+} read_t;
+
+/* The names and local parts of a message, read from its findings once and
+ * kept by the thread from one text of the message to the next: the detector
+ * runs once per header and MIME part, and building these afresh from every
+ * finding each time was a good part of its cost on short mail. What was read
+ * is compared with the findings before it is trusted (each finding's use and
+ * norm), so that another message, or findings changed, start afresh. */
+typedef struct {
+	GHashTable *known;       /* sorted-token keys of names seen in the message */
+	GHashTable *known_words; /* the words of those names */
+	GPtrArray *locals;       /* ASCII-folded email local parts of the message */
+	GArray *read;            /* read_t of each finding read, in order */
+} msg_memo_t;
+
+/* What a thread keeps from one call to the next: the message's names and
+ * local parts, and the arrays of a call, which every call would otherwise
+ * allocate and free again. */
+struct scratch {
+	msg_memo_t msg;
+	uint32_t *line_first, *memo; /* cap entries each */
+	size_t cap;
+	GArray *cands;
+};
+
 static void
-collect_message(ctx_t *c)
+msg_memo_reset(msg_memo_t *mm)
+{
+	g_hash_table_remove_all(mm->known);
+	g_hash_table_remove_all(mm->known_words);
+	g_ptr_array_set_size(mm->locals, 0);
+	for (guint i = 0; i < mm->read->len; i++)
+		g_free(g_array_index(mm->read, read_t, i).norm);
+	g_array_set_size(mm->read, 0);
+}
+
+/* Whether what mm read is still what the first findings of m say. */
+static bool
+msg_memo_valid(const msg_memo_t *mm, const trawl_findings_t *m)
+{
+	if (mm->read->len > m->len)
+		return false;
+	for (guint i = 0; i < mm->read->len; i++) {
+		const read_t *r = &g_array_index(mm->read, read_t, i);
+		const trawl_finding_t *f = &m->items[i];
+		if (finding_use(f) != r->use || (r->use != USE_NONE && strcmp(f->norm, r->norm) != 0))
+			return false;
+	}
+	return true;
+}
+
+static void
+msg_memo_add(msg_memo_t *mm, const trawl_finding_t *f)
+{
+	read_t r = { finding_use(f), NULL };
+	if (r.use == USE_NAME) {
+		g_hash_table_add(mm->known, sorted_key(f->norm));
+		gchar **w = g_strsplit(f->norm, " ", 0);
+		for (gchar **p = w; *p; p++)
+			if (**p)
+				g_hash_table_add(mm->known_words, g_strdup(*p));
+		g_strfreev(w);
+	} else if (r.use == USE_LOCAL) {
+		gchar *loc = g_strndup(f->norm, (gsize)(strchr(f->norm, '@') - f->norm));
+		g_ptr_array_add(mm->locals, ascii_fold(loc));
+		g_free(loc);
+	}
+	if (r.use != USE_NONE)
+		r.norm = g_strdup(f->norm);
+	g_array_append_val(mm->read, r);
+}
+
+/* Sets c->known, c->known_words and c->locals from the message, once per
+ * call and only when a candidate asks. */
+static void
+read_message(ctx_t *c)
 {
 	const trawl_findings_t *m = c->text->message;
+	if (c->message_read)
+		return;
+	c->message_read = true;
 	if (!m)
 		return;
-	for (size_t i = 0; i < m->len && i < MESSAGE_FINDINGS_READ; i++) {
-		const trawl_finding_t *f = &m->items[i];
-		if (!f->norm)
-			continue;
-		if (f->type == TRAWL_TYPE_NAME && f->confidence >= 0.85 && strchr(f->norm, ' ')) {
-			if (!c->known) {
-				c->known = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-				c->known_words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-			}
-			g_hash_table_add(c->known, sorted_key(f->norm));
-			gchar **w = g_strsplit(f->norm, " ", 0);
-			for (gchar **p = w; *p; p++)
-				if (**p)
-					g_hash_table_add(c->known_words, g_strdup(*p));
-			g_strfreev(w);
-		} else if (f->type == TRAWL_TYPE_EMAIL) {
-			const char *at = strchr(f->norm, '@');
-			if (!at || at == f->norm)
-				continue;
-			gchar *loc = g_strndup(f->norm, (gsize)(at - f->norm));
-			gchar *fold = ascii_fold(loc);
-			g_free(loc);
-			if (!c->locals)
-				c->locals = g_ptr_array_new_with_free_func(g_free);
-			g_ptr_array_add(c->locals, fold);
-		}
+	msg_memo_t *mm = &c->scratch->msg;
+	size_t n = m->len < MESSAGE_FINDINGS_READ ? m->len : MESSAGE_FINDINGS_READ;
+	if (!msg_memo_valid(mm, m))
+		msg_memo_reset(mm);
+	for (size_t i = mm->read->len; i < n; i++)
+		msg_memo_add(mm, &m->items[i]);
+	if (g_hash_table_size(mm->known)) {
+		c->known = mm->known;
+		c->known_words = mm->known_words;
 	}
+	c->locals = mm->locals;
 }
 
 /* ---- driver ---- */
@@ -1069,6 +1162,64 @@ header_wanted(const char *h)
 	return false;
 }
 
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void
+scratch_free(void *p)
+{
+	scratch_t *s = p;
+	msg_memo_reset(&s->msg);
+	g_hash_table_destroy(s->msg.known);
+	g_hash_table_destroy(s->msg.known_words);
+	g_ptr_array_free(s->msg.locals, TRUE);
+	g_array_free(s->msg.read, TRUE);
+	free(s->line_first);
+	free(s->memo);
+	g_array_free(s->cands, TRUE);
+	free(s);
+}
+
+static void
+scratch_key_init(void)
+{
+	pthread_key_create(&scratch_key, scratch_free);
+}
+
+/* The calling thread's scratch (freed when the thread ends), with room for
+ * n tokens, or NULL when memory is short. */
+static scratch_t *
+scratch_get(size_t n)
+{
+	pthread_once(&scratch_once, scratch_key_init);
+	scratch_t *s = pthread_getspecific(scratch_key);
+	if (!s) {
+		if (!(s = calloc(1, sizeof *s)))
+			return NULL;
+		s->msg.known = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		s->msg.known_words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		s->msg.locals = g_ptr_array_new_with_free_func(g_free);
+		s->msg.read = g_array_new(FALSE, FALSE, sizeof(read_t));
+		s->cands = g_array_new(FALSE, FALSE, sizeof(cand_t));
+		if (pthread_setspecific(scratch_key, s) != 0) {
+			scratch_free(s);
+			return NULL;
+		}
+	}
+	if (n > s->cap) {
+		uint32_t *lf = realloc(s->line_first, n * sizeof *lf);
+		if (lf)
+			s->line_first = lf;
+		uint32_t *memo = realloc(s->memo, n * sizeof *memo);
+		if (memo)
+			s->memo = memo;
+		if (!lf || !memo)
+			return NULL;
+		s->cap = n;
+	}
+	return s;
+}
+
 static trawl_status_t
 name_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t *text)
 {
@@ -1083,27 +1234,19 @@ name_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_te
 	if (!text->len)
 		return TRAWL_OK;
 	const trawl_toks_t *toks = NULL;
-	ctx_t c = { .lx = lx, .text = text };
-	c.cands = g_array_new(FALSE, FALSE, sizeof(cand_t));
 	if ((rc = trawl_detect__tokens(&toks, text)) < 0)
-		goto done;
-	c.t = toks->v;
-	c.n = toks->n;
-	if (!c.n)
-		goto done;
-	c.line_first = malloc(c.n * sizeof *c.line_first);
-	if (!c.line_first) {
-		rc = TRAWL_ENOMEM;
-		goto done;
-	}
+		return rc;
+	if (!toks->n)
+		return TRAWL_OK;
+	ctx_t c = { .lx = lx, .text = text, .t = toks->v, .n = toks->n };
+	if (!(c.scratch = scratch_get(c.n)))
+		return TRAWL_ENOMEM;
+	c.line_first = c.scratch->line_first;
+	c.memo = c.scratch->memo;
+	c.cands = c.scratch->cands;
 	for (size_t i = 0; i < c.n; i++)
 		c.line_first[i] = (i == 0 || c.t[i].nl) ? (uint32_t)i : c.line_first[i - 1];
-	c.memo = calloc(c.n, sizeof *c.memo);
-	if (!c.memo) {
-		rc = TRAWL_ENOMEM;
-		goto done;
-	}
-	collect_message(&c);
+	memset(c.memo, 0, c.n * sizeof *c.memo);
 
 	for (size_t i = 0; i < c.n;) {
 		if (!is_word_shape(&c.t[i])) {
@@ -1143,20 +1286,9 @@ name_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_te
 		}
 	}
 
-done:
-	if (c.cands) {
-		for (guint i = 0; i < c.cands->len; i++)
-			free(g_array_index(c.cands, cand_t, i).norm);
-		g_array_free(c.cands, TRUE);
-	}
-	if (c.known)
-		g_hash_table_destroy(c.known);
-	if (c.known_words)
-		g_hash_table_destroy(c.known_words);
-	if (c.locals)
-		g_ptr_array_free(c.locals, TRUE);
-	free(c.memo);
-	free(c.line_first);
+	for (guint i = 0; i < c.cands->len; i++)
+		free(g_array_index(c.cands, cand_t, i).norm);
+	g_array_set_size(c.cands, 0);
 	return rc;
 }
 
