@@ -156,8 +156,11 @@ trawl_wordlist__load(trawl_wordlist_t *wl, const char *path, int (*map_value)(co
 			while (len > s && (line[len - 1] == ' ' || line[len - 1] == '\t'))
 				len--;
 		}
-		/* lower-case, single spaces */
-		char *low = g_utf8_strdown(line + s, (gssize)(len - s));
+		/* lower-case, single spaces; as the detectors lower-case their
+		 * words, which spares g_utf8_strdown() for most entries */
+		char lbuf[256];
+		size_t ll = trawl_detect__lower(lbuf, sizeof lbuf, line + s, len - s);
+		char *low = ll ? g_strndup(lbuf, ll) : g_utf8_strdown(line + s, (gssize)(len - s));
 		if (!low) {
 			rc = TRAWL_ENOMEM;
 			goto done;
@@ -622,9 +625,19 @@ trawl_detect__tokens(const trawl_toks_t **out, const trawl_text_t *text)
 char *
 trawl_detect__fold(const char *text, size_t start, size_t end)
 {
-	char *low = g_utf8_strdown(text + start, (gssize)(end - start));
+	/* lower-cased without glib for ASCII and Latin-1 text, the most of it */
+	size_t len = end - start;
+	char *low = malloc(len + 1);
 	if (!low)
 		return NULL;
+	if (!trawl_detect__lower(low, len + 1, text + start, len)) {
+		free(low);
+		gchar *g = g_utf8_strdown(text + start, (gssize)len);
+		low = g ? strdup(g) : NULL;
+		g_free(g);
+		if (!low)
+			return NULL;
+	}
 	size_t w = 0;
 	bool space = true; /* drops leading separators */
 	for (size_t r = 0; low[r]; r++) {
@@ -647,7 +660,5 @@ trawl_detect__fold(const char *text, size_t start, size_t end)
 	while (w && low[w - 1] == ' ')
 		w--;
 	low[w] = '\0';
-	char *res = strdup(low);
-	g_free(low);
-	return res;
+	return low;
 }
