@@ -351,23 +351,43 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Order-free key of a norm: its words sorted, one space between. */
-static char *
-sorted_key(const char *norm)
+/* Order-free key of a norm: its words sorted, one space between, written to
+ * key (strlen(norm) + 1 bytes). */
+static void
+sort_words(const char *norm, char *key)
 {
-	gchar **w = g_strsplit(norm, " ", 0);
-	guint n = g_strv_length(w);
-	qsort(w, n, sizeof *w, cmp_str);
-	GString *s = g_string_new(NULL);
-	for (guint i = 0; i < n; i++) {
-		if (!*w[i])
-			continue;
-		if (s->len)
-			g_string_append_c(s, ' ');
-		g_string_append(s, w[i]);
+	size_t len = strlen(norm);
+	char copy_buf[256];
+	const char *word_buf[32];
+	char *copy = len < sizeof copy_buf ? copy_buf : g_malloc(len + 1);
+	/* no more words than every other byte */
+	const char **words = len / 2 + 1 <= G_N_ELEMENTS(word_buf) ? word_buf : g_new(const char *, len / 2 + 1);
+	size_t n = 0;
+	memcpy(copy, norm, len + 1);
+	for (char *p = copy; *p;) {
+		char *sp = strchr(p, ' ');
+		if (sp)
+			*sp = '\0';
+		if (*p)
+			words[n++] = p;
+		if (!sp)
+			break;
+		p = sp + 1;
 	}
-	g_strfreev(w);
-	return g_string_free(s, FALSE);
+	qsort(words, n, sizeof *words, cmp_str);
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(words[i]);
+		if (w)
+			key[w++] = ' ';
+		memcpy(key + w, words[i], l);
+		w += l;
+	}
+	key[w] = '\0';
+	if (copy != copy_buf)
+		g_free(copy);
+	if (words != word_buf)
+		g_free(words);
 }
 
 static bool
@@ -375,9 +395,13 @@ is_known(const ctx_t *c, const char *norm)
 {
 	if (!c->known || !norm)
 		return false;
-	gchar *k = sorted_key(norm);
+	char buf[256];
+	size_t len = strlen(norm);
+	char *k = len < sizeof buf ? buf : g_malloc(len + 1);
+	sort_words(norm, k);
 	bool r = g_hash_table_contains(c->known, k);
-	g_free(k);
+	if (k != buf)
+		g_free(k);
 	return r;
 }
 
@@ -1099,12 +1123,17 @@ msg_memo_add(msg_memo_t *mm, const trawl_finding_t *f)
 {
 	read_t r = { finding_use(f), NULL };
 	if (r.use == USE_NAME) {
-		g_hash_table_add(mm->known, sorted_key(f->norm));
-		gchar **w = g_strsplit(f->norm, " ", 0);
-		for (gchar **p = w; *p; p++)
-			if (**p)
-				g_hash_table_add(mm->known_words, g_strdup(*p));
-		g_strfreev(w);
+		char *key = g_malloc(strlen(f->norm) + 1);
+		sort_words(f->norm, key);
+		g_hash_table_add(mm->known, key);
+		for (const char *p = f->norm; *p;) {
+			size_t l = strcspn(p, " ");
+			if (l)
+				g_hash_table_add(mm->known_words, g_strndup(p, l));
+			p += l;
+			if (*p)
+				p++;
+		}
 	} else if (r.use == USE_LOCAL) {
 		gchar *loc = g_strndup(f->norm, (gsize)(strchr(f->norm, '@') - f->norm));
 		g_ptr_array_add(mm->locals, ascii_fold(loc));
