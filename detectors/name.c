@@ -63,12 +63,14 @@ typedef struct {
 	size_t n;
 	uint32_t *line_first; /* index of the first token of each token's line */
 	uint32_t *memo;       /* per token: LX_DONE and the lists it is in */
+	GHashTable *unaccented; /* the thread's answers of given_unaccented() */
 	/* from the message's findings, once read_message() has run */
 	bool message_read;
 	GHashTable *known;    /* sorted-token keys of names seen in the message */
 	GHashTable *known_words; /* the words of those names */
 	GPtrArray *locals;    /* ASCII-folded email local parts of the message */
 	GArray *cands;        /* cand_t */
+	GArray *cells;        /* cell_t of a line of a table */
 } ctx_t;
 
 /* ---- token helpers ---- */
@@ -180,6 +182,28 @@ is_particle(const ctx_t *c, size_t i)
 	return lists_of(c, i) & LX_PARTICLE;
 }
 
+/* The answers kept of given_unaccented(), at most so many. */
+#define UNACCENTED_KEPT 4096
+
+/* buf (lower case, not ASCII) spelt without its accents is a given name of
+ * the lists. g_str_to_ascii() is slow, and the words of a mailbox repeat
+ * (231 distinct of 13,390 asked in the short bench corpus), so the thread
+ * keeps its answers. */
+static bool
+given_unaccented(const ctx_t *c, const char *buf)
+{
+	gpointer kept = g_hash_table_lookup(c->unaccented, buf);
+	if (kept)
+		return GPOINTER_TO_INT(kept) == 2;
+	gchar *a = g_str_to_ascii(buf, "C");
+	bool hit = a && !strchr(a, '?') && g_hash_table_contains(c->lx->given.set, a);
+	g_free(a);
+	if (g_hash_table_size(c->unaccented) >= UNACCENTED_KEPT)
+		g_hash_table_remove_all(c->unaccented);
+	g_hash_table_insert(c->unaccented, g_strdup(buf), GINT_TO_POINTER(hit ? 2 : 1));
+	return hit;
+}
+
 /* buf (lower case, modified), which is not a given name of the lists as
  * it stands, is one spelt without its accents, or every part of a
  * hyphenated one is one. */
@@ -191,13 +215,8 @@ given_word_parts(const ctx_t *c, char *buf)
 	for (const char *p = buf; *p; p++)
 		if ((unsigned char)*p >= 0x80)
 			ascii = false;
-	if (!ascii) {
-		gchar *a = g_str_to_ascii(buf, "C");
-		bool hit = a && !strchr(a, '?') && g_hash_table_contains(c->lx->given.set, a);
-		g_free(a);
-		if (hit)
-			return true;
-	}
+	if (!ascii && given_unaccented(c, buf))
+		return true;
 	if (!strchr(buf, '-'))
 		return false;
 	char *save = NULL;
@@ -962,7 +981,7 @@ scan_tables(ctx_t *c)
 {
 	const char *t = c->text->text;
 	size_t len = c->text->len;
-	GArray *cells = g_array_new(FALSE, FALSE, sizeof(cell_t));
+	GArray *cells = c->cells;
 	int kinds[64];
 	size_t ncols = 0;
 	char sep = 0;
@@ -1035,7 +1054,6 @@ scan_tables(ctx_t *c)
 		}
 		p = e + 1;
 	}
-	g_array_free(cells, TRUE);
 }
 
 /* ---- known names and local parts from the message ---- */
@@ -1089,7 +1107,8 @@ struct scratch {
 	msg_memo_t msg;
 	uint32_t *line_first, *memo; /* cap entries each */
 	size_t cap;
-	GArray *cands;
+	GArray *cands, *cells;
+	GHashTable *unaccented; /* see given_unaccented() */
 };
 
 static void
@@ -1206,6 +1225,8 @@ scratch_free(void *p)
 	free(s->line_first);
 	free(s->memo);
 	g_array_free(s->cands, TRUE);
+	g_array_free(s->cells, TRUE);
+	g_hash_table_destroy(s->unaccented);
 	free(s);
 }
 
@@ -1230,6 +1251,8 @@ scratch_get(size_t n)
 		s->msg.locals = g_ptr_array_new_with_free_func(g_free);
 		s->msg.read = g_array_new(FALSE, FALSE, sizeof(read_t));
 		s->cands = g_array_new(FALSE, FALSE, sizeof(cand_t));
+		s->cells = g_array_new(FALSE, FALSE, sizeof(cell_t));
+		s->unaccented = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 		if (pthread_setspecific(scratch_key, s) != 0) {
 			scratch_free(s);
 			return NULL;
@@ -1273,6 +1296,8 @@ name_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_te
 	c.line_first = c.scratch->line_first;
 	c.memo = c.scratch->memo;
 	c.cands = c.scratch->cands;
+	c.cells = c.scratch->cells;
+	c.unaccented = c.scratch->unaccented;
 	for (size_t i = 0; i < c.n; i++)
 		c.line_first[i] = (i == 0 || c.t[i].nl) ? (uint32_t)i : c.line_first[i - 1];
 	memset(c.memo, 0, c.n * sizeof *c.memo);
