@@ -76,11 +76,9 @@ add_word_lists(GHashTable *t, const trawl_wordlist_t *wl, unsigned bit)
 	gpointer key;
 	g_hash_table_iter_init(&it, wl->set);
 	while (g_hash_table_iter_next(&it, &key, NULL)) {
-		gpointer old;
-		if (g_hash_table_lookup_extended(t, key, NULL, &old))
-			g_hash_table_insert(t, key, GUINT_TO_POINTER(GPOINTER_TO_UINT(old) | bit));
-		else
-			g_hash_table_insert(t, key, GUINT_TO_POINTER(bit));
+		/* every value holds a bit: NULL is no entry */
+		unsigned old = GPOINTER_TO_UINT(g_hash_table_lookup(t, key));
+		g_hash_table_insert(t, key, GUINT_TO_POINTER(old | bit));
 	}
 }
 
@@ -160,7 +158,7 @@ trawl_wordlist__load(trawl_wordlist_t *wl, const char *path, int (*map_value)(co
 		 * words, which spares g_utf8_strdown() for most entries */
 		char lbuf[256];
 		size_t ll = trawl_detect__lower(lbuf, sizeof lbuf, line + s, len - s);
-		char *low = ll ? g_strndup(lbuf, ll) : g_utf8_strdown(line + s, (gssize)(len - s));
+		char *low = ll ? memcpy(g_malloc(ll + 1), lbuf, ll + 1) : g_utf8_strdown(line + s, (gssize)(len - s));
 		if (!low) {
 			rc = TRAWL_ENOMEM;
 			goto done;
