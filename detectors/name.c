@@ -188,7 +188,7 @@ is_particle(const ctx_t *c, size_t i)
 /* buf (lower case, not ASCII) spelt without its accents is a given name of
  * the lists. g_str_to_ascii() is slow, and the words of a mailbox repeat
  * (231 distinct of 13,390 asked in the short bench corpus), so the thread
- * keeps its answers. */
+ * keeps its answers: 2 for yes, 1 for no (NULL is a word not asked yet). */
 static bool
 given_unaccented(const ctx_t *c, const char *buf)
 {
