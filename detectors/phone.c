@@ -921,6 +921,21 @@ try_region(const char *region, const char *d, const run_t *r, int a, int b, read
 
 /* ---- the scan ----------------------------------------------------------- */
 
+/* Room for one more element in items (n in use, *cap allocated, of size
+ * bytes each): the array, moved perhaps, or NULL when memory ran out (items
+ * is then still the caller's). */
+static void *
+grow(void *items, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return items;
+	size_t c = *cap ? *cap * 2 : 8;
+	void *p = realloc(items, c * size);
+	if (p)
+		*cap = c;
+	return p;
+}
+
 /* A verdict on one stretch of a run. */
 typedef enum { V_NONE, V_FOUND, V_VETO } verdict_kind_t;
 
@@ -949,50 +964,74 @@ typedef struct {
 	int nev;
 	char sender[3], dflt[3];
 	/* international numbers of this text, for "the same number written
-	 * nationally" */
+	 * nationally"; once the first pass is over, those of the earlier parts
+	 * of the message too, sorted (intl_final) */
 	char (*intl)[32];
 	size_t nintl, capintl;
+	bool intl_final;
 	judged_t *judged;
 	size_t njudged, capjudged;
 	/* the context before the last start asked about (tries of one run share it) */
 	size_t ctx_at;
 	int ctx;
 	bool ctx_no, ctx_known;
+	/* where the runs start, noted by the first pass so that the second
+	 * need not read every byte again (starts_known) */
+	size_t *starts;
+	size_t nstarts, capstarts;
+	bool starts_known;
 } scan_ctx_t;
 
 static trawl_status_t
 remember_intl(scan_ctx_t *c, const char *e164)
 {
-	if (c->nintl == c->capintl) {
-		size_t cap = c->capintl ? c->capintl * 2 : 8;
-		char(*p)[32] = realloc(c->intl, cap * sizeof *p);
-		if (!p)
-			return TRAWL_ENOMEM;
-		c->intl = p;
-		c->capintl = cap;
-	}
+	void *p = grow(c->intl, c->nintl, &c->capintl, sizeof *c->intl);
+	if (!p)
+		return TRAWL_ENOMEM;
+	c->intl = p;
 	snprintf(c->intl[c->nintl++], 32, "%s", e164);
 	return TRAWL_OK;
 }
 
-static bool
-seen_intl(const scan_ctx_t *c, const char *e164)
+static int
+cmp_intl(const void *a, const void *b)
 {
-	for (size_t k = 0; k < c->nintl; k++)
-		if (strcmp(c->intl[k], e164) == 0)
-			return true;
-	/* earlier parts of the message: numbers written with their country code */
+	return strcmp(a, b);
+}
+
+/* Completes the list of international numbers for the second pass: adds
+ * those the earlier parts of the message wrote with their country code, and
+ * sorts it. Every national reading is looked up in it, so this is done once,
+ * not once per reading. */
+static trawl_status_t
+finish_intl(scan_ctx_t *c)
+{
 	const trawl_findings_t *m = c->text->message;
 	double min = c->set ? c->set->min_confidence : TRAWL_DEFAULT_MIN_CONFIDENCE;
 	for (size_t k = 0; m && k < m->len; k++) {
 		const trawl_finding_t *f = &m->items[k];
 		const char *val = f->value ? f->value : "";
 		val += *val == '(';
+		/* a longer norm can equal no E.164 number */
 		if (f->type == TRAWL_TYPE_PHONE && f->norm && f->confidence >= min &&
-		    (val[0] == '+' || (val[0] == '0' && val[1] == '0')) && strcmp(f->norm, e164) == 0)
-			return true;
+		    (val[0] == '+' || (val[0] == '0' && val[1] == '0')) && strlen(f->norm) < 32) {
+			trawl_status_t rc = remember_intl(c, f->norm);
+			if (rc < 0)
+				return rc;
+		}
 	}
-	return false;
+	if (c->nintl > 1)
+		qsort(c->intl, c->nintl, sizeof *c->intl, cmp_intl);
+	c->intl_final = true;
+	return TRAWL_OK;
+}
+
+/* Whether e164 was written with its country code in this text or earlier in
+ * the message (finish_intl() done). */
+static bool
+seen_intl(const scan_ctx_t *c, const char *e164)
+{
+	return c->nintl && bsearch(e164, c->intl, c->nintl, sizeof *c->intl, cmp_intl) != NULL;
 }
 
 /* The regions the text points to, strongest first: the sender's country
@@ -1082,6 +1121,8 @@ resolve_national(scan_ctx_t *c, const run_t *r, int a, int b, const char *d, int
 	n = filter_readings(rd, n, keep);
 
 	bool same_number = false, strong = n == 1;
+	if (!c->intl_final && (rc = finish_intl(c)) < 0)
+		return rc;
 	for (int k = 0; k < n; k++)
 		keep[k] = seen_intl(c, rd[k].e164);
 	int m = filter_readings(rd, n, keep);
@@ -1201,14 +1242,10 @@ judge(scan_ctx_t *c, const run_t *r, int a, int b, size_t start, verdict_t *v)
 		return resolve_national(c, r, a, b, d, nd, ctx, v);
 	else if ((rc = judge_intl(r->plus, d, ctx, v)) < 0)
 		return rc;
-	if (c->njudged == c->capjudged) {
-		size_t cap = c->capjudged ? c->capjudged * 2 : 8;
-		judged_t *p = realloc(c->judged, cap * sizeof *p);
-		if (!p)
-			return TRAWL_ENOMEM;
-		c->judged = p;
-		c->capjudged = cap;
-	}
+	void *p = grow(c->judged, c->njudged, &c->capjudged, sizeof *c->judged);
+	if (!p)
+		return TRAWL_ENOMEM;
+	c->judged = p;
 	c->judged[c->njudged++] = (judged_t){start, b, *v};
 	return TRAWL_OK;
 }
@@ -1239,14 +1276,10 @@ typedef struct {
 static trawl_status_t
 add_hit(hits_t *h, size_t start, size_t end, const verdict_t *v)
 {
-	if (h->len == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 8;
-		hit_t *p = realloc(h->items, cap * sizeof *p);
-		if (!p)
-			return TRAWL_ENOMEM;
-		h->items = p;
-		h->cap = cap;
-	}
+	void *p = grow(h->items, h->len, &h->cap, sizeof *h->items);
+	if (!p)
+		return TRAWL_ENOMEM;
+	h->items = p;
 	h->items[h->len++] = (hit_t){start, end, *v};
 	return TRAWL_OK;
 }
@@ -1297,25 +1330,54 @@ judge_run(scan_ctx_t *c, const run_t *r, hits_t *hits)
 	return TRAWL_OK;
 }
 
-/* One pass over the text: every run judged. */
+/* The bytes a run may start with: a digit, '+' and '('. */
+static const bool starts_run[256] = {
+	['0'] = true, ['1'] = true, ['2'] = true, ['3'] = true, ['4'] = true, ['5'] = true,
+	['6'] = true, ['7'] = true, ['8'] = true, ['9'] = true, ['+'] = true, ['('] = true,
+};
+
+/* The first place from i on where a run starts, or len. */
+static size_t
+next_start(const char *s, size_t len, size_t i)
+{
+	while (i < len) {
+		/* most bytes of a text start nothing: a table says so fastest */
+		if (!starts_run[(unsigned char)s[i]]) {
+			i++;
+			continue;
+		}
+		if (may_start_at(s, len, i))
+			return i;
+		/* step over the whole word or figure */
+		i++;
+		while (i < len && trawl_is_alnum((unsigned char)s[i]))
+			i++;
+	}
+	return len;
+}
+
+/* One pass over the text: every run judged. The first pass notes where the
+ * runs start; the second goes there directly. */
 static trawl_status_t
 scan_runs(scan_ctx_t *c, hits_t *hits)
 {
 	const char *s = c->text->text;
 	size_t len = c->text->len;
 	run_t r;
-	for (size_t i = 0; i < len;) {
-		unsigned char ch = (unsigned char)s[i];
-		if (!trawl_is_digit(ch) && ch != '+' && ch != '(') {
-			i++;
-			continue;
-		}
-		if (!may_start_at(s, len, i)) {
-			/* step over the whole word or figure */
-			i++;
-			while (i < len && trawl_is_alnum((unsigned char)s[i]))
-				i++;
-			continue;
+	size_t k = 0;
+	for (size_t i = 0;;) {
+		if (c->starts_known)
+			i = k < c->nstarts ? c->starts[k++] : len;
+		else
+			i = next_start(s, len, i);
+		if (i >= len)
+			break;
+		if (c->collecting) {
+			void *p = grow(c->starts, c->nstarts, &c->capstarts, sizeof *c->starts);
+			if (!p)
+				return TRAWL_ENOMEM;
+			c->starts = p;
+			c->starts[c->nstarts++] = i;
 		}
 		size_t next = read_run(s, len, i, &r);
 		/* collecting, only international numbers matter */
@@ -1360,9 +1422,11 @@ scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t 
 	 * the text can be recognised as the same number (none without a '+'
 	 * or a "00" in the text) */
 	c.collecting = true;
-	if ((memchr(text->text, '+', text->len) || memmem(text->text, text->len, "00", 2)) &&
-	    (rc = scan_runs(&c, &hits)) < 0)
-		goto done;
+	if (memchr(text->text, '+', text->len) || memmem(text->text, text->len, "00", 2)) {
+		if ((rc = scan_runs(&c, &hits)) < 0)
+			goto done;
+		c.starts_known = true;
+	}
 	c.collecting = false;
 	if ((rc = scan_runs(&c, &hits)) < 0)
 		goto done;
@@ -1379,6 +1443,7 @@ done:
 	free(hits.items);
 	free(c.intl);
 	free(c.judged);
+	free(c.starts);
 	return rc;
 }
 
