@@ -188,6 +188,7 @@ struct lazy_re {
 	uint32_t options = 0;
 	mutable std::atomic<pcre2_code *> code{nullptr};
 	mutable std::atomic<bool> failed{false};
+	mutable bool jit = false; /* set before code is published */
 
 	lazy_re() = default;
 	lazy_re(const lazy_re &) = delete;
@@ -221,7 +222,8 @@ lazy_re::get() const
 		failed.store(true, std::memory_order_release);
 		return nullptr;
 	}
-	pcre2_jit_compile(c, PCRE2_JIT_COMPLETE); /* without JIT it still matches, slower */
+	/* without JIT it still matches, slower */
+	jit = pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) == 0;
 	code.store(c, std::memory_order_release);
 	return c;
 }
@@ -247,6 +249,18 @@ thread_match_data()
 /* Thrown when a question is better left to the library. */
 struct give_up {};
 
+/* pcre2_match() of re's code c on s from from. A pattern the JIT compiled is
+ * run by pcre2_jit_match() directly, which is what pcre2_match() would do
+ * after checks that hold here (no options, no UTF). */
+int
+run_match(const lazy_re &re, pcre2_code *c, const std::string &s, size_t from, pcre2_match_data *md)
+{
+	PCRE2_SPTR subject = reinterpret_cast<PCRE2_SPTR>(s.data());
+	if (re.jit)
+		return pcre2_jit_match(c, subject, s.size(), from, 0, md, nullptr);
+	return pcre2_match(c, subject, s.size(), from, 0, md, nullptr);
+}
+
 /* Whether re matches s (how, the options it was compiled with say). */
 bool
 re_match(const lazy_re &re, const std::string &s, size_t from = 0)
@@ -254,8 +268,7 @@ re_match(const lazy_re &re, const std::string &s, size_t from = 0)
 	pcre2_code *c = re.get();
 	if (!c)
 		throw give_up();
-	int rc = pcre2_match(c, reinterpret_cast<PCRE2_SPTR>(s.data()), s.size(), from, 0, thread_match_data(),
-	                     nullptr);
+	int rc = run_match(re, c, s, from, thread_match_data());
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return false;
 	if (rc < 0)
@@ -300,6 +313,7 @@ struct format_t {
 /* One region's metadata. */
 struct plan_t {
 	std::string region;
+	bool plain = false; /* a country of plain_trunk_regions[] */
 	int cc = 0;
 	std::string cc_str, trunk;
 	desc_t general;
@@ -379,7 +393,7 @@ replace_all(const lazy_re &re, const std::string &subject, const std::string &re
 	std::string out;
 	size_t from = 0, tail = 0;
 	while (from <= subject.size()) {
-		int rc = pcre2_match(c, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), from, 0, md, nullptr);
+		int rc = run_match(re, c, subject, from, md);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			break;
 		if (rc < 0)
@@ -396,9 +410,12 @@ replace_all(const lazy_re &re, const std::string &subject, const std::string &re
 
 /* Every region's plan, built on first use from the library's own metadata;
  * country code -> regions in the library's order. */
+constexpr size_t nplain = sizeof plain_trunk_regions / sizeof *plain_trunk_regions;
+
 struct plans_t {
 	std::map<std::string, std::unique_ptr<plan_t>> by_region;
 	std::map<int, std::vector<const plan_t *>> by_cc;
+	const plan_t *plain[nplain] = {}; /* of plain_trunk_regions[], in its order */
 	bool ok = false;
 };
 
@@ -417,6 +434,7 @@ plans()
 		for (const PhoneMetadata &m : coll.metadata()) {
 			auto pl = std::make_unique<plan_t>();
 			pl->region = m.id();
+			pl->plain = plain_trunk(pl->region);
 			pl->cc = m.country_code();
 			pl->cc_str = std::to_string(m.country_code());
 			util->GetNddPrefixForRegion(m.id(), true, &pl->trunk);
@@ -487,6 +505,11 @@ plans()
 				v.push_back(it->second.get());
 			}
 		}
+		for (size_t k = 0; k < nplain; k++) {
+			auto it = p->by_region.find(plain_trunk_regions[k]);
+			if (it != p->by_region.end())
+				p->plain[k] = it->second.get();
+		}
 		p->ok = true;
 		return p;
 	}();
@@ -499,6 +522,19 @@ plan_of(const std::string &region)
 	const plans_t &p = plans();
 	auto it = p.by_region.find(region);
 	return it == p.by_region.end() ? nullptr : it->second.get();
+}
+
+/* The plan of region when it is one of plain_trunk_regions[], else NULL:
+ * asked for every national question, so without building a string. */
+const plan_t *
+plain_plan(const char *region)
+{
+	for (size_t k = 0; k < nplain; k++) {
+		const char *r = plain_trunk_regions[k];
+		if (region[0] == r[0] && region[0] && region[1] == r[1] && region[2] == '\0')
+			return plans().plain[k];
+	}
+	return nullptr;
 }
 
 /* PhoneNumberUtil::GetRegionCodeForNumber(): "" when no region fits. */
@@ -550,7 +586,15 @@ fill(trawl_phonelib_number_t *out, const plan_t &pl, const std::string &nsn, boo
 	std::memset(out, 0, sizeof *out);
 	out->country_code = pl.cc;
 	out->from_region = from_region;
-	copy_out(out->e164, "+" + pl.cc_str + nsn);
+	/* "+" cc nsn, cut short rather than overflowing, as copy_out() would */
+	size_t n = 0, room = sizeof out->e164 - 1;
+	out->e164[n++] = '+';
+	for (const std::string *part : {&pl.cc_str, &nsn}) {
+		size_t k = std::min(part->size(), room - n);
+		std::memcpy(out->e164 + n, part->data(), k);
+		n += k;
+	}
+	out->e164[n] = '\0';
 }
 
 /* build_international() from the plans: "+<digits>" of a country of
@@ -568,7 +612,7 @@ intl_valid(const char *text, size_t len, const plan_t **out_plan, std::string *o
 		auto it = p.by_cc.find(cc);
 		if (it == p.by_cc.end())
 			continue; /* no such code: "ZZ" */
-		if (it->second.empty() || !plain_trunk(it->second[0]->region))
+		if (it->second.empty() || !it->second[0]->plain)
 			return false;
 		const plan_t &home = *it->second[0];
 		std::string nsn = digits.substr(k);
@@ -602,10 +646,8 @@ parse_fast(trawl_phonelib_number_t *out, const char *text, size_t len, const cha
 			return false;
 		if (region && *region) {
 			/* build_national() and what parse() makes of it */
-			if (!plain_trunk(region) || !all_digits(text, len))
-				return false;
-			const plan_t *pl = plan_of(region);
-			if (!pl)
+			const plan_t *pl = plain_plan(region);
+			if (!pl || !all_digits(text, len))
 				return false;
 			std::string nsn(text, len);
 			if (!pl->trunk.empty() && nsn.compare(0, pl->trunk.size(), pl->trunk) == 0)
@@ -767,7 +809,7 @@ placed_fast(const char *e164, bool *placed)
 			auto it = p.by_cc.find(cc);
 			if (it == p.by_cc.end())
 				continue;
-			if (it->second.empty() || !plain_trunk(it->second[0]->region))
+			if (it->second.empty() || !it->second[0]->plain)
 				return false;
 			std::string nsn = digits.substr(k);
 			if (nsn.size() < 2 || nsn.size() > 17)
