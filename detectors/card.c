@@ -213,6 +213,16 @@ continues_iban(const unsigned char *t, size_t i)
 	return false;
 }
 
+#define MIN_CARD 13 /* digits */
+
+/* The bytes of a run of digit groups: digits and those of sep_at(). */
+static bool
+is_run_byte(unsigned char c)
+{
+	return trawl_is_digit(c) || c == ' ' || c == '-' || c == 0xC2 || c == 0xA0 || c == 0xE2 || c == 0x80 ||
+	       c == 0xAF;
+}
+
 static trawl_status_t
 scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t *text)
 {
@@ -220,6 +230,14 @@ scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t 
 	const unsigned char *t = (const unsigned char *)text->text;
 	size_t len = text->len, i = 0;
 	while (i < len) {
+		/* A run that starts at i, i + 1, ... or i + MIN_CARD - 1 and holds
+		 * a card takes in the byte at i + MIN_CARD - 1: when that is neither
+		 * digit nor separator, those runs are all too short, and the next
+		 * one starts after it. */
+		if (i + MIN_CARD <= len && !is_run_byte(t[i + MIN_CARD - 1])) {
+			i += MIN_CARD;
+			continue;
+		}
 		if (!trawl_is_digit(t[i])) {
 			i++;
 			continue;

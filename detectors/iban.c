@@ -35,6 +35,7 @@ static const struct {
 	{"YE", 30},
 };
 
+#define MIN_IBAN 15 /* Norway's */
 #define MAX_IBAN 34
 
 static size_t
@@ -113,7 +114,15 @@ scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t 
 	(void)set;
 	const unsigned char *t = (const unsigned char *)text->text;
 	size_t len = text->len;
-	for (size_t i = 0; i + 15 <= len; i++) {
+	for (size_t i = 0; i + MIN_IBAN <= len; i++) {
+		/* an IBAN from i, i + 1, ... or i + MIN_IBAN - 1 on would take in
+		 * the byte at i + MIN_IBAN - 1: when that can be no part of one,
+		 * all those starts are out at once */
+		unsigned char last = t[i + MIN_IBAN - 1];
+		if (!is_bban_char(last) && last != ' ') {
+			i += MIN_IBAN - 1;
+			continue;
+		}
 		if (!is_upper(t[i]) || !is_upper(t[i + 1]) || !trawl_is_digit(t[i + 2]) ||
 		    !trawl_is_digit(t[i + 3]))
 			continue;

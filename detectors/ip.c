@@ -19,11 +19,22 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+/* The bytes of an address: hex digits, ':' and '.'. Every byte of a text
+ * is looked up, so a table answers. */
+static const bool v6_bytes[256] = {
+	['0'] = true, ['1'] = true, ['2'] = true, ['3'] = true, ['4'] = true, ['5'] = true, ['6'] = true,
+	['7'] = true, ['8'] = true, ['9'] = true, ['a'] = true, ['b'] = true, ['c'] = true, ['d'] = true,
+	['e'] = true, ['f'] = true, ['A'] = true, ['B'] = true, ['C'] = true, ['D'] = true, ['E'] = true,
+	['F'] = true, [':'] = true, ['.'] = true,
+};
+
 static bool
 is_v6char(unsigned char c)
 {
-	return trawl_is_xdigit(c) || c == ':' || c == '.';
+	return v6_bytes[c];
 }
+
+#define MIN_IP 3 /* bytes of the shortest address, "::1" */
 
 /* Words after which a dotted number is a version, not an address. */
 static const char *const version_words[] = {
@@ -220,7 +231,18 @@ scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t 
 	while (i < len) {
 		size_t end = 0;
 		trawl_status_t rc;
-		if (is_v6char(t[i]) && (i == 0 || !is_v6char(t[i - 1]))) {
+		/* an address from i, i + 1, ... or i + MIN_IP - 1 on would take in
+		 * the byte at i + MIN_IP - 1: when that is none of its bytes, all
+		 * those starts are out at once */
+		if (i + MIN_IP <= len && !is_v6char(t[i + MIN_IP - 1])) {
+			i += MIN_IP;
+			continue;
+		}
+		if (!is_v6char(t[i])) {
+			i++; /* no address holds the byte */
+			continue;
+		}
+		if (i == 0 || !is_v6char(t[i - 1])) {
 			size_t re = i, colons = 0, first_colon = 0;
 			while (re < len && is_v6char(t[re])) {
 				if (t[re] == ':' && colons++ == 0)
@@ -243,7 +265,24 @@ scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t 
 					continue;
 				}
 			}
+			/* No IPv6 address: IPv4 ones start at i or after a ':' or '.'
+			 * of the run (after a hex digit try_v4() takes none), and each
+			 * ends inside it. */
+			for (size_t j = i; j < re;) {
+				if (trawl_is_digit(t[j]) && (j == i || t[j - 1] == ':' || t[j - 1] == '.')) {
+					if ((rc = try_v4(out, text, j, &end)) < 0)
+						return rc;
+					if (end) {
+						j = end;
+						continue;
+					}
+				}
+				j++;
+			}
+			i = re;
+			continue;
 		}
+		/* inside a run, where an address that was found ended */
 		if (trawl_is_digit(t[i])) {
 			rc = try_v4(out, text, i, &end);
 			if (rc < 0)

@@ -69,13 +69,29 @@ cisco_at(const unsigned char *t, size_t len, size_t i)
 	return true;
 }
 
+/* The bytes of every spelling: hex digits and the separators. */
+static bool
+is_mac_byte(unsigned char c)
+{
+	return trawl_is_xdigit(c) || c == ':' || c == '-' || c == '.';
+}
+
+#define MIN_MAC 14 /* bytes of the shortest spelling, Cisco's */
+
 static trawl_status_t
 scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t *text)
 {
 	(void)set;
 	const unsigned char *t = (const unsigned char *)text->text;
 	size_t len = text->len;
-	for (size_t i = 0; i < len; i++) {
+	for (size_t i = 0; i + MIN_MAC <= len; i++) {
+		/* an address from i, i + 1, ... or i + MIN_MAC - 1 on would take in
+		 * the byte at i + MIN_MAC - 1: when that is none of its bytes, all
+		 * those starts are out at once */
+		if (!is_mac_byte(t[i + MIN_MAC - 1])) {
+			i += MIN_MAC - 1;
+			continue;
+		}
 		if (!trawl_is_xdigit(t[i]) || (i > 0 && trawl_is_wordish(t[i - 1])))
 			continue;
 		size_t e = 0;
