@@ -76,23 +76,31 @@ reserve(trawl_findings_t *list, size_t extra)
 	return TRAWL_OK;
 }
 
-trawl_status_t
-trawl_findings_add(trawl_findings_t *list, const trawl_finding_t *f)
+/* Appends f with copies of its strings but its value, which the list takes
+ * over (malloc'd, or NULL): freed here if the finding cannot be added. */
+static trawl_status_t
+add_with_value(trawl_findings_t *list, const trawl_finding_t *f, char *value)
 {
-	trawl_status_t rc = reserve(list, 1);
-	if (rc < 0)
-		return rc;
 	trawl_finding_t c = *f;
+	c.value = value;
 	c.part = f->part ? strdup(f->part) : NULL;
-	c.value = f->value ? strdup(f->value) : NULL;
 	c.norm = f->norm ? strdup(f->norm) : NULL;
 	c.rule = f->rule ? strdup(f->rule) : NULL;
-	if ((f->part && !c.part) || (f->value && !c.value) || (f->norm && !c.norm) || (f->rule && !c.rule)) {
+	if (reserve(list, 1) < 0 || (f->part && !c.part) || (f->norm && !c.norm) || (f->rule && !c.rule)) {
 		finding_free(&c);
 		return TRAWL_ENOMEM;
 	}
 	list->items[list->len++] = c;
 	return TRAWL_OK;
+}
+
+trawl_status_t
+trawl_findings_add(trawl_findings_t *list, const trawl_finding_t *f)
+{
+	char *value = NULL;
+	if (f->value && !(value = strdup(f->value)))
+		return TRAWL_ENOMEM;
+	return add_with_value(list, f, value);
 }
 
 trawl_status_t
@@ -122,16 +130,13 @@ trawl_detect__emit(trawl_findings_t *out, const trawl_text_t *text, trawl_type_t
 		.type = type,
 		.where = text->where,
 		.part = (char *)(text->part ? text->part : ""),
-		.value = value,
 		.norm = (char *)norm,
 		.start = start,
 		.end = end,
 		.confidence = confidence,
 		.rule = (char *)rule,
 	};
-	trawl_status_t rc = trawl_findings_add(out, &f);
-	free(value);
-	return rc;
+	return add_with_value(out, &f, value);
 }
 
 bool

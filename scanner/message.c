@@ -36,6 +36,44 @@ trawl_scan__global_init(void)
 	pthread_once(&init_once, global_init);
 }
 
+/* A message parsed from bytes the caller keeps. */
+typedef struct {
+	GMimeStream *stream;
+	GMimeMessage *message; /* NULL when GMime read no message */
+} mime_input_t;
+
+/* Parses the message in data, which must outlive in->message: the stream
+ * reads data in place, where g_mime_stream_mem_new_with_buffer() would copy
+ * every message first. The byte array only lends data to the stream (not
+ * its owner; GMime's parser never writes to its input) and mime_close()
+ * takes it back unfreed. Returns in->message. */
+static GMimeMessage *
+mime_open(mime_input_t *in, const char *data, size_t len)
+{
+	if (len <= G_MAXUINT) {
+		in->stream = g_mime_stream_mem_new_with_byte_array(g_byte_array_new_take((guint8 *)data, len));
+		g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(in->stream), FALSE);
+	} else {
+		in->stream = g_mime_stream_mem_new_with_buffer(data, len);
+	}
+	GMimeParser *parser = g_mime_parser_new_with_stream(in->stream);
+	in->message = g_mime_parser_construct_message(parser, parser_options);
+	g_object_unref(parser);
+	return in->message;
+}
+
+static void
+mime_close(mime_input_t *in)
+{
+	if (in->message)
+		g_object_unref(in->message);
+	GMimeStreamMem *mem = GMIME_STREAM_MEM(in->stream);
+	GByteArray *lent = g_mime_stream_mem_get_owner(mem) ? NULL : g_mime_stream_mem_get_byte_array(mem);
+	g_object_unref(in->stream);
+	if (lent)
+		g_byte_array_free(lent, FALSE); /* the array only: the bytes are the caller's */
+}
+
 /* The state of one top-level message while its parts are walked. */
 typedef struct trawl_msg {
 	trawl_worker_t *w;
@@ -51,28 +89,71 @@ typedef struct trawl_msg {
 #define MAX_PARTS 20000
 #define MAX_MIME_DEPTH 64
 
-static const char *const address_headers[] = {
-	"From", "To", "Cc", "Bcc", "Reply-To", "Sender", "Resent-From", "Resent-To", "Resent-Cc",
-	"Resent-Sender", "Delivered-To", "Return-Path", "Disposition-Notification-To", NULL,
-};
+/* What scan_headers() does with a header: its mailboxes, nothing (values
+ * that identify messages or machinery, not people: nothing in them is
+ * personal data worth reporting), or, for any header not listed, its value
+ * as free text. */
+enum { HEADER_TEXT, HEADER_ADDRESS, HEADER_SKIP };
 
-/* Headers whose values are identifiers of messages or machinery, not of
- * people: nothing in them is personal data worth reporting. */
-static const char *const skip_headers[] = {
-	"Message-ID", "References", "In-Reply-To", "Content-ID", "Resent-Message-ID", "Content-Type",
-	"Content-Transfer-Encoding", "Content-Disposition", "MIME-Version", "Date", "DKIM-Signature",
-	"ARC-Seal", "ARC-Message-Signature", "Thread-Index", "X-Google-DKIM-Signature",
-	"Domainkey-Signature", "X-MS-Exchange-Organization-Network-Message-Id", "List-Id",
-	"Content-Language", "Accept-Language", "X-Mailer", "User-Agent", NULL,
-};
+typedef struct {
+	const char *name;
+	size_t len;
+	int kind;
+	int list; /* the GMimeAddressType GMime parses the header into, or -1 */
+} header_kind_t;
 
-static bool
-in_list(const char *name, const char *const *list)
+#define HK(name, kind, list) {name, sizeof name - 1, kind, list}
+static const header_kind_t header_kinds[] = {
+	HK("From", HEADER_ADDRESS, GMIME_ADDRESS_TYPE_FROM),
+	HK("To", HEADER_ADDRESS, GMIME_ADDRESS_TYPE_TO),
+	HK("Cc", HEADER_ADDRESS, GMIME_ADDRESS_TYPE_CC),
+	HK("Bcc", HEADER_ADDRESS, GMIME_ADDRESS_TYPE_BCC),
+	HK("Reply-To", HEADER_ADDRESS, GMIME_ADDRESS_TYPE_REPLY_TO),
+	HK("Sender", HEADER_ADDRESS, GMIME_ADDRESS_TYPE_SENDER),
+	HK("Resent-From", HEADER_ADDRESS, -1),
+	HK("Resent-To", HEADER_ADDRESS, -1),
+	HK("Resent-Cc", HEADER_ADDRESS, -1),
+	HK("Resent-Sender", HEADER_ADDRESS, -1),
+	HK("Delivered-To", HEADER_ADDRESS, -1),
+	HK("Return-Path", HEADER_ADDRESS, -1),
+	HK("Disposition-Notification-To", HEADER_ADDRESS, -1),
+	HK("Message-ID", HEADER_SKIP, -1),
+	HK("References", HEADER_SKIP, -1),
+	HK("In-Reply-To", HEADER_SKIP, -1),
+	HK("Content-ID", HEADER_SKIP, -1),
+	HK("Resent-Message-ID", HEADER_SKIP, -1),
+	HK("Content-Type", HEADER_SKIP, -1),
+	HK("Content-Transfer-Encoding", HEADER_SKIP, -1),
+	HK("Content-Disposition", HEADER_SKIP, -1),
+	HK("MIME-Version", HEADER_SKIP, -1),
+	HK("Date", HEADER_SKIP, -1),
+	HK("DKIM-Signature", HEADER_SKIP, -1),
+	HK("ARC-Seal", HEADER_SKIP, -1),
+	HK("ARC-Message-Signature", HEADER_SKIP, -1),
+	HK("Thread-Index", HEADER_SKIP, -1),
+	HK("X-Google-DKIM-Signature", HEADER_SKIP, -1),
+	HK("Domainkey-Signature", HEADER_SKIP, -1),
+	HK("X-MS-Exchange-Organization-Network-Message-Id", HEADER_SKIP, -1),
+	HK("List-Id", HEADER_SKIP, -1),
+	HK("Content-Language", HEADER_SKIP, -1),
+	HK("Accept-Language", HEADER_SKIP, -1),
+	HK("X-Mailer", HEADER_SKIP, -1),
+	HK("User-Agent", HEADER_SKIP, -1),
+};
+#undef HK
+
+static const header_kind_t text_header = {NULL, 0, HEADER_TEXT, -1};
+
+/* The entry for a header name; lengths first, as every message asks this
+ * of each of its headers. */
+static const header_kind_t *
+header_kind(const char *name)
 {
-	for (const char *const *p = list; *p; p++)
-		if (strcasecmp(name, *p) == 0)
-			return true;
-	return false;
+	size_t len = strlen(name);
+	for (size_t i = 0; i < sizeof header_kinds / sizeof *header_kinds; i++)
+		if (header_kinds[i].len == len && g_ascii_strcasecmp(name, header_kinds[i].name) == 0)
+			return &header_kinds[i];
+	return &text_header;
 }
 
 /* Converts bytes in charset to UTF-8 in out. Mislabelled and unknown
@@ -131,9 +212,12 @@ static void
 header_part(trawl_buf_t *b, const char *prefix, const char *name)
 {
 	trawl_buf_reset(b);
-	if (prefix && *prefix)
-		trawl_buf_printf(b, "%s:", prefix);
-	trawl_buf_printf(b, "header:%s", name);
+	if (prefix && *prefix) {
+		trawl_buf_puts(b, prefix);
+		trawl_buf_putc(b, ':');
+	}
+	trawl_buf_puts(b, "header:");
+	trawl_buf_puts(b, name);
 }
 
 static void
@@ -154,20 +238,86 @@ add_mailboxes(msg_ctx_t *c, InternetAddressList *list, const trawl_text_t *t, un
 	}
 }
 
+/* The mailboxes of one address header as GMime parsed them into the
+ * message, or NULL. GMime keeps one list for all the headers of a name, so
+ * the list is this header's only when no other header has its name. And
+ * where a comment is left open, internet_address_list_parse() drops the
+ * whole header while GMime's list keeps what came before; a header with
+ * any '(' is parsed anew. */
+static InternetAddressList *
+parsed_mailboxes(GMimeMessage *m, const header_kind_t *k, const int *seen, const char *raw)
+{
+	if (!m || k->list < 0 || seen[k->list] != 1 || !raw || strchr(raw, '('))
+		return NULL;
+	return g_mime_message_get_addresses(m, (GMimeAddressType)k->list);
+}
+
+static bool
+is_lwsp(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+}
+
+/* The value of a header as g_mime_header_get_value() gives it; in buf when
+ * made here. GMime decodes a value by splitting it into words for RFC 2047,
+ * which costs more than anything else done with most headers; but a value
+ * of ASCII without "=?" decodes to itself unfolded, so that is unfolded
+ * here as g_mime_utils_header_unfold() does: blanks trimmed, line breaks
+ * dropped. */
+static const char *
+header_value(GMimeHeader *h, trawl_buf_t *buf)
+{
+	const char *p = g_mime_header_get_raw_value(h);
+	if (!p)
+		return g_mime_header_get_value(h);
+	while (is_lwsp(*p))
+		p++;
+	const char *end = p + strlen(p);
+	while (end > p && is_lwsp(end[-1]))
+		end--;
+	trawl_buf_reset(buf);
+	if (trawl_buf_grow(buf, (size_t)(end - p)) < 0)
+		return g_mime_header_get_value(h);
+	char *out = buf->data;
+	for (; p < end; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (ch >= 0x80 || (ch == '?' && out > buf->data && out[-1] == '='))
+			return g_mime_header_get_value(h);
+		if (ch != '\r' && ch != '\n')
+			*out++ = (char)ch;
+	}
+	*out = '\0';
+	buf->len = (size_t)(out - buf->data);
+	return buf->data;
+}
+
 static void
 scan_headers(msg_ctx_t *c, GMimeObject *obj, const char *prefix, trawl_where_t where)
 {
 	GMimeHeaderList *hl = g_mime_object_get_header_list(obj);
+	GMimeMessage *m = GMIME_IS_MESSAGE(obj) ? GMIME_MESSAGE(obj) : NULL;
 	int n = hl ? g_mime_header_list_get_count(hl) : 0;
-	trawl_buf_t part = {0};
+	int seen[GMIME_ADDRESS_TYPE_BCC + 1] = {0}; /* headers of each of GMime's address lists */
+	for (int i = 0; i < n; i++) {
+		const char *name = g_mime_header_get_name(g_mime_header_list_get_header_at(hl, i));
+		const header_kind_t *k = name ? header_kind(name) : &text_header;
+		if (k->list >= 0)
+			seen[k->list]++;
+	}
+	trawl_buf_t part = {0}, unfolded = {0};
 	for (int i = 0; i < n; i++) {
 		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
 		const char *name = g_mime_header_get_name(h);
-		const char *value = g_mime_header_get_value(h);
-		if (!name || !value || !*value || in_list(name, skip_headers))
+		if (!name)
+			continue;
+		const header_kind_t *k = header_kind(name);
+		if (k->kind == HEADER_SKIP)
+			continue; /* before its value: GMime decodes a value when asked for it */
+		const char *value = header_value(h, &unfolded);
+		if (!value || !*value)
 			continue;
 		header_part(&part, prefix, name);
-		if (in_list(name, address_headers)) {
+		if (k->kind == HEADER_ADDRESS) {
 			trawl_text_t t = {
 				.text = value,
 				.len = strlen(value),
@@ -177,15 +327,18 @@ scan_headers(msg_ctx_t *c, GMimeObject *obj, const char *prefix, trawl_where_t w
 				.message = &c->msg->findings,
 			};
 			const char *raw = g_mime_header_get_raw_value(h);
-			InternetAddressList *list = internet_address_list_parse(parser_options, raw ? raw : value);
+			InternetAddressList *list = parsed_mailboxes(m, k, seen, raw), *own = NULL;
+			if (!list)
+				list = own = internet_address_list_parse(parser_options, raw ? raw : value);
 			add_mailboxes(c, list, &t, 0);
-			if (list)
-				g_object_unref(list);
+			if (own)
+				g_object_unref(own);
 			continue;
 		}
 		detect(c, value, strlen(value), where, part.data, name);
 	}
 	trawl_buf_free(&part);
+	trawl_buf_free(&unfolded);
 }
 
 /* Scans one decoded attachment or body whose type we know. */
@@ -391,15 +544,10 @@ scan_blob_as_attachment(msg_ctx_t *c, const char *data, size_t len, const char *
 static trawl_status_t
 parse_and_walk(msg_ctx_t *c, const char *data, size_t len, const char *part, unsigned depth)
 {
-	GMimeStream *s = g_mime_stream_mem_new_with_buffer(data, len);
-	GMimeParser *p = g_mime_parser_new_with_stream(s);
-	GMimeMessage *m = g_mime_parser_construct_message(p, parser_options);
-	if (m) {
-		walk_message(c, m, part, depth);
-		g_object_unref(m);
-	}
-	g_object_unref(p);
-	g_object_unref(s);
+	mime_input_t in;
+	if (mime_open(&in, data, len))
+		walk_message(c, in.message, part, depth);
+	mime_close(&in);
 	return TRAWL_OK;
 }
 
@@ -474,9 +622,8 @@ void
 trawl_scan__msg_headers(trawl_msg_t *c, const char *headers, size_t len, const char *prefix,
                         trawl_where_t where)
 {
-	GMimeStream *s = g_mime_stream_mem_new_with_buffer(headers, len);
-	GMimeParser *p = g_mime_parser_new_with_stream(s);
-	GMimeMessage *m = g_mime_parser_construct_message(p, parser_options);
+	mime_input_t in;
+	GMimeMessage *m = mime_open(&in, headers, len);
 	if (m) {
 		scan_headers(c, GMIME_OBJECT(m), prefix, where);
 		if (!c->msg->date)
@@ -489,10 +636,8 @@ trawl_scan__msg_headers(trawl_msg_t *c, const char *headers, size_t len, const c
 		const char *subject = g_mime_message_get_subject(m);
 		if (!c->msg->subject && subject)
 			c->msg->subject = strdup(subject);
-		g_object_unref(m);
 	}
-	g_object_unref(p);
-	g_object_unref(s);
+	mime_close(&in);
 }
 
 void
@@ -592,8 +737,7 @@ trawl_status_t
 trawl_scan__message(trawl_worker_t *w, const char *data, size_t len, const char *location, unsigned depth)
 {
 	trawl_status_t rc = TRAWL_OK;
-	GMimeStream *stream = NULL;
-	GMimeParser *parser = NULL;
+	mime_input_t in = {0};
 	GMimeMessage *m = NULL;
 	msg_ctx_t c = {.w = w, .location = location, .depth = depth};
 
@@ -609,10 +753,7 @@ trawl_scan__message(trawl_worker_t *w, const char *data, size_t len, const char 
 		return TRAWL_ENOMEM;
 	c.msg = msg;
 
-	stream = g_mime_stream_mem_new_with_buffer(data, len);
-	parser = g_mime_parser_new_with_stream(stream);
-	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
-	m = g_mime_parser_construct_message(parser, parser_options);
+	m = mime_open(&in, data, len);
 	if (!m) {
 		trawl_scan__skip(w, location, TRAWL_EFORMAT, "not a readable message");
 		goto done;
@@ -655,12 +796,8 @@ trawl_scan__message(trawl_worker_t *w, const char *data, size_t len, const char 
 
 done:
 	trawl_message_free(msg);
-	if (m)
-		g_object_unref(m);
-	if (parser)
-		g_object_unref(parser);
-	if (stream)
-		g_object_unref(stream);
+	if (in.stream)
+		mime_close(&in);
 	trawl_buf_free(&c.text);
 	trawl_buf_free(&c.conv);
 	trawl_buf_free(&c.path);
