@@ -275,12 +275,12 @@ locate(const trawl_text_t *text, const char *needle, size_t *start)
 	size_t n = strlen(needle);
 	if (!n || n > text->len)
 		return false;
-	/* header values are short: a plain search will do */
-	for (size_t i = 0; i + n <= text->len; i++)
-		if (memcmp(text->text + i, needle, n) == 0) {
-			*start = i;
-			return true;
-		}
+	const char *at = memmem(text->text, text->len, needle, n);
+	if (at) {
+		*start = (size_t)(at - text->text);
+		return true;
+	}
+	/* ignoring case: header values are short, a plain search will do */
 	for (size_t i = 0; i + n <= text->len; i++)
 		if (strncasecmp(text->text + i, needle, n) == 0) {
 			*start = i;

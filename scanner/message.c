@@ -357,6 +357,29 @@ walk_message(msg_ctx_t *c, GMimeMessage *m, const char *path, unsigned depth)
 		walk(c, body, path, true, depth + 1);
 }
 
+/* The content of a part where it stands, when that is what
+ * g_mime_data_wrapper_write_to_stream() would copy out: no transfer encoding
+ * to undo (7bit, 8bit, binary) and the part read from a memory stream, as
+ * mime_open() parses. */
+static bool
+content_in_place(GMimeDataWrapper *dw, const char **data, size_t *len)
+{
+	GMimeContentEncoding enc = g_mime_data_wrapper_get_encoding(dw);
+	GMimeStream *s = g_mime_data_wrapper_get_stream(dw);
+	if (enc == GMIME_CONTENT_ENCODING_BASE64 || enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE ||
+	    enc == GMIME_CONTENT_ENCODING_UUENCODE || !s || !GMIME_IS_STREAM_MEM(s))
+		return false;
+	GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(s));
+	if (!ba)
+		return false;
+	/* the bounds as the stream reads them */
+	gint64 end = s->bound_end == -1 ? (gint64)ba->len : MIN(s->bound_end, (gint64)ba->len);
+	gint64 start = MIN(MAX(s->bound_start, 0), end);
+	*data = (const char *)ba->data + start;
+	*len = (size_t)(end - start);
+	return true;
+}
+
 static void
 leaf(msg_ctx_t *c, GMimePart *part, const char *path, bool attached, unsigned depth)
 {
@@ -372,16 +395,23 @@ leaf(msg_ctx_t *c, GMimePart *part, const char *path, bool attached, unsigned de
 	GMimeDataWrapper *dw = g_mime_part_get_content(part);
 	if (!dw)
 		return;
-	GMimeStream *out = g_mime_stream_mem_new();
-	g_mime_data_wrapper_write_to_stream(dw, out);
-	GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(out));
-	if (ba->len > c->w->limits.max_part_bytes) {
+	const char *data;
+	size_t len;
+	GMimeStream *out = NULL;
+	if (!content_in_place(dw, &data, &len)) {
+		out = g_mime_stream_mem_new();
+		g_mime_data_wrapper_write_to_stream(dw, out);
+		GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(out));
+		data = (const char *)ba->data, len = ba->len;
+	}
+	if (len > c->w->limits.max_part_bytes) {
 		trawl_scan__skip(c->w, c->location, TRAWL_ELIMIT, "part %s larger than %llu bytes", path,
 		                 (unsigned long long)c->w->limits.max_part_bytes);
 	} else {
-		scan_blob_as_attachment(c, (const char *)ba->data, ba->len, path, mime, charset, where, depth);
+		scan_blob_as_attachment(c, data, len, path, mime, charset, where, depth);
 	}
-	g_object_unref(out);
+	if (out)
+		g_object_unref(out);
 }
 
 static void

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 
 trawl_status_t
 trawl_buf_grow(trawl_buf_t *b, size_t extra)
@@ -151,51 +152,57 @@ trawl_json_str(trawl_buf_t *b, const char *s, size_t n)
 		return trawl_buf_puts(b, "null");
 	if (n == (size_t)-1)
 		n = strlen(s);
+	/* Written in place, every finding's strings come through here: there
+	 * is always room for the rest of the input as it is and the closing
+	 * quote; an escape or a replacement, longer than its byte, makes room
+	 * for itself first. */
 	trawl_status_t rc = trawl_buf_grow(b, n + 2);
 	if (rc < 0)
 		return rc;
-	trawl_buf_putc(b, '"');
+	char *out = b->data + b->len;
+	*out++ = '"';
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	while (p < end) {
 		unsigned char c = *p;
 		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			const unsigned char *q = p;
-			while (q < end && *q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\')
-				q++;
-			if ((rc = trawl_buf_put(b, p, (size_t)(q - p))) < 0)
-				return rc;
-			p = q;
+			*out++ = (char)c;
+			p++;
 			continue;
 		}
-		if (c >= 0x80) {
-			size_t l = trawl_utf8_seq_len(p, (size_t)(end - p));
-			if (l == 0) {
-				rc = trawl_buf_puts(b, "\xEF\xBF\xBD");
-				p++;
-			} else {
-				rc = trawl_buf_put(b, p, l);
-				p += l;
-			}
-			if (rc < 0)
-				return rc;
+		size_t l = c >= 0x80 ? trawl_utf8_seq_len(p, (size_t)(end - p)) : 0;
+		if (l) {
+			memcpy(out, p, l);
+			out += l;
+			p += l;
 			continue;
 		}
-		char esc[7] = {'\\', 0};
-		switch (c) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
-		default:
-			esc[1] = 'u', esc[2] = '0', esc[3] = '0';
-			esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
-		}
-		if ((rc = trawl_buf_puts(b, esc)) < 0)
+		b->len = (size_t)(out - b->data);
+		if ((rc = trawl_buf_grow(b, (size_t)(end - p) + 6)) < 0)
 			return rc;
+		out = b->data + b->len;
+		if (c >= 0x80) {
+			memcpy(out, "\xEF\xBF\xBD", 3); /* U+FFFD for a byte that is not UTF-8 */
+			out += 3;
+			p++;
+			continue;
+		}
+		*out++ = '\\';
+		switch (c) {
+		case '"': *out++ = '"'; break;
+		case '\\': *out++ = '\\'; break;
+		case '\n': *out++ = 'n'; break;
+		case '\r': *out++ = 'r'; break;
+		case '\t': *out++ = 't'; break;
+		default:
+			*out++ = 'u', *out++ = '0', *out++ = '0';
+			*out++ = hex[c >> 4], *out++ = hex[c & 15];
+		}
 		p++;
 	}
-	return trawl_buf_putc(b, '"');
+	*out++ = '"';
+	*out = '\0';
+	b->len = (size_t)(out - b->data);
+	return TRAWL_OK;
 }
 
 void
@@ -229,6 +236,17 @@ trawl_ascii_lower(char *s)
 	return s;
 }
 
+/* The digest fetched once: EVP_sha256() has OpenSSL look its provider up
+ * again on every message. Kept to the end of the process. */
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void
+sha256_fetch(void)
+{
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
 void
 trawl_sha256_hex(char out[65], const void *data, size_t len)
 {
@@ -237,7 +255,8 @@ trawl_sha256_hex(char out[65], const void *data, size_t len)
 	static const char hex[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
-	if (EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) && n == 32) {
+	pthread_once(&sha256_once, sha256_fetch);
+	if (sha256_md && EVP_Digest(data, len, md, &n, sha256_md, NULL) && n == 32) {
 		for (unsigned i = 0; i < 32; i++) {
 			out[2 * i] = hex[md[i] >> 4];
 			out[2 * i + 1] = hex[md[i] & 15];
