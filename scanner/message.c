@@ -165,8 +165,9 @@ to_utf8(trawl_buf_t *out, const char *charset, const char *data, size_t len)
 	trawl_buf_reset(out);
 	bool declared_utf8 = !charset || !g_ascii_strcasecmp(charset, "utf-8") ||
 	                     !g_ascii_strcasecmp(charset, "utf8") || !g_ascii_strcasecmp(charset, "us-ascii");
-	if (declared_utf8 || g_utf8_validate(data, (gssize)len, NULL)) {
-		if (g_utf8_validate(data, (gssize)len, NULL))
+	bool valid = g_utf8_validate(data, (gssize)len, NULL);
+	if (declared_utf8 || valid) {
+		if (valid)
 			return trawl_buf_put(out, data, len);
 		if (charset && g_ascii_strcasecmp(charset, "us-ascii") != 0) {
 			/* declared UTF-8 but broken: keep what is valid */
@@ -357,26 +358,46 @@ walk_message(msg_ctx_t *c, GMimeMessage *m, const char *path, unsigned depth)
 		walk(c, body, path, true, depth + 1);
 }
 
-/* The content of a part where it stands, when that is what
- * g_mime_data_wrapper_write_to_stream() would copy out: no transfer encoding
- * to undo (7bit, 8bit, binary) and the part read from a memory stream, as
- * mime_open() parses. */
+/* The bytes of a part's content as they stand, still transfer-encoded, in
+ * the memory stream it was parsed from (mime_open() parses so): the bounds
+ * as the stream reads them. */
 static bool
-content_in_place(GMimeDataWrapper *dw, const char **data, size_t *len)
+raw_content(GMimeDataWrapper *dw, const char **data, size_t *len)
 {
-	GMimeContentEncoding enc = g_mime_data_wrapper_get_encoding(dw);
 	GMimeStream *s = g_mime_data_wrapper_get_stream(dw);
-	if (enc == GMIME_CONTENT_ENCODING_BASE64 || enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE ||
-	    enc == GMIME_CONTENT_ENCODING_UUENCODE || !s || !GMIME_IS_STREAM_MEM(s))
+	if (!s || !GMIME_IS_STREAM_MEM(s))
 		return false;
 	GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(s));
 	if (!ba)
 		return false;
-	/* the bounds as the stream reads them */
 	gint64 end = s->bound_end == -1 ? (gint64)ba->len : MIN(s->bound_end, (gint64)ba->len);
 	gint64 start = MIN(MAX(s->bound_start, 0), end);
 	*data = (const char *)ba->data + start;
 	*len = (size_t)(end - start);
+	return true;
+}
+
+/* The decoded content of a part, as g_mime_data_wrapper_write_to_stream()
+ * gives it, without its streams and filters: 7bit, 8bit and binary content
+ * where it stands, base64 and quoted-printable decoded into buf in one
+ * step (GMime's decoders carry their state from block to block, so one
+ * step over all is what its filter makes of the blocks). False for what is
+ * left to GMime (uuencode, with its begin line, and parts not in memory). */
+static bool
+content_of(GMimeDataWrapper *dw, trawl_buf_t *buf, const char **data, size_t *len)
+{
+	GMimeContentEncoding enc = g_mime_data_wrapper_get_encoding(dw);
+	if (enc == GMIME_CONTENT_ENCODING_UUENCODE || !raw_content(dw, data, len))
+		return false;
+	if (enc != GMIME_CONTENT_ENCODING_BASE64 && enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE)
+		return true;
+	GMimeEncoding dec;
+	g_mime_encoding_init_decode(&dec, enc);
+	if (trawl_buf_grow(buf, g_mime_encoding_outlen(&dec, *len)) < 0)
+		return false;
+	buf->len = g_mime_encoding_step(&dec, *data, *len, buf->data);
+	buf->data[buf->len] = '\0';
+	*data = buf->data, *len = buf->len;
 	return true;
 }
 
@@ -397,8 +418,9 @@ leaf(msg_ctx_t *c, GMimePart *part, const char *path, bool attached, unsigned de
 		return;
 	const char *data;
 	size_t len;
+	trawl_buf_t decoded = {0}; /* not the context's: an attached message is read from it */
 	GMimeStream *out = NULL;
-	if (!content_in_place(dw, &data, &len)) {
+	if (!content_of(dw, &decoded, &data, &len)) {
 		out = g_mime_stream_mem_new();
 		g_mime_data_wrapper_write_to_stream(dw, out);
 		GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(out));
@@ -412,6 +434,7 @@ leaf(msg_ctx_t *c, GMimePart *part, const char *path, bool attached, unsigned de
 	}
 	if (out)
 		g_object_unref(out);
+	trawl_buf_free(&decoded);
 }
 
 static void
