@@ -16,6 +16,13 @@
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static GMimeParserOptions *parser_options; /* built once, read-only after */
+static pthread_key_t parser_key;           /* each thread's GMimeParser */
+
+static void
+free_parser(void *parser)
+{
+	g_object_unref(parser);
+}
 
 static void
 global_init(void)
@@ -28,6 +35,7 @@ global_init(void)
 	g_mime_parser_options_set_address_compliance_mode(parser_options, GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_parameter_compliance_mode(parser_options, GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_fallback_charsets(parser_options, fallback);
+	pthread_key_create(&parser_key, free_parser);
 }
 
 void
@@ -42,23 +50,48 @@ typedef struct {
 	GMimeMessage *message; /* NULL when GMime read no message */
 } mime_input_t;
 
+/* The thread's parser, made once and set to one stream after another: a
+ * new one costs as much as parsing the headers of a short message (its
+ * read buffer is allocated large), and nothing built by a parser refers to
+ * it once built. Unreffed when the thread ends. */
+static GMimeParser *
+thread_parser(void)
+{
+	GMimeParser *parser = pthread_getspecific(parser_key);
+	if (!parser) {
+		parser = g_mime_parser_new();
+		pthread_setspecific(parser_key, parser);
+	}
+	return parser;
+}
+
+static void
+give_back(gpointer array, GObject *stream)
+{
+	(void)stream;
+	g_byte_array_free(array, FALSE); /* the array only: the bytes are the caller's */
+}
+
 /* Parses the message in data, which must outlive in->message: the stream
  * reads data in place, where g_mime_stream_mem_new_with_buffer() would copy
  * every message first. The byte array only lends data to the stream (not
- * its owner; GMime's parser never writes to its input) and mime_close()
- * takes it back unfreed. Returns in->message. */
+ * its owner; GMime's parser never writes to its input) and is freed
+ * without the bytes when the stream is, which may be as late as the
+ * thread's parser takes the next stream. Returns in->message. */
 static GMimeMessage *
 mime_open(mime_input_t *in, const char *data, size_t len)
 {
 	if (len <= G_MAXUINT) {
-		in->stream = g_mime_stream_mem_new_with_byte_array(g_byte_array_new_take((guint8 *)data, len));
+		GByteArray *lent = g_byte_array_new_take((guint8 *)data, len);
+		in->stream = g_mime_stream_mem_new_with_byte_array(lent);
 		g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(in->stream), FALSE);
+		g_object_weak_ref(G_OBJECT(in->stream), give_back, lent);
 	} else {
 		in->stream = g_mime_stream_mem_new_with_buffer(data, len);
 	}
-	GMimeParser *parser = g_mime_parser_new_with_stream(in->stream);
+	GMimeParser *parser = thread_parser();
+	g_mime_parser_init_with_stream(parser, in->stream);
 	in->message = g_mime_parser_construct_message(parser, parser_options);
-	g_object_unref(parser);
 	return in->message;
 }
 
@@ -67,11 +100,7 @@ mime_close(mime_input_t *in)
 {
 	if (in->message)
 		g_object_unref(in->message);
-	GMimeStreamMem *mem = GMIME_STREAM_MEM(in->stream);
-	GByteArray *lent = g_mime_stream_mem_get_owner(mem) ? NULL : g_mime_stream_mem_get_byte_array(mem);
 	g_object_unref(in->stream);
-	if (lent)
-		g_byte_array_free(lent, FALSE); /* the array only: the bytes are the caller's */
 }
 
 /* The state of one top-level message while its parts are walked. */

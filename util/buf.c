@@ -30,8 +30,9 @@ trawl_buf_grow(trawl_buf_t *b, size_t extra)
 trawl_status_t
 trawl_buf_put(trawl_buf_t *b, const void *p, size_t n)
 {
-	trawl_status_t rc = trawl_buf_grow(b, n);
-	if (rc < 0)
+	trawl_status_t rc;
+	/* the room is mostly there: a reused buffer, a line written piece by piece */
+	if (b->len + n + 1 > b->cap && (rc = trawl_buf_grow(b, n)) < 0)
 		return rc;
 	if (n)
 		memcpy(b->data + b->len, p, n);
