@@ -642,11 +642,13 @@ set_date(trawl_message_t *msg, GMimeMessage *m)
 	GDateTime *utc = g_date_time_to_utc(dt);
 	if (!utc)
 		return;
-	char *s = g_date_time_format(utc, "%Y-%m-%dT%H:%M:%SZ");
-	if (s) {
-		msg->date = strdup(s);
-		g_free(s);
-	}
+	/* g_date_time_format(utc, "%Y-%m-%dT%H:%M:%SZ"), without its format
+	 * parser: the year unpadded, the rest two digits */
+	char s[32];
+	snprintf(s, sizeof s, "%d-%02d-%02dT%02d:%02d:%02dZ", g_date_time_get_year(utc),
+	         g_date_time_get_month(utc), g_date_time_get_day_of_month(utc), g_date_time_get_hour(utc),
+	         g_date_time_get_minute(utc), g_date_time_get_second(utc));
+	msg->date = strdup(s);
 	msg->time = g_date_time_to_unix(utc);
 	g_date_time_unref(utc);
 }
