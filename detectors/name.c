@@ -121,8 +121,9 @@ lists_of(const ctx_t *c, size_t i)
 		return m;
 	m = LX_DONE;
 	char buf[WBUF];
-	if (tok_lower(c, i, buf)) {
-		m |= trawl_lexicon__lists(c->lx, buf) << 1;
+	size_t len = tok_lower(c, i, buf);
+	if (len) {
+		m |= trawl_lexicon__lists(c->lx, buf, len) << 1;
 		if (!(m & LX_GIVEN) && given_word_parts(c, buf))
 			m |= LX_GIVEN;
 	}
@@ -196,7 +197,7 @@ given_unaccented(const ctx_t *c, const char *buf)
 	if (kept)
 		return GPOINTER_TO_INT(kept) == 2;
 	gchar *a = g_str_to_ascii(buf, "C");
-	bool hit = a && !strchr(a, '?') && g_hash_table_contains(c->lx->given.set, a);
+	bool hit = a && !strchr(a, '?') && (trawl_lexicon__lists(c->lx, a, strlen(a)) & TRAWL_LX_GIVEN);
 	g_free(a);
 	if (g_hash_table_size(c->unaccented) >= UNACCENTED_KEPT)
 		g_hash_table_remove_all(c->unaccented);
@@ -222,7 +223,7 @@ given_word_parts(const ctx_t *c, char *buf)
 	char *save = NULL;
 	size_t parts = 0;
 	for (char *p = strtok_r(buf, "-", &save); p; p = strtok_r(NULL, "-", &save)) {
-		if (!g_hash_table_contains(c->lx->given.set, p))
+		if (!(trawl_lexicon__lists(c->lx, p, strlen(p)) & TRAWL_LX_GIVEN))
 			return false;
 		parts++;
 	}

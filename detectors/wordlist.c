@@ -59,27 +59,97 @@ trawl_detect__lower(char *buf, size_t cap, const char *s, size_t len)
 	return dl;
 }
 
+/* ---- the word table ---- */
+
+uint32_t
+trawl_wordtab__get(const trawl_wordtab_t *t, const char *s, size_t len, uint32_t hash)
+{
+	if (!t->slots)
+		return 0;
+	for (size_t k = hash & t->mask; t->slots[k].key; k = (k + 1) & t->mask) {
+		const trawl_wordtab_slot_t *e = &t->slots[k];
+		if (e->hash == hash && e->len == len && memcmp(e->key, s, len) == 0)
+			return e->value;
+	}
+	return 0;
+}
+
+/* Doubles the slots of t (the first time: makes them). */
+static bool
+wordtab_grow(trawl_wordtab_t *t)
+{
+	size_t cap = t->slots ? (t->mask + 1) * 2 : 1024;
+	trawl_wordtab_slot_t *v = calloc(cap, sizeof *v);
+	if (!v)
+		return false;
+	for (size_t i = 0; t->slots && i <= t->mask; i++) {
+		if (!t->slots[i].key)
+			continue;
+		size_t k = t->slots[i].hash & (cap - 1);
+		while (v[k].key)
+			k = (k + 1) & (cap - 1);
+		v[k] = t->slots[i];
+	}
+	free(t->slots);
+	t->slots = v;
+	t->mask = cap - 1;
+	return true;
+}
+
+/* ORs value into the entry low[0, len) of t, which is added when new. */
+static trawl_status_t
+wordtab_add(trawl_wordtab_t *t, const char *low, size_t len, uint32_t value)
+{
+	/* at most three quarters full, so that a look-up of a word that is
+	 * no entry ends soon on an empty slot */
+	if ((!t->slots || (t->n + 1) * 4 > (t->mask + 1) * 3) && !wordtab_grow(t))
+		return TRAWL_ENOMEM;
+	uint32_t h = trawl_word_hash(low, len);
+	size_t k = h & t->mask;
+	for (; t->slots[k].key; k = (k + 1) & t->mask) {
+		trawl_wordtab_slot_t *e = &t->slots[k];
+		if (e->hash == h && e->len == len && memcmp(e->key, low, len) == 0) {
+			e->value |= value;
+			return TRAWL_OK;
+		}
+	}
+	if (!t->keys)
+		t->keys = g_string_chunk_new(64 * 1024);
+	t->slots[k].key = g_string_chunk_insert_len(t->keys, low, (gssize)len);
+	t->slots[k].len = (uint32_t)len;
+	t->slots[k].hash = h;
+	t->slots[k].value = value;
+	t->n++;
+	return TRAWL_OK;
+}
+
+/* ---- word lists ---- */
+
 int
 trawl_wordlist__get(const trawl_wordlist_t *wl, const char *s, size_t len)
 {
 	char buf[256];
-	if (!wl->set || !len || !trawl_detect__lower(buf, sizeof buf, s, len))
+	if ((!wl->set && !wl->table) || !len)
 		return 0;
+	size_t l = trawl_detect__lower(buf, sizeof buf, s, len);
+	if (!l)
+		return 0;
+	if (!wl->set)
+		return (trawl_wordtab__get(wl->table, buf, l, trawl_word_hash(buf, l)) & wl->bit) != 0;
 	return GPOINTER_TO_INT(g_hash_table_lookup(wl->set, buf));
 }
 
-/* Adds the entries of wl to the word -> lists table with bit. */
-static void
-add_word_lists(GHashTable *t, const trawl_wordlist_t *wl, unsigned bit)
+/* Adds the entries of wl to the lexicon's word table with bit. */
+static trawl_status_t
+add_word_lists(trawl_wordtab_t *t, const trawl_wordlist_t *wl, unsigned bit)
 {
 	GHashTableIter it;
 	gpointer key;
+	trawl_status_t rc = TRAWL_OK;
 	g_hash_table_iter_init(&it, wl->set);
-	while (g_hash_table_iter_next(&it, &key, NULL)) {
-		/* every value holds a bit: NULL is no entry */
-		unsigned old = GPOINTER_TO_UINT(g_hash_table_lookup(t, key));
-		g_hash_table_insert(t, key, GUINT_TO_POINTER(old | bit));
-	}
+	while (rc == TRAWL_OK && g_hash_table_iter_next(&it, &key, NULL))
+		rc = wordtab_add(t, key, strlen(key), bit);
+	return rc;
 }
 
 void
@@ -89,6 +159,8 @@ trawl_wordlist__free(trawl_wordlist_t *wl)
 		g_hash_table_destroy(wl->set);
 	wl->set = NULL;
 	wl->max_words = 0;
+	wl->table = NULL;
+	wl->bit = 0;
 }
 
 static char *
@@ -102,9 +174,11 @@ errf(const char *path, size_t line, const char *what)
 	return trawl_buf_detach(&b);
 }
 
-trawl_status_t
-trawl_wordlist__load(trawl_wordlist_t *wl, const char *path, int (*map_value)(const char *word),
-                     char **errmsg)
+/* trawl_wordlist__load(), but with table not NULL the entries go to table
+ * with wl->bit, not to wl->set. */
+static trawl_status_t
+load_entries(trawl_wordlist_t *wl, const char *path, int (*map_value)(const char *word),
+             trawl_wordtab_t *table, char **errmsg)
 {
 	trawl_status_t rc = TRAWL_OK;
 	char *line = NULL;
@@ -114,7 +188,9 @@ trawl_wordlist__load(trawl_wordlist_t *wl, const char *path, int (*map_value)(co
 		*errmsg = errf(path, 0, strerror(errno));
 		return errno == ENOENT ? TRAWL_ENOTFOUND : TRAWL_EIO;
 	}
-	if (!wl->set)
+	if (table)
+		wl->table = table;
+	else if (!wl->set)
 		wl->set = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	ssize_t n;
 	while ((n = getline(&line, &cap, f)) >= 0) {
@@ -128,7 +204,11 @@ trawl_wordlist__load(trawl_wordlist_t *wl, const char *path, int (*map_value)(co
 			s++;
 		if (s == len || line[s] == '#')
 			continue;
-		if (!g_utf8_validate(line + s, (gssize)(len - s), NULL)) {
+		/* trawl_detect__lower() takes valid UTF-8 only, so an entry
+		 * alone on its line that it lower-cases needs no other check */
+		char lbuf[256];
+		size_t ll = map_value ? 0 : trawl_detect__lower(lbuf, sizeof lbuf, line + s, len - s);
+		if (!ll && !g_utf8_validate(line + s, (gssize)(len - s), NULL)) {
 			*errmsg = errf(path, lineno, "not valid UTF-8");
 			rc = TRAWL_ERULES;
 			goto done;
@@ -156,9 +236,9 @@ trawl_wordlist__load(trawl_wordlist_t *wl, const char *path, int (*map_value)(co
 		}
 		/* lower-case, single spaces; as the detectors lower-case their
 		 * words, which spares g_utf8_strdown() for most entries */
-		char lbuf[256];
-		size_t ll = trawl_detect__lower(lbuf, sizeof lbuf, line + s, len - s);
-		char *low = ll ? memcpy(g_malloc(ll + 1), lbuf, ll + 1) : g_utf8_strdown(line + s, (gssize)(len - s));
+		if (!ll)
+			ll = trawl_detect__lower(lbuf, sizeof lbuf, line + s, len - s);
+		char *low = ll ? lbuf : g_utf8_strdown(line + s, (gssize)(len - s));
 		if (!low) {
 			rc = TRAWL_ENOMEM;
 			goto done;
@@ -175,6 +255,16 @@ trawl_wordlist__load(trawl_wordlist_t *wl, const char *path, int (*map_value)(co
 		low[w] = '\0';
 		if (words > wl->max_words)
 			wl->max_words = words;
+		if (table) {
+			rc = wordtab_add(table, low, w, wl->bit);
+			if (low != lbuf)
+				g_free(low);
+			if (rc != TRAWL_OK)
+				goto done;
+			continue;
+		}
+		if (low == lbuf)
+			low = g_memdup2(lbuf, w + 1);
 		g_hash_table_replace(wl->set, low, GINT_TO_POINTER(value));
 	}
 	if (ferror(f)) {
@@ -185,6 +275,13 @@ done:
 	free(line);
 	fclose(f);
 	return rc;
+}
+
+trawl_status_t
+trawl_wordlist__load(trawl_wordlist_t *wl, const char *path, int (*map_value)(const char *word),
+                     char **errmsg)
+{
+	return load_entries(wl, path, map_value, NULL, errmsg);
 }
 
 /* ---- the lexicon ---- */
@@ -213,13 +310,14 @@ trawl_detect__rules_dir(void)
 	return d && *d ? d : TRAWL_RULES_DIR;
 }
 
-/* Loads dir/sub/name; a missing file is an error. */
+/* Loads dir/sub/name (into table when not NULL); a missing file is an
+ * error. */
 static trawl_status_t
 load_one(trawl_wordlist_t *wl, const char *dir, const char *sub, const char *name,
-         int (*map_value)(const char *))
+         int (*map_value)(const char *), trawl_wordtab_t *table)
 {
 	char *path = g_build_filename(dir, sub, name, NULL);
-	trawl_status_t rc = trawl_wordlist__load(wl, path, map_value, &lexicon_error);
+	trawl_status_t rc = load_entries(wl, path, map_value, table, &lexicon_error);
 	g_free(path);
 	return rc;
 }
@@ -230,7 +328,8 @@ cmp_names(gconstpointer a, gconstpointer b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Loads every dir/sub/<prefix>*.txt into wl; at least one must exist. */
+/* Loads every dir/sub/<prefix>*.txt into the lexicon's word table, as the
+ * entries of wl; at least one must exist. */
 static trawl_status_t
 load_glob(trawl_wordlist_t *wl, const char *dir, const char *sub, const char *prefix)
 {
@@ -256,7 +355,7 @@ load_glob(trawl_wordlist_t *wl, const char *dir, const char *sub, const char *pr
 	g_ptr_array_sort(names, cmp_names);
 	for (guint i = 0; i < names->len && rc == TRAWL_OK; i++) {
 		const char *nm = g_ptr_array_index(names, i);
-		rc = load_one(wl, dir, sub, nm, NULL);
+		rc = load_one(wl, dir, sub, nm, NULL, &lexicon.words);
 		found++;
 	}
 	g_ptr_array_free(names, TRUE);
@@ -280,16 +379,21 @@ lexicon_load(void)
 	const char *dir = trawl_detect__rules_dir();
 	trawl_lexicon_t *x = &lexicon;
 	trawl_status_t rc = TRAWL_OK;
-#define ONE(wl, sub, file, map)                              \
-	do {                                                  \
-		if (rc == TRAWL_OK)                           \
-			rc = load_one(&x->wl, dir, sub, file, map); \
+#define ONE(wl, sub, file, map)                                    \
+	do {                                                        \
+		if (rc == TRAWL_OK)                                 \
+			rc = load_one(&x->wl, dir, sub, file, map, NULL); \
 	} while (0)
 #define GLOB(wl, sub, prefix)                             \
 	do {                                               \
 		if (rc == TRAWL_OK)                        \
 			rc = load_glob(&x->wl, dir, sub, prefix); \
 	} while (0)
+	/* the large lists, asked about word by word only: without sets of
+	 * their own (most of the cost of loading was in those) */
+	x->given.bit = TRAWL_LX_GIVEN;
+	x->surnames.bit = TRAWL_LX_SURNAME;
+	x->common.bit = TRAWL_LX_COMMON;
 	GLOB(given, "names", "given-");
 	GLOB(surnames, "names", "surnames-");
 	GLOB(common, "names", "common-words-");
@@ -314,23 +418,24 @@ lexicon_load(void)
 	for (size_t l = 0; l < TRAWL_LEXICON_LANGS && rc == TRAWL_OK; l++) {
 		char name[64];
 		snprintf(name, sizeof name, "function-words-%s.txt", trawl_lexicon_langs[l]);
-		rc = load_one(&x->function_words[l], dir, "phone", name, NULL);
+		rc = load_one(&x->function_words[l], dir, "phone", name, NULL, NULL);
 	}
 #undef ONE
 #undef GLOB
-	if (rc == TRAWL_OK) {
-		/* keys borrowed from the lists, which live as long */
-		GHashTable *t = x->word_lists = g_hash_table_new(g_str_hash, g_str_equal);
-		add_word_lists(t, &x->given, TRAWL_LX_GIVEN);
-		add_word_lists(t, &x->surnames, TRAWL_LX_SURNAME);
-		add_word_lists(t, &x->common, TRAWL_LX_COMMON);
-		add_word_lists(t, &x->not_name, TRAWL_LX_NOT_NAME);
-		add_word_lists(t, &x->calendar, TRAWL_LX_CALENDAR);
-		add_word_lists(t, &x->company, TRAWL_LX_COMPANY);
-		add_word_lists(t, &x->titles, TRAWL_LX_TITLE);
-		add_word_lists(t, &x->particles, TRAWL_LX_PARTICLE);
-		add_word_lists(t, &x->street_word, TRAWL_LX_STREET_WORD);
-	}
+	/* the small lists keep their sets, and are in the word table too */
+	const struct {
+		const trawl_wordlist_t *wl;
+		unsigned bit;
+	} also[] = {
+		{ &x->not_name, TRAWL_LX_NOT_NAME },
+		{ &x->calendar, TRAWL_LX_CALENDAR },
+		{ &x->company, TRAWL_LX_COMPANY },
+		{ &x->titles, TRAWL_LX_TITLE },
+		{ &x->particles, TRAWL_LX_PARTICLE },
+		{ &x->street_word, TRAWL_LX_STREET_WORD },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(also) && rc == TRAWL_OK; i++)
+		rc = add_word_lists(&x->words, also[i].wl, also[i].bit);
 	lexicon_ok = rc == TRAWL_OK;
 	if (!lexicon_ok && !lexicon_error)
 		lexicon_error = strdup("rules: out of memory");

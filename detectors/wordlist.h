@@ -21,11 +21,51 @@
 #include "trawl/detect.h"
 #include "trawl/status.h"
 
+/* A table of lower-cased words (multi-word entries with single spaces),
+ * each with a value that is not 0: open addressing with the hash of every
+ * entry kept, so that a look-up hashes the word asked about once and
+ * compares strings only when the hashes agree. Built once, read-only
+ * afterwards. */
+typedef struct {
+	const char *key; /* NULL: an empty slot */
+	uint32_t len;
+	uint32_t hash;
+	uint32_t value;
+} trawl_wordtab_slot_t;
+
+typedef struct {
+	trawl_wordtab_slot_t *slots;
+	size_t mask;         /* the number of slots (a power of two) less one */
+	size_t n;            /* entries */
+	GStringChunk *keys;  /* the entries' text */
+} trawl_wordtab_t;
+
+/* The hash of s[0, len) that trawl_wordtab_t keeps (32-bit FNV-1a). */
+static inline uint32_t
+trawl_word_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/* The value of the lower-cased s[0, len), whose trawl_word_hash() is hash;
+ * 0 when absent. */
+uint32_t trawl_wordtab__get(const trawl_wordtab_t *t, const char *s, size_t len, uint32_t hash);
+
 /* One word list: lower-cased entries (multi-word entries with single
- * spaces) mapped to a small integer value (1 unless the file gives one). */
+ * spaces) mapped to a small integer value (1 unless the file gives one).
+ * The lexicon keeps the lists that detectors ask about only word by word
+ * (given names, surnames, common words) in its word table alone: their
+ * set is NULL and their entries are those of table with the bit bit. */
 typedef struct {
 	GHashTable *set; /* char * -> GINT_TO_POINTER(value) */
 	size_t max_words; /* the most words an entry has */
+	const trawl_wordtab_t *table; /* when set is NULL */
+	uint32_t bit;
 } trawl_wordlist_t;
 
 /* The languages whose function words rules/phone/ holds (ISO 639-1). */
@@ -61,9 +101,9 @@ typedef struct {
 	/* function-words-<lang>.txt, one per language of trawl_lexicon_langs[] */
 	trawl_wordlist_t function_words[TRAWL_LEXICON_LANGS];
 	/* Every entry of the lists above that detectors ask about word by
-	 * word, mapped to the TRAWL_LX_* bits of the lists it is in: one
-	 * look-up per word instead of one per list. */
-	GHashTable *word_lists; /* char * -> GUINT_TO_POINTER(bits) */
+	 * word (or phrase by phrase), mapped to the TRAWL_LX_* bits of the
+	 * lists it is in: one look-up per word instead of one per list. */
+	trawl_wordtab_t words;
 } trawl_lexicon_t;
 
 enum {
@@ -78,11 +118,12 @@ enum {
 	TRAWL_LX_STREET_WORD = 1 << 8,
 };
 
-/* The TRAWL_LX_* bits of the lists the lower-cased word is in; 0 for none. */
+/* The TRAWL_LX_* bits of the lists the lower-cased lower[0, len) is in; 0
+ * for none. */
 static inline unsigned
-trawl_lexicon__lists(const trawl_lexicon_t *lx, const char *lower)
+trawl_lexicon__lists(const trawl_lexicon_t *lx, const char *lower, size_t len)
 {
-	return GPOINTER_TO_UINT(g_hash_table_lookup(lx->word_lists, lower));
+	return trawl_wordtab__get(&lx->words, lower, len, trawl_word_hash(lower, len));
 }
 
 enum { TRAWL_COL_FULL = 1, TRAWL_COL_GIVEN = 2, TRAWL_COL_FAMILY = 3 };
