@@ -521,6 +521,42 @@ gap_class(gunichar c)
 	}
 }
 
+/* What an ASCII byte is to the tokenizer: a letter (lower-case ones
+ * have C_LOWER too) or a digit; 0 for the rest and for bytes from 0x80,
+ * which are decoded. */
+enum { C_LETTER = 1 << 0, C_LOWER = 1 << 1, C_DIGIT = 1 << 2 };
+
+static const uint8_t byte_class[256] = {
+	['0'] = C_DIGIT, ['1'] = C_DIGIT, ['2'] = C_DIGIT, ['3'] = C_DIGIT, ['4'] = C_DIGIT,
+	['5'] = C_DIGIT, ['6'] = C_DIGIT, ['7'] = C_DIGIT, ['8'] = C_DIGIT, ['9'] = C_DIGIT,
+	['A'] = C_LETTER, ['B'] = C_LETTER, ['C'] = C_LETTER, ['D'] = C_LETTER, ['E'] = C_LETTER,
+	['F'] = C_LETTER, ['G'] = C_LETTER, ['H'] = C_LETTER, ['I'] = C_LETTER, ['J'] = C_LETTER,
+	['K'] = C_LETTER, ['L'] = C_LETTER, ['M'] = C_LETTER, ['N'] = C_LETTER, ['O'] = C_LETTER,
+	['P'] = C_LETTER, ['Q'] = C_LETTER, ['R'] = C_LETTER, ['S'] = C_LETTER, ['T'] = C_LETTER,
+	['U'] = C_LETTER, ['V'] = C_LETTER, ['W'] = C_LETTER, ['X'] = C_LETTER, ['Y'] = C_LETTER,
+	['Z'] = C_LETTER,
+	['a'] = C_LETTER | C_LOWER, ['b'] = C_LETTER | C_LOWER, ['c'] = C_LETTER | C_LOWER,
+	['d'] = C_LETTER | C_LOWER, ['e'] = C_LETTER | C_LOWER, ['f'] = C_LETTER | C_LOWER,
+	['g'] = C_LETTER | C_LOWER, ['h'] = C_LETTER | C_LOWER, ['i'] = C_LETTER | C_LOWER,
+	['j'] = C_LETTER | C_LOWER, ['k'] = C_LETTER | C_LOWER, ['l'] = C_LETTER | C_LOWER,
+	['m'] = C_LETTER | C_LOWER, ['n'] = C_LETTER | C_LOWER, ['o'] = C_LETTER | C_LOWER,
+	['p'] = C_LETTER | C_LOWER, ['q'] = C_LETTER | C_LOWER, ['r'] = C_LETTER | C_LOWER,
+	['s'] = C_LETTER | C_LOWER, ['t'] = C_LETTER | C_LOWER, ['u'] = C_LETTER | C_LOWER,
+	['v'] = C_LETTER | C_LOWER, ['w'] = C_LETTER | C_LOWER, ['x'] = C_LETTER | C_LOWER,
+	['y'] = C_LETTER | C_LOWER, ['z'] = C_LETTER | C_LOWER,
+};
+
+/* The code point at t[j] (of len bytes) is a letter or a digit. */
+static bool
+alnum_at(const unsigned char *t, size_t j, size_t len)
+{
+	if (t[j] < 0x80)
+		return byte_class[t[j]] != 0;
+	size_t n;
+	gunichar c = cp_at(t + j, len - j, &n);
+	return is_letter(c) || is_digit(c);
+}
+
 trawl_status_t
 trawl_detect__tokenize(trawl_toks_t *out, const char *text, size_t len)
 {
@@ -535,99 +571,84 @@ trawl_detect__tokenize(trawl_toks_t *out, const char *text, size_t len)
 			i++;
 			continue;
 		}
-		gunichar c = cp_at(t + i, len - i, &n);
-		if (!is_letter(c) && !is_digit(c)) {
-			if (c == '\n' && nl < UINT16_MAX)
-				nl++;
-			gap |= gap_class(c);
-			i += n;
-			continue;
+		unsigned cls;
+		if (b < 0x80) {
+			cls = byte_class[b];
+			n = 1;
+			if (!cls) {
+				if (b == '\n' && nl < UINT16_MAX)
+					nl++;
+				gap |= gap_class(b);
+				i++;
+				continue;
+			}
+		} else {
+			gunichar c = cp_at(t + i, len - i, &n);
+			if (!is_letter(c) && !is_digit(c)) {
+				gap |= gap_class(c);
+				i += n;
+				continue;
+			}
 		}
 		/* a token */
 		trawl_tok_t tok = { .start = (uint32_t)i, .gap = gap, .nl = nl };
-		bool first = true, upper_all = true, has_lower = false;
-		uint16_t ncp = 0;
-		size_t j = i;
+		/* C_* of its letters and digits: non-ASCII letters count as
+		 * C_LETTER, and C_LOWER too when lower case */
+		unsigned seen = 0;
+		size_t j = i, extra = 0; /* bytes of its code points past their first */
+		if (b < 0x80)
+			tok.flags = cls & C_DIGIT ? TRAWL_TOK_LEAD_DIGIT : cls & C_LOWER ? TRAWL_TOK_LOWER : TRAWL_TOK_CAP;
 		while (j < len) {
+			/* ASCII letters and digits, the bulk of mail, a run at a time */
+			while (j < len && (cls = byte_class[t[j]]) != 0) {
+				seen |= cls;
+				j++;
+			}
+			if (j == len)
+				break;
+			b = t[j];
+			if (b == '-' || b == '\'' || b == '/') {
+				/* kept only between letters or digits */
+				if (j == i || j + 1 == len || !alnum_at(t, j + 1, len))
+					break;
+				tok.flags |= TRAWL_TOK_JOINED;
+				j++;
+				continue;
+			}
+			if (b < 0x80)
+				break;
 			size_t m;
-			unsigned char b = t[j];
-			/* ASCII letters and digits, the bulk of mail, a run at a time
-			 * without decoding */
-			if (b < 0x80 && ((b | 0x20) >= 'a' && (b | 0x20) <= 'z')) {
-				if (first)
-					tok.flags |= b <= 'Z' ? TRAWL_TOK_CAP : TRAWL_TOK_LOWER;
-				size_t k = j;
-				unsigned lower = 0; /* 0x20 is set in lower-case letters only */
-				while (k < len && ((t[k] | 0x20) >= 'a' && (t[k] | 0x20) <= 'z')) {
-					lower |= t[k] & 0x20;
-					k++;
-				}
-				tok.flags |= TRAWL_TOK_ALPHA;
-				if (lower) {
-					has_lower = true;
-					upper_all = false;
-				}
-				first = false;
-				ncp = k - j >= (size_t)(UINT16_MAX - ncp) ? UINT16_MAX : (uint16_t)(ncp + (k - j));
-				j = k;
-				continue;
-			}
-			if (b >= '0' && b <= '9') {
-				if (first)
-					tok.flags |= TRAWL_TOK_LEAD_DIGIT;
-				size_t k = j;
-				while (k < len && t[k] >= '0' && t[k] <= '9')
-					k++;
-				tok.flags |= TRAWL_TOK_DIGIT;
-				first = false;
-				ncp = k - j >= (size_t)(UINT16_MAX - ncp) ? UINT16_MAX : (uint16_t)(ncp + (k - j));
-				j = k;
-				continue;
-			}
 			gunichar d = cp_at(t + j, len - j, &m);
 			if (is_letter(d)) {
-				tok.flags |= TRAWL_TOK_ALPHA;
-				bool up = g_unichar_isupper(d) || g_unichar_istitle(d);
 				bool lo = g_unichar_islower(d);
-				if (first)
-					tok.flags |= up ? TRAWL_TOK_CAP : lo ? TRAWL_TOK_LOWER : 0;
-				if (lo) {
-					has_lower = true;
-					upper_all = false;
-				}
-			} else if (is_digit(d)) {
-				tok.flags |= TRAWL_TOK_DIGIT;
-				if (first)
-					tok.flags |= TRAWL_TOK_LEAD_DIGIT;
-			} else if (is_joiner(d) && !first) {
-				/* kept only between letters or digits */
-				size_t k;
-				gunichar e = j + m < len ? cp_at(t + j + m, len - j - m, &k) : 0;
-				if (!(is_letter(e) || is_digit(e)))
+				if (j == i)
+					tok.flags = g_unichar_isupper(d) || g_unichar_istitle(d) ? TRAWL_TOK_CAP
+					            : lo ? TRAWL_TOK_LOWER : 0;
+				seen |= lo ? C_LETTER | C_LOWER : C_LETTER;
+			} else if (is_joiner(d) && j != i) {
+				if (j + m == len || !alnum_at(t, j + m, len))
 					break;
 				tok.flags |= TRAWL_TOK_JOINED;
 			} else {
 				break;
 			}
-			first = false;
-			if (ncp < UINT16_MAX)
-				ncp++;
+			extra += m - 1;
 			j += m;
 		}
 		tok.end = (uint32_t)j;
-		tok.ncp = ncp;
-		if ((tok.flags & TRAWL_TOK_CAP) && !has_lower)
+		tok.ncp = j - i - extra >= UINT16_MAX ? UINT16_MAX : (uint16_t)(j - i - extra);
+		if (seen & C_LETTER)
+			tok.flags |= TRAWL_TOK_ALPHA;
+		if (seen & C_DIGIT)
+			tok.flags |= TRAWL_TOK_DIGIT;
+		if (!(seen & C_LOWER)) {
 			tok.flags &= (uint16_t)~TRAWL_TOK_CAP;
-		if ((tok.flags & TRAWL_TOK_ALPHA) && upper_all)
-			tok.flags |= TRAWL_TOK_UPPER;
-		if (!(tok.flags & TRAWL_TOK_ALPHA)) {
-			bool ascii_digits = true;
-			for (size_t k = i; k < j; k++)
-				if (!is_digit(t[k]))
-					ascii_digits = false;
-			if (ascii_digits)
-				tok.flags |= TRAWL_TOK_ALL_DIGITS;
+			if (seen & C_LETTER)
+				tok.flags |= TRAWL_TOK_UPPER;
 		}
+		/* without letters a token is ASCII digits and joiners */
+		if (!(tok.flags & (TRAWL_TOK_ALPHA | TRAWL_TOK_JOINED)))
+			tok.flags |= TRAWL_TOK_ALL_DIGITS;
 		if (j < len && t[j] == '.')
 			tok.flags |= TRAWL_TOK_DOT;
 		if (out->n == out->cap) {
