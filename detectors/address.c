@@ -91,11 +91,13 @@ tok_lower(const actx_t *c, size_t i, char *buf)
 	return trawl_detect__lower(buf, WBUF, s, len);
 }
 
+/* Token i is in the list of the lexicon's word table with the TRAWL_LX_* bit. */
 static bool
-in_list(const actx_t *c, const trawl_wordlist_t *wl, size_t i)
+in_list(const actx_t *c, unsigned bit, size_t i)
 {
 	char buf[WBUF];
-	return tok_lower(c, i, buf) && g_hash_table_contains(wl->set, buf);
+	size_t len = tok_lower(c, i, buf);
+	return len && (trawl_lexicon__lists(c->lx, buf, len) & bit);
 }
 
 static bool
@@ -414,7 +416,7 @@ anchor_at(const actx_t *c, size_t i, anchor_t *a)
 		if (last == (size_t)-1)
 			return false;
 		/* "1118 Miriam Isle": a house number and a street, not a code and a town */
-		if (in_list(c, &c->lx->street_word, last) || (a->kind == PC_4 && is_street_type(c, last)))
+		if (in_list(c, TRAWL_LX_STREET_WORD, last) || (a->kind == PC_4 && is_street_type(c, last)))
 			return false;
 		a->first = i;
 		a->last = last;
@@ -481,7 +483,7 @@ anchor_us(const actx_t *c, size_t i, anchor_t *a)
 	const trawl_tok_t *k = &c->t[i];
 	if (k->ncp != 2 || !(k->flags & TRAWL_TOK_UPPER) || (k->flags & TRAWL_TOK_DIGIT))
 		return false;
-	if (!in_list(c, &c->lx->us_states, i))
+	if (!in_list(c, TRAWL_LX_US_STATE, i))
 		return false;
 	if (i + 1 >= c->n || !same_line(c, i + 1) || c->t[i + 1].gap != 0)
 		return false;
@@ -530,8 +532,8 @@ street_name_number(const actx_t *c, size_t k, size_t floor_tok, street_t *st)
 		const trawl_tok_t *t = &c->t[m];
 		if (is_cap_word(t) && !(t->flags & TRAWL_TOK_DIGIT)) {
 			first = m;
-		} else if (is_lower_word(t) && (in_list(c, &c->lx->street_word, m) || is_connector(c, m))) {
-			if (first != (size_t)-1 || in_list(c, &c->lx->street_word, m))
+		} else if (is_lower_word(t) && (in_list(c, TRAWL_LX_STREET_WORD, m) || is_connector(c, m))) {
+			if (first != (size_t)-1 || in_list(c, TRAWL_LX_STREET_WORD, m))
 				first = m;
 			else
 				break;
@@ -553,7 +555,7 @@ street_name_number(const actx_t *c, size_t k, size_t floor_tok, street_t *st)
 	if (first == (size_t)-1)
 		return false;
 	/* leading lower-case connectors out ("an Ahornweg 5") */
-	while (first < h && is_connector(c, first) && !in_list(c, &c->lx->street_word, first))
+	while (first < h && is_connector(c, first) && !in_list(c, TRAWL_LX_STREET_WORD, first))
 		first++;
 	/* leading articles out ("Die Lieferung geht an ...") */
 	while (first + 1 < h) {
@@ -561,15 +563,15 @@ street_name_number(const actx_t *c, size_t k, size_t floor_tok, street_t *st)
 		if (!tok_lower(c, first, buf) || !(strcmp(buf, "die") == 0 || strcmp(buf, "das") == 0 ||
 		                                   strcmp(buf, "the") == 0 || strcmp(buf, "la") == 0))
 			break;
-		if (in_list(c, &c->lx->street_word, first))
+		if (in_list(c, TRAWL_LX_STREET_WORD, first))
 			break;
 		first++;
 	}
 	if (first >= h)
 		return false;
 	/* "Version 5", "Seite 12", "März 2024" */
-	if (in_list(c, &c->lx->not_street, h - 1) || in_list(c, &c->lx->not_name, h - 1)) {
-		if (!in_list(c, &c->lx->street_word, h - 1) && !is_street_type(c, h - 1))
+	if (in_list(c, TRAWL_LX_NOT_STREET, h - 1) || in_list(c, TRAWL_LX_NOT_NAME, h - 1)) {
+		if (!in_list(c, TRAWL_LX_STREET_WORD, h - 1) && !is_street_type(c, h - 1))
 			return false;
 	}
 	/* "Calle Mayor, 5" only with a street type */
@@ -750,12 +752,37 @@ find_street(const actx_t *c, size_t j, size_t floor_tok, street_t *st)
 	return false;
 }
 
+/* Tokens lower-cased once for the phrases that hotword_before() tries,
+ * which share their words: slot m % LOW_SLOTS holds token m, if any. */
+#define LOW_SLOTS 16
+typedef struct {
+	size_t tok[LOW_SLOTS]; /* SIZE_MAX: none */
+	size_t len[LOW_SLOTS];
+	char low[LOW_SLOTS][WBUF];
+} low_cache_t;
+
+/* Token m lower-cased (*len 0 when it cannot be). */
+static const char *
+cached_lower(const actx_t *c, low_cache_t *lc, size_t m, size_t *len)
+{
+	size_t k = m % LOW_SLOTS;
+	if (lc->tok[k] != m) {
+		lc->len[k] = tok_lower(c, m, lc->low[k]);
+		lc->tok[k] = m;
+	}
+	*len = lc->len[k];
+	return lc->low[k];
+}
+
 /* A hotword ("Anschrift", "lives at") within a few tokens before token i. */
 static bool
 hotword_before(const actx_t *c, size_t i)
 {
 	size_t maxw = c->lx->hotwords.max_words;
 	size_t lo = i > 8 ? i - 8 : 0;
+	low_cache_t lc;
+	for (size_t k = 0; k < LOW_SLOTS; k++)
+		lc.tok[k] = SIZE_MAX;
 	for (size_t e = i; e > lo; e--) {
 		size_t end = e - 1;
 		for (size_t w = 1; w <= maxw && w <= end + 1; w++) {
@@ -764,8 +791,8 @@ hotword_before(const actx_t *c, size_t i)
 			size_t p = 0;
 			bool ok = true;
 			for (size_t m = s; m <= end && ok; m++) {
-				char tb[WBUF];
-				size_t l = tok_lower(c, m, tb);
+				size_t l;
+				const char *tb = cached_lower(c, &lc, m, &l);
 				if (!l || p + l + 2 > sizeof buf || (m > s && (c->t[m].gap || c->t[m].nl)))
 					ok = false;
 				else {
@@ -778,7 +805,7 @@ hotword_before(const actx_t *c, size_t i)
 			if (!ok)
 				break;
 			buf[p] = '\0';
-			if (g_hash_table_contains(c->lx->hotwords.set, buf))
+			if (trawl_lexicon__lists(c->lx, buf, p) & TRAWL_LX_ADDRESS_HOT)
 				return true;
 			/* German compounds: "Lieferadresse", "Rechnungsanschrift" */
 			if (w == 1 && p > 7 && (strstr(buf, "adresse") || strstr(buf, "anschrift") || strstr(buf, "address")))
@@ -841,7 +868,7 @@ street_only(const actx_t *c, trawl_findings_t *out, size_t h, size_t floor_tok, 
 	bool found = false;
 	if (h > floor_tok && street_name_number(c, he, floor_tok, &st) && st.typed) {
 		/* a type word standing alone needs a name with it ("Gate 5" is no street) */
-		found = st.first < h - 1 || !in_list(c, &c->lx->street_word, st.first);
+		found = st.first < h - 1 || !in_list(c, TRAWL_LX_STREET_WORD, st.first);
 	}
 	if (!found) {
 		/* number then name: words after h on the line */
@@ -854,7 +881,7 @@ street_only(const actx_t *c, trawl_findings_t *out, size_t h, size_t floor_tok, 
 			k++;
 		}
 		if (last != (size_t)-1 && street_number_name(c, h, last, floor_tok, &st) && st.typed &&
-		    (last > he + 1 || !in_list(c, &c->lx->street_word, last)))
+		    (last > he + 1 || !in_list(c, TRAWL_LX_STREET_WORD, last)))
 			found = true;
 	}
 	if (!found)

@@ -433,6 +433,9 @@ lexicon_load(void)
 		{ &x->titles, TRAWL_LX_TITLE },
 		{ &x->particles, TRAWL_LX_PARTICLE },
 		{ &x->street_word, TRAWL_LX_STREET_WORD },
+		{ &x->us_states, TRAWL_LX_US_STATE },
+		{ &x->not_street, TRAWL_LX_NOT_STREET },
+		{ &x->hotwords, TRAWL_LX_ADDRESS_HOT },
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(also) && rc == TRAWL_OK; i++)
 		rc = add_word_lists(&x->words, also[i].wl, also[i].bit);

@@ -116,6 +116,9 @@ enum {
 	TRAWL_LX_TITLE = 1 << 6,
 	TRAWL_LX_PARTICLE = 1 << 7,
 	TRAWL_LX_STREET_WORD = 1 << 8,
+	TRAWL_LX_US_STATE = 1 << 9,
+	TRAWL_LX_NOT_STREET = 1 << 10,
+	TRAWL_LX_ADDRESS_HOT = 1 << 11, /* address/hotwords.txt */
 };
 
 /* The TRAWL_LX_* bits of the lists the lower-cased lower[0, len) is in; 0
