@@ -20,11 +20,17 @@ PKGS      := gmime-3.0 libarchive xapian-core libmagic libxml-2.0 glib-2.0 libpf
 TEST_PKGS := criterion
 DEB_PKGS  := pkg-config libgmime-3.0-dev libarchive-dev libxapian-dev libmagic-dev \
              libxml2-dev libglib2.0-dev libcriterion-dev libpff-dev libbfio-dev libphonenumber-dev libicu-dev \
-             libpoppler-glib-dev libvectorscan-dev libpcre2-dev libprotobuf-dev libssl-dev
+             libpoppler-glib-dev libvectorscan-dev libpcre2-dev libprotobuf-dev libssl-dev libjemalloc-dev
 # Checked by file rather than pkg-config (no .pc file shipped by Debian).
-DEB_FILES := /usr/include/phonenumbers/phonenumberutil.h
+DEB_FILES := /usr/include/phonenumbers/phonenumberutil.h /usr/include/jemalloc/jemalloc.h
 # libphonenumber and its geocoder (area codes), which uses ICU for locales.
 EXTRA_LIBS := -lgeocoding -lphonenumber -licuuc
+# jemalloc as the trawl binary's malloc: records are built on the workers and
+# freed on the thread that owns the index, which glibc's per-thread arenas
+# pay for in locks and consolidation (malloc was a fifth of a worker's
+# samples); scan of the bench's 200 MB 15-20% faster, peak RSS +25 MB. Not in
+# the sanitizer builds, which bring their own allocator, nor in the tests.
+ALLOC_LIBS := $(if $(SAN),,-ljemalloc)
 
 ifeq ($(V),1)
 Q :=
@@ -135,7 +141,7 @@ $(B)/libtrawl.a: $(LIB_OBJ)
 
 $(B)/trawl: $(CLI_OBJ) $(B)/libtrawl.a
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CXX) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libtrawl.a $(PKG_LIBS) $(EXTRA_LIBS)
+	$(Q)$(CXX) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libtrawl.a $(PKG_LIBS) $(EXTRA_LIBS) $(ALLOC_LIBS)
 
 $(B)/trawl-tests: $(TEST_OBJ) $(B)/libtrawl.a
 	@$(if $(Q),echo "  LINK    $@")
