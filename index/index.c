@@ -60,13 +60,17 @@
 typedef struct {
 	trawl_index_source_t s;
 	size_t skip_cap;
-	bool dirty; /* changed since last written */
-	bool fresh; /* read again in this session: its old documents are deleted */
+	bool dirty;  /* changed since last written */
+	bool fresh;  /* read again in this session: its old documents are deleted */
+	bool stored; /* its record was written in this session */
 } srcrec_t;
 
 struct trawl_index {
 	char *dir;
 	bool writable;
+	/* writable, and the database held no document when it was opened: a
+	 * source not seen in this session has nothing in it to replace */
+	bool was_empty;
 	unsigned char secret[SECRET_LEN];
 	trawl_xdb_t *db;
 	GHashTable *sources; /* writable: source -> srcrec_t */
@@ -852,6 +856,7 @@ check_format(trawl_index_t *idx, const char *dir)
 	trawl_status_t rc = trawl_xdb__get_meta(idx->db, INDEX_FORMAT_KEY, &fmt, &docs);
 	if (rc < 0)
 		return fmt ? rc : xerr(idx, rc);
+	idx->was_empty = idx->writable && docs == 0;
 	if (strcmp(fmt, INDEX_FORMAT) == 0) {
 		rc = TRAWL_OK;
 	} else if (!*fmt && docs == 0) {
@@ -958,11 +963,19 @@ write_source(trawl_index_t *idx, srcrec_t *r)
 	source_term(rterm, 'R', r->s.source);
 	trawl_xdb_term_t terms[] = {{rterm, 0}, {KIND_SOURCE_TERM, 0}};
 	trawl_xdb_doc_t doc = {.data = b.data, .data_len = b.len, .terms = terms, .n_terms = 2};
-	if ((rc = trawl_xdb__replace(idx->db, rterm, &doc)) < 0) {
+	/* in an index that was empty, the first record of a source is new:
+	 * Xapian need not look for one to replace (a maildir is a source a
+	 * message) */
+	if (idx->was_empty && !r->stored)
+		rc = trawl_xdb__add(idx->db, &doc);
+	else
+		rc = trawl_xdb__replace(idx->db, rterm, &doc);
+	if (rc < 0) {
 		rc = xerr(idx, rc);
 		goto done;
 	}
 	r->dirty = false;
+	r->stored = true;
 done:
 	trawl_buf_free(&b);
 	return rc;
@@ -1255,17 +1268,24 @@ trawl_index_add_event(trawl_index_t *idx, const trawl_event_t *ev)
 	}
 	switch (ev->type) {
 	case TRAWL_EVENT_SOURCE_BEGIN:
-		/* The source is read again: what an earlier scan found in it goes. */
-		source_term(sterm, 'S', source);
-		if ((rc = trawl_xdb__delete(idx->db, sterm)) < 0) {
-			rc = xerr(idx, rc);
-			goto done;
+		/* The source is read again: what an earlier scan found in it goes
+		 * (nothing, in an index that was empty, unless this session began
+		 * the source before). */
+		r = g_hash_table_lookup(idx->sources, source);
+		bool stored = r && r->stored;
+		if (!idx->was_empty || r) {
+			source_term(sterm, 'S', source);
+			if ((rc = trawl_xdb__delete(idx->db, sterm)) < 0) {
+				rc = xerr(idx, rc);
+				goto done;
+			}
 		}
 		/* size and mtime wait for SOURCE_END: a record committed halfway
 		 * through a source must not look unchanged to an incremental scan */
 		if ((rc = new_srcrec(idx, source, ev->kind, &r)) < 0)
 			goto done;
 		r->fresh = true;
+		r->stored = stored; /* its record in the index is replaced, not added again */
 		break;
 	case TRAWL_EVENT_SKIP:
 		/* A file that could not be opened at all has no BEGIN: its record

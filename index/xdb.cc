@@ -213,6 +213,19 @@ trawl_xdb__replace(trawl_xdb_t *h, const char *unique_term, const trawl_xdb_doc_
 	return TRAWL_OK;
 }
 
+extern "C" trawl_status_t
+trawl_xdb__add(trawl_xdb_t *h, const trawl_xdb_doc_t *doc) noexcept
+{
+	if (!check_writable(h))
+		return TRAWL_EINVAL;
+	try {
+		h->wdb.add_document(make_doc(doc));
+	} catch (...) {
+		return fail(h);
+	}
+	return TRAWL_OK;
+}
+
 struct trawl_xdb_built {
 	Xapian::Document doc;
 };

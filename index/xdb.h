@@ -76,6 +76,9 @@ void trawl_xdb__free(trawl_xdb_t *db) TRAWL_XDB_NOEXCEPT;
  * call on it; "" when there was none. */
 const char *trawl_xdb__last_error(const trawl_xdb_t *db) TRAWL_XDB_NOEXCEPT;
 
+/* Stores doc as a new document, replacing none. Writable handles only. */
+trawl_status_t trawl_xdb__add(trawl_xdb_t *db, const trawl_xdb_doc_t *doc) TRAWL_XDB_NOEXCEPT;
+
 /* Stores doc, replacing every document that holds unique_term (which must
  * also be among doc's terms). Writable handles only. */
 trawl_status_t trawl_xdb__replace(trawl_xdb_t *db, const char *unique_term,

@@ -533,6 +533,51 @@ Test(index, source_begin_drops_what_an_earlier_scan_found_in_it)
 	trawl_index_free(idx);
 }
 
+/* The source record documents in the index as last committed. */
+static uint64_t
+source_records(void)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/xapian", idxdir);
+	trawl_xdb_t *db = NULL;
+	uint64_t n = 0;
+	cr_assert_eq(trawl_xdb__open(&db, path, false), TRAWL_OK);
+	cr_assert_eq(trawl_xdb__term_freq(db, "Ksource", &n, NULL), TRAWL_OK);
+	trawl_xdb__free(db);
+	return n;
+}
+
+/* In an index that was empty when opened, sources are added without a
+ * look-up for what they replace; one read twice in the same session is
+ * replaced all the same, and its record written twice is one record. */
+Test(index, a_source_read_twice_in_a_fresh_index_keeps_the_second_reading)
+{
+	trawl_index_t *idx = NULL;
+	cr_assert_eq(trawl_index_open(&idx, idxdir, TRAWL_INDEX_WRITE), TRAWL_OK);
+	for (int k = 0; k < 2; k++) {
+		event(idx, TRAWL_EVENT_SOURCE_BEGIN, "inbox.mbox", "mbox", NULL, NULL, 0);
+		trawl_message_t *m = msg_new("inbox.mbox", k ? "inbox.mbox#2" : "inbox.mbox#1", "erika@example.net",
+		                             NULL, NULL, 0, NULL);
+		finding(m, TRAWL_TYPE_EMAIL, TRAWL_WHERE_HEADER, "header:From", "erika@example.net", "erika@example.net", 0);
+		add(idx, m);
+		cr_assert_eq(trawl_index_commit(idx), TRAWL_OK); /* writes the record halfway */
+		cr_assert_eq(source_records(), 1, "after the commit of reading %d", k + 1);
+		event(idx, TRAWL_EVENT_SOURCE_END, "inbox.mbox", "mbox", NULL, NULL, 1);
+	}
+	cr_assert_eq(trawl_index_commit(idx), TRAWL_OK);
+	trawl_access_t *a = access_of(idx, "erika@example.net", NULL, NULL);
+	cr_assert_eq(a->n_messages, 1);
+	cr_assert_str_eq(a->messages[0].location, "inbox.mbox#2");
+	trawl_access_free(a);
+	trawl_stats_t *st = NULL;
+	cr_assert_eq(trawl_index_stats(idx, &st), TRAWL_OK);
+	cr_assert_eq(st->messages, 1);
+	cr_assert_eq(st->n_sources, 1, "got %zu sources", st->n_sources);
+	trawl_stats_free(st);
+	trawl_index_free(idx);
+	cr_assert_eq(source_records(), 1);
+}
+
 /* ---- transactions and locks ---- */
 
 Test(index, changes_not_committed_are_discarded_when_the_handle_is_freed)
