@@ -42,6 +42,15 @@ usage(FILE *f)
 	           "3 fatal error.\n");
 }
 
+/* jemalloc (the Makefile links it into trawl) reads its options from this
+ * symbol; MALLOC_CONF in the environment still overrides them. Purging
+ * freed pages from a background thread after a second keeps peak memory
+ * flat in the size of the input: with the defaults (ten seconds, on the
+ * threads that free) a scan of 2 GB peaked 14% higher than one of 200 MB,
+ * with these 6% (anonymous RSS 53 -> 56 MB), at the same speed. Unused
+ * when trawl runs on another malloc (the sanitizer builds). */
+const char *malloc_conf = "background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0";
+
 int
 main(int argc, char **argv)
 {
