@@ -20,10 +20,9 @@
 
 static char work[] = "/tmp/trawl-life-XXXXXX";
 
-/* The records of the documents trawl_xdb__each() visits. */
+/* The records of the documents trawl_xdb__each() visits, one after another. */
 typedef struct {
-	char *data;
-	size_t len;
+	trawl_buf_t data;
 	unsigned n;
 } restriction_data_t;
 
@@ -31,14 +30,8 @@ static trawl_status_t
 collect_data(const void *data, size_t len, void *payload)
 {
 	restriction_data_t *rd = payload;
-	char *p = realloc(rd->data, rd->len + len);
-	if (!p)
-		return TRAWL_ENOMEM;
-	memcpy(p + rd->len, data, len);
-	rd->data = p;
-	rd->len += len;
 	rd->n++;
-	return TRAWL_OK;
+	return trawl_buf_put(&rd->data, data, len);
 }
 
 /* A private copy of the sample archive, scanned into work/idx. */
@@ -201,10 +194,10 @@ Test(lifecycle, restriction_shows_in_access_and_erase_until_lifted)
 	cr_assert_eq(trawl_xdb__each(db, &kind, 1, collect_data, &rd), TRAWL_OK);
 	trawl_xdb__free(db);
 	cr_assert_eq(rd.n, 1);
-	cr_assert(memmem(rd.data, rd.len, "contested accuracy", 18));
-	cr_assert_null(memmem(rd.data, rd.len, "mustermann", 10));
-	cr_assert_null(memmem(rd.data, rd.len, "Mustermann", 10));
-	free(rd.data);
+	cr_assert(memmem(rd.data.data, rd.data.len, "contested accuracy", 18));
+	cr_assert_null(memmem(rd.data.data, rd.data.len, "mustermann", 10));
+	cr_assert_null(memmem(rd.data.data, rd.data.len, "Mustermann", 10));
+	trawl_buf_free(&rd.data);
 	/* lifted: the reports no longer say so */
 	cr_assert_eq(t_run(&out, "'%s' restrict --index '%s/idx' --email erika.mustermann@kontor-demo.de --lift", t_bin(),
 	                 work),
