@@ -96,28 +96,8 @@ static const char *const kind_term[] = {
 /* ------------------------------------------------------------------ */
 /* Errors                                                             */
 
-static trawl_status_t
-seterr(trawl_index_t *idx, trawl_status_t rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static trawl_status_t
-vseterr(trawl_index_t *idx, trawl_status_t rc, const char *fmt, va_list ap)
-{
-	trawl_buf_reset(&idx->err);
-	char *s = g_strdup_vprintf(fmt, ap);
-	trawl_buf_puts(&idx->err, s);
-	g_free(s);
-	return rc;
-}
-
-static trawl_status_t
-seterr(trawl_index_t *idx, trawl_status_t rc, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	rc = vseterr(idx, rc, fmt, ap);
-	va_end(ap);
-	return rc;
-}
+/* The index's own message for rc (trawl_index__seterr(), internal.h). */
+#define seterr trawl_index__seterr
 
 /* Takes over the Xapian wrapper's message for a failed call. */
 static trawl_status_t
@@ -2418,8 +2398,11 @@ trawl_index__seterr(trawl_index_t *idx, trawl_status_t rc, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	rc = vseterr(idx, rc, fmt, ap);
+	trawl_buf_reset(&idx->err);
+	char *s = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
+	trawl_buf_puts(&idx->err, s);
+	g_free(s);
 	return rc;
 }
 

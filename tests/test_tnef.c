@@ -148,28 +148,12 @@ Test(tnef, attached_to_mail_is_read_into_the_carrying_message)
 	free(data);
 }
 
-/* Runs a shell command; its standard output in *out, its exit status back. */
-static int
-run(char **out, const char *cmd)
-{
-	FILE *p = popen(cmd, "r");
-	cr_assert_not_null(p, "cannot run %s", cmd);
-	trawl_buf_t b = {0};
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
-		trawl_buf_put(&b, chunk, n);
-	int st = pclose(p);
-	*out = trawl_buf_detach(&b);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
 Test(tnef, trawl_detect_prints_the_location_chain)
 {
-	const char *bin = getenv("TRAWL_BIN") ? getenv("TRAWL_BIN") : "build/trawl";
-	char cmd[8192], *out = NULL;
-	snprintf(cmd, sizeof cmd, "cd '%s' && '%s' detect fixtures/tnef/winmail.eml fixtures/tnef/winmail.dat", t_src(), bin);
-	cr_assert_eq(run(&out, cmd), 0, "%s", out);
+	char *out = NULL;
+	cr_assert_eq(t_run(&out, "cd '%s' && '%s' detect fixtures/tnef/winmail.eml fixtures/tnef/winmail.dat", t_src(),
+	                   t_bin()),
+	             0, "%s", out);
 	const char *const want[] = {
 		"{\"source\":\"fixtures/tnef/winmail.eml\",\"location\":\"fixtures/tnef/winmail.eml\","
 		"\"message_id\":\"tnef-eml-1@kontor-demo.de\",\"part\":\"2!/kontakt.txt\",\"where\":\"attachment\","
