@@ -820,10 +820,11 @@ srcrec_free(void *p)
 	free(r);
 }
 
-/* Which form of terms and records the index holds: 3 since records are in a
- * value slot (2 kept them in Xapian's document data; terms have been 96 bits
- * in base64url since 2; 1, unmarked, had hex). */
-#define INDEX_FORMAT "3"
+/* Which form of terms and records the index holds: 4 since a message's
+ * links are on its record (3 kept them in a document of their own; records
+ * have been in a value slot since 3, 2 kept them in Xapian's document data;
+ * terms have been 96 bits in base64url since 2; 1, unmarked, had hex). */
+#define INDEX_FORMAT "4"
 #define INDEX_FORMAT_KEY "trawl.format"
 
 /* An index of another format is refused: its terms would not match. A new
@@ -1014,9 +1015,8 @@ get_srcrec(trawl_index_t *idx, const char *source, const char *kind, srcrec_t **
 
 /* A record made ready for the writer: its documents built (index/xdb.h). */
 struct trawl_index_prepared {
-	char qterm[DOC_TERM_LEN], vterm[DOC_TERM_LEN];
-	trawl_xdb_built_t *doc;   /* the message record */
-	trawl_xdb_built_t *links; /* its link document, NULL when it links nothing */
+	char qterm[DOC_TERM_LEN];
+	trawl_xdb_built_t *doc; /* the message record, its links on it */
 };
 
 void
@@ -1025,7 +1025,6 @@ trawl_index_prepared_free(trawl_index_prepared_t *prep)
 	if (!prep)
 		return;
 	trawl_xdb__built_free(prep->doc);
-	trawl_xdb__built_free(prep->links);
 	free(prep);
 }
 
@@ -1033,9 +1032,11 @@ trawl_status_t
 trawl_index_prepare(const trawl_index_t *idx, const trawl_message_t *msg, trawl_index_prepared_t **out)
 {
 	trawl_status_t rc;
-	trawl_buf_t b = {0};
+	trawl_buf_t b = {0}, links = {0};
 	char sterm[DOC_TERM_LEN];
 	char (*idterms)[TERM_LEN] = NULL;
+	trawl_index__aterm_t *aterms = NULL;
+	size_t n_aterms = 0;
 	trawl_xdb_term_t *terms = NULL;
 	char *subject = NULL;
 	char tterm[TRAWL_TYPE_COUNT][16];
@@ -1052,14 +1053,11 @@ trawl_index_prepare(const trawl_index_t *idx, const trawl_message_t *msg, trawl_
 	}
 	if ((rc = message_term(p->qterm, msg->source, msg->location)) < 0)
 		goto done;
-	p->vterm[0] = 'V'; /* record_term(p->vterm, 'V', ...) without hashing again */
-	memcpy(p->vterm + 1, p->qterm + 1, DOC_TERM_LEN - 1);
 	source_term(sterm, 'S', msg->source);
 	if ((rc = masked_subject(msg, &subject)) < 0)
 		goto done;
 	idterms = calloc(nf ? nf : 1, sizeof *idterms);
-	terms = calloc(nf + 3 + TRAWL_TYPE_COUNT, sizeof *terms);
-	if (!idterms || !terms) {
+	if (!idterms) {
 		rc = TRAWL_ENOMEM;
 		goto done;
 	}
@@ -1112,8 +1110,18 @@ trawl_index_prepare(const trawl_index_t *idx, const trawl_message_t *msg, trawl_
 		if (rc < 0)
 			goto done;
 		per_type[type]++;
-		terms[nt++] = (trawl_xdb_term_t){idterms[i], 0};
 	}
+	/* the identifiers it ties to people (index/link.c) */
+	if ((rc = trawl_index__prepare_links(idx, msg, (const char(*)[TERM_LEN])idterms, &links, &aterms, &n_aterms)) < 0)
+		goto done;
+	if (!(terms = calloc(nf + n_aterms + 3 + TRAWL_TYPE_COUNT, sizeof *terms))) {
+		rc = TRAWL_ENOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < nf; i++)
+		terms[nt++] = (trawl_xdb_term_t){idterms[i], 0};
+	for (size_t i = 0; i < n_aterms; i++)
+		terms[nt++] = (trawl_xdb_term_t){aterms[i], 0};
 	terms[nt++] = (trawl_xdb_term_t){p->qterm, 0};
 	terms[nt++] = (trawl_xdb_term_t){sterm, 0};
 	terms[nt++] = (trawl_xdb_term_t){kind_term[kind], 0};
@@ -1126,15 +1134,14 @@ trawl_index_prepare(const trawl_index_t *idx, const trawl_message_t *msg, trawl_
 	trawl_xdb_doc_t doc = {
 		.data = b.data,
 		.data_len = b.len,
+		.links = links.data,
+		.links_len = links.len,
 		.terms = terms,
 		.n_terms = nt,
 		.has_time = msg->time != 0,
 		.time = msg->time,
 	};
-	if ((rc = trawl_xdb__build(&doc, &p->doc)) < 0)
-		goto done;
-	/* the identifiers it ties to people (index/link.c) */
-	rc = trawl_index__prepare_links(idx, msg, p->vterm, sterm, (const char(*)[TERM_LEN])idterms, &p->links);
+	rc = trawl_xdb__build(&doc, &p->doc);
 done:
 	if (rc == TRAWL_OK) {
 		*out = p;
@@ -1142,7 +1149,9 @@ done:
 	}
 	trawl_index_prepared_free(p);
 	trawl_buf_free(&b);
+	trawl_buf_free(&links);
 	free(idterms);
+	free(aterms);
 	free(terms);
 	free(subject);
 	return rc;
@@ -1166,14 +1175,8 @@ trawl_index_add_prepared(trawl_index_t *idx, const trawl_message_t *msg, trawl_i
 		/* its SOURCE_BEGIN deleted every document of the source: nothing to
 		 * replace, and Xapian need not look up the unique terms */
 		rc = trawl_xdb__add_built(idx->db, prep->doc);
-		if (rc == TRAWL_OK && prep->links)
-			rc = trawl_xdb__add_built(idx->db, prep->links);
 	} else {
 		rc = trawl_xdb__replace_built(idx->db, prep->qterm, prep->doc);
-		/* the links an earlier add of the same record stored go either way */
-		if (rc == TRAWL_OK)
-			rc = prep->links ? trawl_xdb__replace_built(idx->db, prep->vterm, prep->links)
-			                 : trawl_xdb__delete(idx->db, prep->vterm);
 	}
 	if (rc < 0) {
 		rc = xerr(idx, rc);
@@ -1666,8 +1669,6 @@ static trawl_status_t
 message_cb(const void *data, size_t len, void *payload)
 {
 	msglist_t *l = payload;
-	if (trawl_index__is_link_doc(data, len))
-		return TRAWL_OK; /* links hold the identifier terms of both their ends */
 	if (l->len == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 64;
 		trawl_index_message_t *p = realloc(l->items, cap * sizeof *p);
@@ -2479,7 +2480,8 @@ trawl_index__message_clear(trawl_index_message_t *m)
  * makes them (each finding keeps its own identifier term). */
 trawl_status_t
 trawl_index__rewrite_message(trawl_index_t *idx, const void *data, size_t len, const bool *drop,
-                             bool clear_sender, bool clear_subject, bool *deleted)
+                             bool clear_sender, bool clear_subject, const void *links, size_t links_len,
+                             const trawl_index__aterm_t *aterms, size_t n_aterms, bool *deleted)
 {
 	trawl_status_t rc = TRAWL_OK;
 	cursor_t c = {data, (const unsigned char *)data + len, false};
@@ -2540,7 +2542,7 @@ trawl_index__rewrite_message(trawl_index_t *idx, const void *data, size_t len, c
 		goto done;
 	}
 	idterms = calloc(kept, sizeof *idterms);
-	terms = calloc(kept + 3 + TRAWL_TYPE_COUNT, sizeof *terms);
+	terms = calloc(kept + n_aterms + 3 + TRAWL_TYPE_COUNT, sizeof *terms);
 	if (!idterms || !terms) {
 		rc = TRAWL_ENOMEM;
 		goto done;
@@ -2593,6 +2595,8 @@ trawl_index__rewrite_message(trawl_index_t *idx, const void *data, size_t len, c
 	if ((rc = message_term(qterm, m.source, m.location)) < 0)
 		goto done;
 	source_term(sterm, 'S', m.source);
+	for (size_t i = 0; i < n_aterms; i++)
+		terms[nt++] = (trawl_xdb_term_t){aterms[i], 0};
 	terms[nt++] = (trawl_xdb_term_t){qterm, 0};
 	terms[nt++] = (trawl_xdb_term_t){sterm, 0};
 	terms[nt++] = (trawl_xdb_term_t){kind_term[kind], 0};
@@ -2602,8 +2606,8 @@ trawl_index__rewrite_message(trawl_index_t *idx, const void *data, size_t len, c
 		snprintf(tterm[t], sizeof tterm[t], "T%s", trawl_type_name((trawl_type_t)t));
 		terms[nt++] = (trawl_xdb_term_t){tterm[t], per_type[t]};
 	}
-	trawl_xdb_doc_t doc = {.data = b.data, .data_len = b.len, .terms = terms, .n_terms = nt,
-	                       .has_time = m.time != 0, .time = m.time};
+	trawl_xdb_doc_t doc = {.data = b.data, .data_len = b.len, .links = links, .links_len = links_len,
+	                       .terms = terms, .n_terms = nt, .has_time = m.time != 0, .time = m.time};
 	if ((rc = trawl_xdb__replace(idx->db, qterm, &doc)) < 0)
 		rc = xerr(idx, rc);
 done:

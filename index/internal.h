@@ -62,7 +62,8 @@ char *trawl_index__take_s(trawl_index__cursor_t *c, bool *oom);
 /* prefix + 96 bits of SHA-256 of len bytes of data, in base64url. */
 void trawl_index__doc_term(char out[TRAWL_INDEX__DOC_TERM_LEN], char prefix, const void *data, size_t len);
 /* prefix + 96 bits of SHA-256 of source NUL location: 'Q' on a message record
- * (unique), 'V' on its link document. TRAWL_ENOMEM or TRAWL_OK. */
+ * (unique; 'V' was its link document's until index format 4). TRAWL_ENOMEM
+ * or TRAWL_OK. */
 trawl_status_t trawl_index__record_term(char out[TRAWL_INDEX__DOC_TERM_LEN], char prefix, const char *source,
                                         const char *location);
 /* prefix + 96 bits of SHA-256 of source, in base64url: 'S' on a source's message records, 'R' on
@@ -77,13 +78,20 @@ trawl_status_t trawl_index__unpack_message(const trawl_index_t *idx, trawl_index
                                            const char (*terms)[TRAWL_INDEX__TERM_LEN], size_t n);
 void trawl_index__message_clear(trawl_index_message_t *m);
 
+/* An A term: 'A' and an identifier term (index/link.c). */
+typedef char trawl_index__aterm_t[1 + TRAWL_INDEX__TERM_LEN];
+
 /* Stores a message record again without the findings marked in drop (one
  * flag per finding, as trawl_index__unpack_message() lists them), with the
- * sender (from, from_name) and the subject line cleared when asked. A
- * record left with no finding is deleted instead (*deleted set) and its
- * source's count lowered. Writable handles. */
+ * sender (from, from_name) and the subject line cleared when asked, and
+ * with the links given (links_len bytes of index/link.c's value, standing
+ * on the n_aterms A terms; none when links_len is 0). A record left with
+ * no finding is deleted instead (*deleted set) and its source's count
+ * lowered. Writable handles. */
 trawl_status_t trawl_index__rewrite_message(trawl_index_t *idx, const void *data, size_t len, const bool *drop,
-                                            bool clear_sender, bool clear_subject, bool *deleted);
+                                            bool clear_sender, bool clear_subject, const void *links,
+                                            size_t links_len, const trawl_index__aterm_t *aterms,
+                                            size_t n_aterms, bool *deleted);
 
 /* Deletes a source's message records and its source record, and forgets
  * what this session kept of it. Writable handles. */

@@ -597,8 +597,9 @@ done:
 
 typedef struct {
 	GPtrArray *messages; /* GBytes: raw message records */
+	GArray *message_ids; /* uint32_t: their docids */
 	GArray *others;      /* uint32_t docids */
-	GHashTable *links;   /* docid -> GBytes: the data of those that are link documents */
+	GHashTable *links;   /* docid -> GBytes: the links of a record */
 } gather_t;
 
 static trawl_status_t
@@ -608,72 +609,53 @@ gather_cb(uint32_t docid, const void *data, size_t len, void *payload)
 	const unsigned char *p = data;
 	if (len && p[0] == TRAWL_INDEX__REC_MESSAGE) {
 		g_ptr_array_add(g->messages, g_bytes_new(data, len));
+		g_array_append_val(g->message_ids, docid);
 	} else if (!len || p[0] != TRAWL_INDEX__REC_SOURCE) {
-		g_array_append_val(g->others, docid); /* a subject link, or anything else about them */
-		if (trawl_index__is_link_doc(data, len))
-			g_hash_table_insert(g->links, GUINT_TO_POINTER(docid), g_bytes_new(data, len));
+		g_array_append_val(g->others, docid); /* anything else about them */
 	}
 	return TRAWL_OK;
 }
 
-static int
-cmp_u32(const void *a, const void *b)
+static trawl_status_t
+gather_links_cb(uint32_t docid, const void *data, size_t len, void *payload)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
+	gather_t *g = payload;
+	g_hash_table_insert(g->links, GUINT_TO_POINTER(docid), g_bytes_new(data, len));
+	return TRAWL_OK;
 }
 
-/* Adds to g->others the link documents of the message records gathered
- * (their V terms), then makes g->others distinct: a link document may
- * also have come by its anchor. */
+/* Takes the subject (the n_all terms of all) out of one record's links
+ * (docid, link) and counts what became of them in *out. A record rewritten
+ * by trawl_index__rewrite_message() gets them from *left; any other is
+ * rewritten here (write). */
 static trawl_status_t
-gather_links_of(trawl_index_t *idx, gather_t *g)
+forget_record_links(trawl_index_t *idx, uint32_t docid, GBytes *link, const term_t *all, size_t n_all, bool write,
+                    trawl_index__links_left_t *left, trawl_forget_t *out)
 {
-	trawl_status_t rc = TRAWL_OK;
-	guint n = g->messages->len;
-	char (*vterms)[TRAWL_INDEX__DOC_TERM_LEN] = calloc(n + 1, sizeof *vterms);
-	const char **tv = calloc(n + 1, sizeof *tv);
-	GPtrArray *keep = g->messages;
-	if (!vterms || !tv) {
-		rc = TRAWL_ENOMEM;
-		goto done;
-	}
-	for (guint i = 0; i < n; i++) {
-		size_t len;
-		const void *data = g_bytes_get_data(g_ptr_array_index(g->messages, i), &len);
-		trawl_index_message_t m = {0};
-		if ((rc = trawl_index__unpack_message(idx, &m, data, len, NULL, 0)) < 0) {
-			if (rc == TRAWL_ECORRUPT)
-				trawl_index__seterr(idx, rc, "a message record in the index cannot be read");
-			goto done;
-		}
-		rc = trawl_index__record_term(vterms[i], 'V', m.source, m.location);
-		trawl_index__message_clear(&m);
+	size_t len;
+	const void *data = g_bytes_get_data(link, &len);
+	trawl_status_t rc = trawl_index__forget_links(idx, data, len, all, n_all, left);
+	if (rc < 0)
+		return rc;
+	if (write && left->n_dropped) {
+		const char **remove = calloc(left->n_remove + 1, sizeof *remove);
+		if (!remove)
+			return trawl_index__seterr(idx, TRAWL_ENOMEM, "out of memory");
+		for (size_t i = 0; i < left->n_remove; i++)
+			remove[i] = left->remove[i];
+		rc = trawl_xdb__rewrite_id(trawl_index__db(idx), docid, TRAWL_XDB_SLOT_LINKS, left->links.data,
+		                           left->links.len, remove, left->n_remove);
+		free(remove);
 		if (rc < 0)
-			goto done;
-		tv[i] = vterms[i];
+			return trawl_index__xerr(idx, rc);
 	}
-	/* the message records come again by nothing here: only links */
-	g->messages = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
-	rc = trawl_xdb__each_id(trawl_index__db(idx), tv, n, gather_cb, g);
-	g_ptr_array_free(g->messages, TRUE);
-	g->messages = keep;
-	if (rc < 0) {
-		rc = trawl_index__xerr(idx, rc);
-		goto done;
-	}
-	g_array_sort(g->others, cmp_u32);
-	guint w = 0;
-	for (guint i = 0; i < g->others->len; i++)
-		if (w == 0 || g_array_index(g->others, uint32_t, i) != g_array_index(g->others, uint32_t, w - 1))
-			g_array_index(g->others, uint32_t, w++) = g_array_index(g->others, uint32_t, i);
-	g_array_set_size(g->others, w);
-done:
-	if (rc == TRAWL_ENOMEM)
-		trawl_index__seterr(idx, rc, "out of memory");
-	free(vterms);
-	free(tv);
-	return rc;
+	/* counted as when links were documents of their own: gone, or kept
+	 * for the others in the message */
+	if (left->n_kept)
+		out->links_kept++;
+	else
+		out->other_docs++;
+	return TRAWL_OK;
 }
 
 static bool
@@ -729,7 +711,9 @@ trawl_index_forget(trawl_index_t *idx, const trawl_selector_t *sel, trawl_forget
 	term_t *all = NULL, *searched = NULL;
 	size_t n_all = 0, n_searched = 0;
 	gather_t g = {g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref), g_array_new(FALSE, FALSE, 4),
+	              g_array_new(FALSE, FALSE, 4),
 	              g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_bytes_unref)};
+	trawl_index__links_left_t left = {0};
 	restr_list_t l = {0};
 	const char **tv = NULL;
 	char (*aterms)[1 + TRAWL_INDEX__TERM_LEN] = NULL;
@@ -744,23 +728,23 @@ trawl_index_forget(trawl_index_t *idx, const trawl_selector_t *sel, trawl_forget
 		rc = TRAWL_ENOMEM;
 		goto done;
 	}
-	/* The documents: those the searched identifiers choose, as access does
+	/* The records: those the searched identifiers choose, as access does
 	 * (a name only recognised beside their address may be someone else's
-	 * elsewhere), and the link documents anchored on them (A terms). Gather
-	 * first, change after: the query must not see its own changes. */
+	 * elsewhere); and the links of those and of the records holding links
+	 * anchored on them (A terms). Gather first, change after: the query
+	 * must not see its own changes. */
 	for (size_t i = 0; i < n_searched; i++) {
 		aterms[i][0] = 'A';
 		memcpy(aterms[i] + 1, searched[i], sizeof searched[i]);
 		tv[i] = searched[i];
 		tv[n_searched + i] = aterms[i];
 	}
-	if ((rc = trawl_xdb__each_id(trawl_index__db(idx), tv, 2 * n_searched, gather_cb, &g)) < 0) {
+	if ((rc = trawl_xdb__each_id(trawl_index__db(idx), tv, n_searched, gather_cb, &g)) < 0 ||
+	    (rc = trawl_xdb__each_value(trawl_index__db(idx), TRAWL_XDB_SLOT_LINKS, tv, 2 * n_searched, gather_links_cb,
+	                                &g)) < 0) {
 		rc = trawl_index__xerr(idx, rc);
 		goto done;
 	}
-	/* and the link documents of those messages (V terms), whoever they link */
-	if ((rc = gather_links_of(idx, &g)) < 0)
-		goto done;
 	for (guint i = 0; i < g.messages->len; i++) {
 		size_t len;
 		const void *data = g_bytes_get_data(g_ptr_array_index(g.messages, i), &len);
@@ -796,8 +780,16 @@ trawl_index_forget(trawl_index_t *idx, const trawl_selector_t *sel, trawl_forget
 			free(fn);
 		}
 		trawl_index__message_clear(&m);
+		/* the links of everyone else in the message stay on it */
+		uint32_t docid = g_array_index(g.message_ids, uint32_t, i);
+		GBytes *link = g_hash_table_lookup(g.links, GUINT_TO_POINTER(docid));
+		trawl_index__links_left_clear(&left);
+		if (link && (rc = forget_record_links(idx, docid, link, all, n_all, false, &left, out)) < 0)
+			goto done;
+		g_hash_table_remove(g.links, GUINT_TO_POINTER(docid)); /* done with */
 		bool deleted = false;
-		if ((rc = trawl_index__rewrite_message(idx, data, len, drop, clear_sender, clear_subject, &deleted)) < 0)
+		if ((rc = trawl_index__rewrite_message(idx, data, len, drop, clear_sender, clear_subject, left.links.data,
+		                                       left.links.len, left.keep, left.n_keep, &deleted)) < 0)
 			goto done;
 		out->findings += dropped;
 		if (deleted)
@@ -805,22 +797,19 @@ trawl_index_forget(trawl_index_t *idx, const trawl_selector_t *sel, trawl_forget
 		else
 			out->rewritten++;
 	}
+	/* what is left: records that hold none of the searched identifiers
+	 * but links anchored on them; the links go, the records stay */
+	GHashTableIter it;
+	gpointer key, value;
+	g_hash_table_iter_init(&it, g.links);
+	while (g_hash_table_iter_next(&it, &key, &value)) {
+		uint32_t docid = GPOINTER_TO_UINT(key);
+		trawl_index__links_left_clear(&left);
+		if ((rc = forget_record_links(idx, docid, value, all, n_all, true, &left, out)) < 0)
+			goto done;
+	}
 	for (guint i = 0; i < g.others->len; i++) {
 		uint32_t docid = g_array_index(g.others, uint32_t, i);
-		GBytes *link = g_hash_table_lookup(g.links, GUINT_TO_POINTER(docid));
-		if (link) {
-			/* the links of everyone else in those messages stay */
-			size_t len;
-			const void *data = g_bytes_get_data(link, &len);
-			bool deleted = false;
-			if ((rc = trawl_index__forget_links(idx, docid, data, len, (const term_t *)all, n_all, &deleted)) < 0)
-				goto done;
-			if (deleted)
-				out->other_docs++;
-			else
-				out->links_kept++;
-			continue;
-		}
 		if ((rc = trawl_xdb__delete_id(trawl_index__db(idx), docid)) < 0) {
 			rc = trawl_index__xerr(idx, rc);
 			goto done;
@@ -843,7 +832,9 @@ done:
 	if (rc == TRAWL_ENOMEM)
 		trawl_index__seterr(idx, rc, "out of memory");
 	restr_list_clear(&l);
+	trawl_index__links_left_clear(&left);
 	g_ptr_array_free(g.messages, TRUE);
+	g_array_free(g.message_ids, TRUE);
 	g_array_free(g.others, TRUE);
 	g_hash_table_destroy(g.links);
 	free(drop);

@@ -38,28 +38,24 @@
  * headers, and never lead to addresses, so two people of the same name
  * stay two subjects.
  *
- * The store: one link document per message that links anything.
- *   V<sha256 of source, location>   unique: its message record's Q term with
- *                                   another letter, replaced with the record
- *   S<sha256(source)>               dropped with the source, as its records
- *   Klink
- *   A<anchor term>                  one per anchor: found by its anchor
- * The identifiers' own terms are in the message record only: forgetting a
- * subject finds this document by its anchor (A) or by the V term of a
- * record that holds them. Header links are not stored: the message record
- * pairs names with addresses when it is read (index.c, pair_names()).
- * Data: 'L', a version byte (2), then in the record codec of
+ * The store: the links of a message ride on its own record.
+ *   A<anchor term>                  on the record, one per anchor: found by it
+ *   value slot TRAWL_XDB_SLOT_LINKS the links (below)
+ * The identifiers' own terms are the record's anyway: forgetting a subject
+ * finds the links by the record that holds them or by their anchor (A).
+ * Header links are not stored: the message record pairs names with
+ * addresses when it is read (index.c, pair_names()). Until index format 4
+ * the links were a document of their own (V, S, Klink and A terms), which
+ * doubled the documents a scan stores: a third of the writer thread's time.
+ * The value: 'L', a version byte (2), then in the record codec of
  * index/internal.h the Message-ID (links are counted by distinct
  * Message-IDs, so copies of one message in two archives are one witness),
  * the number of links, and per link the anchor's type and norm, the kind,
  * and the target's type, norm and term. Card numbers and IBANs are kept
  * masked, as in message records, with their terms (the keyed hashes of the
  * full numbers); any other term is made again from the norm on reading.
- * One document per message rather than per link keeps the index small
- * (half as large again as without links, where one per link made it three
- * times as large). Forgetting a subject rewrites such a document without
- * the links that touch them (trawl_index__forget_links()): everyone else's
- * stay.
+ * Forgetting a subject takes the links that touch them out of the value
+ * (trawl_index__forget_links()): everyone else's stay.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -79,7 +75,6 @@
  * type, target norm (masked for cards and IBANs), target term (NULL but for
  * cards and IBANs: made again from the norm). Version 1 was a GVariant. */
 #define REC_LINK_VERSION 2
-#define KIND_LINK_TERM "Klink"
 #define READ_RETRIES 4
 
 const char *
@@ -506,8 +501,8 @@ done:
 /* ------------------------------------------------------------------ */
 /* The store                                                          */
 
-bool
-trawl_index__is_link_doc(const void *data, size_t len)
+static bool
+is_link_data(const void *data, size_t len)
 {
 	return len >= 1 && ((const unsigned char *)data)[0] == REC_LINK;
 }
@@ -565,68 +560,65 @@ link_doc_data(trawl_buf_t *out, const char *mid, size_t n, const trawl_buf_t *li
 	return rc;
 }
 
+static int
+cmp_aterm(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
 trawl_status_t
-trawl_index__prepare_links(const trawl_index_t *idx, const trawl_message_t *msg, const char *vterm,
-                           const char *sterm, const char (*idterms)[TERM_LEN], trawl_xdb_built_t **out)
+trawl_index__prepare_links(const trawl_index_t *idx, const trawl_message_t *msg,
+                           const char (*idterms)[TERM_LEN], trawl_buf_t *data, trawl_index__aterm_t **aterms,
+                           size_t *n_aterms)
 {
 	trawl_status_t rc;
 	trawl_links_t links = {0};
-	GPtrArray *terms = g_ptr_array_new(), *owned = g_ptr_array_new_with_free_func(g_free);
-	/* the terms so far, against doubles: a message of a few thousand links
-	 * would compare each new term with all of them */
-	GHashTable *have = g_hash_table_new(g_str_hash, g_str_equal);
 	trawl_buf_t lb = {0};
-	trawl_xdb_term_t *xt = NULL;
+	trawl_index__aterm_t *at = NULL;
 	size_t stored = 0;
 
-	*out = NULL;
-	if ((rc = trawl_index__links(&links, msg)) < 0)
+	*aterms = NULL;
+	*n_aterms = 0;
+	if ((rc = trawl_index__links(&links, msg)) < 0 || !links.len)
 		goto done;
-
-	g_ptr_array_add(terms, (char *)vterm);
-	g_ptr_array_add(terms, (char *)sterm);
-	g_ptr_array_add(terms, KIND_LINK_TERM);
-	for (guint j = 0; j < terms->len; j++)
-		g_hash_table_add(have, g_ptr_array_index(terms, j));
+	if (!(at = malloc(links.len * sizeof *at))) {
+		rc = TRAWL_ENOMEM;
+		goto done;
+	}
 	for (size_t i = 0; i < links.len && rc == TRAWL_OK; i++) {
 		const trawl_link_t *l = &links.items[i];
 		if (l->kind == TRAWL_LINK_HEADER)
 			continue; /* the message record has them: names pair with addresses on reading */
 		const trawl_finding_t *f = &msg->findings.items[l->target];
 		trawl_type_t type = (unsigned)f->type < TRAWL_TYPE_COUNT ? f->type : TRAWL_TYPE_CUSTOM;
-		char *aterm = g_malloc(1 + TERM_LEN);
-		aterm[0] = 'A';
-		trawl_index__id_term(idx, l->anchor_type, l->anchor, aterm + 1);
 		char *shown_norm = shown(f);
 		/* the target's term only when its norm is masked: any other is made
 		 * again from the norm on reading */
 		rc = pack_link(&lb, l->anchor_type, l->anchor, l->kind, type, shown_norm,
 		               is_account(type) ? idterms[l->target] : NULL);
 		g_free(shown_norm);
-		/* the anchor is found by its A term; the message record holds the
-		 * identifiers' own terms (forgetting finds this by its V term) */
-		if (g_hash_table_add(have, aterm))
-			g_ptr_array_add(terms, aterm);
-		g_ptr_array_add(owned, aterm);
+		/* the anchor is found by its A term; the record holds the
+		 * identifiers' own terms */
+		at[stored][0] = 'A';
+		trawl_index__id_term(idx, l->anchor_type, l->anchor, at[stored] + 1);
 		stored++;
 	}
 	if (rc < 0 || !stored)
 		goto done;
-	trawl_buf_t head = {0};
-	rc = link_doc_data(&head, msg->message_id, stored, &lb);
-	xt = g_new0(trawl_xdb_term_t, terms->len);
-	for (guint j = 0; j < terms->len; j++)
-		xt[j] = (trawl_xdb_term_t){g_ptr_array_index(terms, j), 0};
-	trawl_xdb_doc_t doc = {.data = head.data, .data_len = head.len, .terms = xt, .n_terms = terms->len};
-	if (rc == TRAWL_OK)
-		rc = trawl_xdb__build(&doc, out);
-	trawl_buf_free(&head);
+	if ((rc = link_doc_data(data, msg->message_id, stored, &lb)) < 0)
+		goto done;
+	/* one A term per anchor */
+	qsort(at, stored, sizeof *at, cmp_aterm);
+	size_t w = 0;
+	for (size_t i = 0; i < stored; i++)
+		if (w == 0 || strcmp(at[i], at[w - 1]) != 0)
+			memmove(at[w++], at[i], sizeof *at);
+	*aterms = at;
+	*n_aterms = w;
+	at = NULL;
 done:
-	g_free(xt);
+	free(at);
 	trawl_buf_free(&lb);
-	g_hash_table_destroy(have);
-	g_ptr_array_unref(terms);
-	g_ptr_array_unref(owned);
 	trawl_index__links_clear(&links);
 	return rc;
 }
@@ -690,7 +682,7 @@ static trawl_status_t
 each_link(const trawl_index_t *idx, const void *data, size_t len, link_fn fn, void *payload)
 {
 	const unsigned char *p = data;
-	if (!trawl_index__is_link_doc(data, len) || len < 2 || p[1] != REC_LINK_VERSION)
+	if (!is_link_data(data, len) || len < 2 || p[1] != REC_LINK_VERSION)
 		return TRAWL_ECORRUPT; /* version 1 too: trawl scan --full makes them again */
 	trawl_index__cursor_t c = {p + 2, p + len, false};
 	trawl_status_t rc = TRAWL_OK;
@@ -768,11 +760,10 @@ gather_link(const stored_link_t *l, void *payload)
 }
 
 static trawl_status_t
-gather_cb(const void *data, size_t len, void *payload)
+gather_cb(uint32_t docid, const void *data, size_t len, void *payload)
 {
+	(void)docid;
 	gather_t *g = payload;
-	if (!trawl_index__is_link_doc(data, len))
-		return TRAWL_OK; /* a message record holding the same term */
 	return each_link(g->idx, data, len, gather_link, g);
 }
 
@@ -783,7 +774,7 @@ typedef struct {
 	const char (*subject)[TERM_LEN]; /* sorted */
 	size_t n_subject;
 	trawl_buf_t kept;      /* the links kept, encoded */
-	size_t n_kept;
+	size_t n_kept, n_dropped;
 	GHashTable *a_kept, *a_dropped; /* A terms of the anchors of the links kept / dropped */
 	char *mid; /* the document's Message-ID, malloc'd */
 } forget_t;
@@ -807,6 +798,7 @@ forget_link(const stored_link_t *l, void *payload)
 	              (f->n_subject && bsearch(l->term, f->subject, f->n_subject, TERM_LEN, cmp_term));
 	if (theirs) {
 		g_hash_table_add(f->a_dropped, g_strdup(aterm));
+		f->n_dropped++;
 		return TRAWL_OK;
 	}
 	g_hash_table_add(f->a_kept, g_strdup(aterm));
@@ -814,52 +806,63 @@ forget_link(const stored_link_t *l, void *payload)
 	return pack_link(&f->kept, l->atype, l->anchor, l->kind, l->type, l->norm, l->stored);
 }
 
-trawl_status_t
-trawl_index__forget_links(trawl_index_t *idx, uint32_t docid, const void *data, size_t len,
-                          const char (*subject)[TERM_LEN], size_t n_subject, bool *deleted)
+/* The keys of set (A terms) into a malloc'd array, *n of them. */
+static trawl_index__aterm_t *
+aterms_of(GHashTable *set, GHashTable *except, size_t *n)
 {
-	forget_t f = {idx, subject, n_subject, {0}, 0, g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
-	              g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL), NULL};
-	trawl_buf_t out = {0};
-	const char **remove = NULL;
-	size_t n_remove = 0;
-	trawl_status_t rc = each_link(idx, data, len, forget_link, &f);
-	*deleted = false;
-	if (rc < 0)
-		goto done;
-	if (f.n_kept == 0) {
-		/* nobody else's links in it: it goes */
-		if ((rc = trawl_xdb__delete_id(trawl_index__db(idx), docid)) < 0)
-			rc = trawl_index__xerr(idx, rc);
-		*deleted = true;
-		goto done;
-	}
-	if (!g_hash_table_size(f.a_dropped))
-		goto done; /* none of theirs */
-	if ((rc = link_doc_data(&out, f.mid, f.n_kept, &f.kept)) < 0)
-		goto done;
-	/* the A terms of anchors that no link kept stands on go */
-	remove = g_new0(const char *, g_hash_table_size(f.a_dropped) + 1);
+	trawl_index__aterm_t *v = malloc((g_hash_table_size(set) + 1) * sizeof *v);
 	GHashTableIter it;
 	gpointer key;
-	g_hash_table_iter_init(&it, f.a_dropped);
+	*n = 0;
+	if (!v)
+		return NULL;
+	g_hash_table_iter_init(&it, set);
 	while (g_hash_table_iter_next(&it, &key, NULL))
-		if (!g_hash_table_contains(f.a_kept, key))
-			remove[n_remove++] = key;
-	if ((rc = trawl_xdb__rewrite_id(trawl_index__db(idx), docid, out.data, out.len, remove, n_remove)) < 0)
-		rc = trawl_index__xerr(idx, rc);
+		if (!except || !g_hash_table_contains(except, key))
+			g_strlcpy(v[(*n)++], key, sizeof *v);
+	qsort(v, *n, sizeof *v, cmp_aterm);
+	return v;
+}
+
+trawl_status_t
+trawl_index__forget_links(trawl_index_t *idx, const void *data, size_t len,
+                          const char (*subject)[TERM_LEN], size_t n_subject, trawl_index__links_left_t *out)
+{
+	forget_t f = {idx, subject, n_subject, {0}, 0, 0, g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+	              g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL), NULL};
+	trawl_status_t rc = each_link(idx, data, len, forget_link, &f);
+	memset(out, 0, sizeof *out);
+	if (rc < 0)
+		goto done;
+	out->n_kept = f.n_kept;
+	out->n_dropped = f.n_dropped;
+	if (f.n_kept && (rc = link_doc_data(&out->links, f.mid, f.n_kept, &f.kept)) < 0)
+		goto done;
+	/* the A terms of anchors that no link kept stands on go */
+	if (!(out->keep = aterms_of(f.a_kept, NULL, &out->n_keep)) ||
+	    !(out->remove = aterms_of(f.a_dropped, f.a_kept, &out->n_remove)))
+		rc = TRAWL_ENOMEM;
 done:
 	if (rc == TRAWL_ENOMEM)
 		trawl_index__seterr(idx, rc, "out of memory");
 	else if (rc == TRAWL_ECORRUPT)
 		trawl_index__seterr(idx, rc, "a link record in the index cannot be read");
-	g_free(remove);
+	if (rc < 0)
+		trawl_index__links_left_clear(out);
 	g_free(f.mid);
-	trawl_buf_free(&out);
 	trawl_buf_free(&f.kept);
 	g_hash_table_destroy(f.a_kept);
 	g_hash_table_destroy(f.a_dropped);
 	return rc;
+}
+
+void
+trawl_index__links_left_clear(trawl_index__links_left_t *left)
+{
+	trawl_buf_free(&left->links);
+	free(left->keep);
+	free(left->remove);
+	memset(left, 0, sizeof *left);
 }
 
 void
@@ -911,16 +914,13 @@ trawl_index__linked(trawl_index_t *idx, const char (*anchors)[TERM_LEN], size_t 
 			terms[i] = aterms[i];
 		}
 		nt = n;
-	} else {
-		terms = g_new0(const char *, 1);
-		terms[0] = KIND_LINK_TERM;
-		nt = 1;
 	}
+	/* without anchors: every record that links anything */
 	for (int attempt = 0;; attempt++) {
 		if (g.by_key)
 			g_hash_table_destroy(g.by_key);
 		g.by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, acc_free);
-		rc = trawl_xdb__each(trawl_index__db(idx), terms, nt, gather_cb, &g);
+		rc = trawl_xdb__each_value(trawl_index__db(idx), TRAWL_XDB_SLOT_LINKS, terms, nt, gather_cb, &g);
 		if (rc != TRAWL_EMODIFIED || attempt >= READ_RETRIES)
 			break;
 	}

@@ -48,26 +48,35 @@ void trawl_index__links_clear(trawl_links_t *links);
 
 /* ---- the store ---- */
 
-/* Builds the link document of one message into *out (owned by the caller;
- * NULL when msg links nothing, and then what an earlier add of the same
- * record linked is to be deleted by vterm). vterm and sterm are the link
- * document's unique term and the record's S term; idterms the identifier
- * term of each of msg's findings, as trawl_index_prepare() made them.
- * Thread-safe: any thread, any handle, while the writer works. */
-trawl_status_t trawl_index__prepare_links(const trawl_index_t *idx, const trawl_message_t *msg, const char *vterm,
-                                          const char *sterm, const char (*idterms)[TRAWL_INDEX__TERM_LEN],
-                                          trawl_xdb_built_t **out);
+/* The links of msg, for its record: into data (appended) the value of the
+ * record's TRAWL_XDB_SLOT_LINKS, nothing when msg links nothing; into
+ * *aterms (malloc'd, for the caller to free; NULL when none) the A terms
+ * of their anchors, *n_aterms of them, sorted and distinct. idterms: the
+ * identifier term of each of msg's findings, as trawl_index_prepare() made
+ * them. Thread-safe: any thread, any handle, while the writer works. */
+trawl_status_t trawl_index__prepare_links(const trawl_index_t *idx, const trawl_message_t *msg,
+                                          const char (*idterms)[TRAWL_INDEX__TERM_LEN], trawl_buf_t *data,
+                                          trawl_index__aterm_t **aterms, size_t *n_aterms);
 
-/* Takes the subject out of one link document (docid, its data): the links
- * whose anchor or target is one of subject's identifier terms (n, sorted)
- * go, the others stay; a document left with none is deleted (*deleted).
- * Writable handles. */
-trawl_status_t trawl_index__forget_links(trawl_index_t *idx, uint32_t docid, const void *data, size_t len,
+/* What is left of a record's links once a subject is taken out. */
+typedef struct {
+	trawl_buf_t links;               /* the links kept, as the slot holds them; empty when none */
+	size_t n_kept, n_dropped;        /* links kept, links that were the subject's */
+	trawl_index__aterm_t *keep;      /* the A terms the links kept stand on (n_keep, sorted) */
+	size_t n_keep;
+	trawl_index__aterm_t *remove;    /* the A terms none of them does (n_remove, sorted) */
+	size_t n_remove;
+} trawl_index__links_left_t;
+
+/* Takes the subject out of one record's links (data, len: its
+ * TRAWL_XDB_SLOT_LINKS): the links whose anchor or target is one of
+ * subject's identifier terms (n, sorted) go, the others stay, in *out
+ * (free with trawl_index__links_left_clear(), also on failure). Changes
+ * nothing in the index: the caller writes the record. */
+trawl_status_t trawl_index__forget_links(trawl_index_t *idx, const void *data, size_t len,
                                          const char (*subject)[TRAWL_INDEX__TERM_LEN], size_t n_subject,
-                                         bool *deleted);
-
-/* Is this document data a link document (not a message record)? */
-bool trawl_index__is_link_doc(const void *data, size_t len);
+                                         trawl_index__links_left_t *out);
+void trawl_index__links_left_clear(trawl_index__links_left_t *left);
 
 /* One identifier linked to an anchor, gathered from the index. */
 typedef struct {

@@ -90,6 +90,8 @@ make_doc(const trawl_xdb_doc_t *d)
 {
 	Xapian::Document doc;
 	doc.add_value(TRAWL_XDB_SLOT_DATA, std::string(static_cast<const char *>(d->data), d->data_len));
+	if (d->links_len)
+		doc.add_value(TRAWL_XDB_SLOT_LINKS, std::string(static_cast<const char *>(d->links), d->links_len));
 	for (size_t i = 0; i < d->n_terms; i++) {
 		if (d->terms[i].wdf)
 			doc.add_term(d->terms[i].name, d->terms[i].wdf);
@@ -332,13 +334,28 @@ trawl_xdb__term_freq(trawl_xdb_t *h, const char *term, uint64_t *out, uint64_t *
 	}
 }
 
-extern "C" trawl_status_t
-trawl_xdb__each_id(trawl_xdb_t *h, const char *const *terms, size_t n, trawl_xdb_doc_fn fn,
-                   void *payload) noexcept
+namespace {
+
+/* The body of trawl_xdb__each_id() and trawl_xdb__each_value(): slot's
+ * value of each document holding any of the n terms, or of every document
+ * with a value in slot when terms is NULL (its value stream: no query). */
+trawl_status_t
+each_in_slot(trawl_xdb_t *h, unsigned slot, bool skip_empty, const char *const *terms, size_t n,
+             trawl_xdb_doc_fn fn, void *payload) noexcept
 {
-	if (n == 0)
+	if (terms && n == 0)
 		return TRAWL_OK;
 	try {
+		if (!terms) {
+			for (Xapian::ValueIterator v = h->db.valuestream_begin(slot); v != h->db.valuestream_end(slot);
+			     ++v) {
+				std::string value = *v;
+				trawl_status_t rc = fn(static_cast<uint32_t>(v.get_docid()), value.data(), value.size(), payload);
+				if (rc != TRAWL_OK)
+					return rc;
+			}
+			return TRAWL_OK;
+		}
 		Xapian::Query q;
 		if (n == 1) {
 			q = Xapian::Query(terms[0]);
@@ -352,8 +369,10 @@ trawl_xdb__each_id(trawl_xdb_t *h, const char *const *terms, size_t n, trawl_xdb
 		enq.set_docid_order(Xapian::Enquire::ASCENDING);
 		Xapian::MSet mset = enq.get_mset(0, h->db.get_doccount());
 		for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
-			std::string data = it.get_document().get_value(TRAWL_XDB_SLOT_DATA);
-			trawl_status_t rc = fn(static_cast<uint32_t>(*it), data.data(), data.size(), payload);
+			std::string value = it.get_document().get_value(slot);
+			if (skip_empty && value.empty())
+				continue;
+			trawl_status_t rc = fn(static_cast<uint32_t>(*it), value.data(), value.size(), payload);
 			if (rc != TRAWL_OK)
 				return rc;
 		}
@@ -369,6 +388,24 @@ trawl_xdb__each_id(trawl_xdb_t *h, const char *const *terms, size_t n, trawl_xdb
 		return fail(h);
 	}
 	return TRAWL_OK;
+}
+
+} // namespace
+
+extern "C" trawl_status_t
+trawl_xdb__each_id(trawl_xdb_t *h, const char *const *terms, size_t n, trawl_xdb_doc_fn fn,
+                   void *payload) noexcept
+{
+	if (n == 0)
+		return TRAWL_OK;
+	return each_in_slot(h, TRAWL_XDB_SLOT_DATA, false, terms, n, fn, payload);
+}
+
+extern "C" trawl_status_t
+trawl_xdb__each_value(trawl_xdb_t *h, unsigned slot, const char *const *terms, size_t n, trawl_xdb_doc_fn fn,
+                      void *payload) noexcept
+{
+	return each_in_slot(h, slot, true, terms, n, fn, payload);
 }
 
 namespace {
@@ -395,14 +432,17 @@ trawl_xdb__each(trawl_xdb_t *h, const char *const *terms, size_t n, trawl_xdb_da
 }
 
 extern "C" trawl_status_t
-trawl_xdb__rewrite_id(trawl_xdb_t *h, uint32_t docid, const void *data, size_t len, const char *const *remove,
-                      size_t n) noexcept
+trawl_xdb__rewrite_id(trawl_xdb_t *h, uint32_t docid, unsigned slot, const void *value, size_t len,
+                      const char *const *remove, size_t n) noexcept
 {
 	if (!check_writable(h))
 		return TRAWL_EINVAL;
 	try {
 		Xapian::Document doc = h->wdb.get_document(static_cast<Xapian::docid>(docid));
-		doc.add_value(TRAWL_XDB_SLOT_DATA, std::string(static_cast<const char *>(data), len));
+		if (len)
+			doc.add_value(slot, std::string(static_cast<const char *>(value), len));
+		else
+			doc.remove_value(slot);
 		for (size_t i = 0; i < n; i++) {
 			try {
 				doc.remove_term(remove[i]);

@@ -39,6 +39,12 @@ typedef struct trawl_xdb trawl_xdb_t;
  * (records are short and many); value slots live uncompressed in the
  * posting table. The index grows by about a quarter. */
 #define TRAWL_XDB_SLOT_DATA 1
+/* The value slot holding the links of a message record
+ * (trawl_xdb_doc_t.links, index/link.c): on the record itself rather than
+ * a document of their own, which doubled the documents the writer thread
+ * stores (each one a term list glass deflates, with a 128 KB table reset
+ * for each). Empty on documents that link nothing. */
+#define TRAWL_XDB_SLOT_LINKS 2
 
 /* One term of a document. wdf 0 makes a boolean term (a filter, no weight). */
 typedef struct {
@@ -50,6 +56,8 @@ typedef struct {
 typedef struct {
 	const void *data; /* stored in TRAWL_XDB_SLOT_DATA */
 	size_t data_len;
+	const void *links; /* stored in TRAWL_XDB_SLOT_LINKS when links_len > 0 */
+	size_t links_len;
 	const trawl_xdb_term_t *terms;
 	size_t n_terms;
 	bool has_time;
@@ -135,10 +143,18 @@ typedef trawl_status_t (*trawl_xdb_doc_fn)(uint32_t docid, const void *data, siz
 trawl_status_t trawl_xdb__each_id(trawl_xdb_t *db, const char *const *terms, size_t n, trawl_xdb_doc_fn fn,
                                   void *payload) TRAWL_XDB_NOEXCEPT;
 
-/* Gives document docid new data and takes the n terms of remove off it
- * (those it does not hold are no error); its other terms stay. Writable
- * handles only. */
-trawl_status_t trawl_xdb__rewrite_id(trawl_xdb_t *db, uint32_t docid, const void *data, size_t len,
+/* Calls fn, in document id order, with the id and the value in slot (as
+ * data) of every document holding any of the n terms, or of every document
+ * of the database when terms is NULL; documents with nothing in slot are
+ * passed over. Reopens and returns TRAWL_EMODIFIED as trawl_xdb__each()
+ * does. */
+trawl_status_t trawl_xdb__each_value(trawl_xdb_t *db, unsigned slot, const char *const *terms, size_t n,
+                                     trawl_xdb_doc_fn fn, void *payload) TRAWL_XDB_NOEXCEPT;
+
+/* Gives document docid a new value in slot (len 0 clears it) and takes the
+ * n terms of remove off it (those it does not hold are no error); its
+ * other terms and values stay. Writable handles only. */
+trawl_status_t trawl_xdb__rewrite_id(trawl_xdb_t *db, uint32_t docid, unsigned slot, const void *value, size_t len,
                                      const char *const *remove, size_t n) TRAWL_XDB_NOEXCEPT;
 
 /* Deletes one document by id (no error when it is gone). Writable handles only. */

@@ -265,8 +265,8 @@ Test(lifecycle, forget_removes_the_subject_and_keeps_everyone_else)
 	             0);
 	cr_assert(strstr(out, "5 message records rewritten"), "%s", out);
 	cr_assert(strstr(out, "1 restriction deleted"), "%s", out);
-	/* the link documents of her messages: one held only her links and
-	 * goes, one holds someone else's too and stays without hers */
+	/* the links of her messages: one message held only hers, which go;
+	 * one holds someone else's too, which stay without hers */
 	cr_assert(strstr(out, "1 link and 1 restriction deleted; 1 link record kept for others"), "%s", out);
 	free(out);
 	char *gone = access_ids("--email erika.mustermann@kontor-demo.de --name 'Erika Mustermann'");

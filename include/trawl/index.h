@@ -322,8 +322,8 @@ typedef struct {
 	uint64_t rewritten;    /* message records kept, the subject's findings removed */
 	uint64_t deleted;      /* message records deleted: nothing of anyone left in them */
 	uint64_t findings;     /* findings removed */
-	uint64_t other_docs;   /* other documents on the subject deleted (links) */
-	uint64_t links_kept;   /* link documents kept for other people's links, the subject's taken out */
+	uint64_t other_docs;   /* messages whose links all went (they were all the subject's) */
+	uint64_t links_kept;   /* messages whose links stay for other people, the subject's taken out */
 	uint64_t restrictions; /* restriction records deleted */
 } trawl_forget_t;
 
