@@ -14,10 +14,10 @@
  *                   Ksource
  *
  * An identifier term is a type prefix (XE email, XP phone, XC card, XB iban,
- * XI ip, XM mac, XN name, XA address, XU custom) and the first 96 bits of
+ * XI ip, XM mac, XN name, XA address, XU custom) and the first 78 bits of
  * HMAC-SHA256(secret, "type:norm") in base64url: without the secret the
  * terms say nothing, and a copied index cannot be searched by guessing. The
- * Q, S, R terms hold 96 bits of SHA-256 the same way. The database's
+ * Q, S, R terms hold 78 bits of SHA-256 the same way. The database's
  * metadata "trawl.format" says which form of terms and records it holds
  * (INDEX_FORMAT); an index of another is refused, not misread.
  *
@@ -50,7 +50,7 @@
 #include "util/util.h"
 
 #define SECRET_LEN 32
-#define HASH_CHARS 16             /* base64url characters of a term's hash: its first 96 bits */
+#define HASH_CHARS TRAWL_INDEX__HASH_CHARS
 #define TERM_LEN (2 + HASH_CHARS + 1)
 #define DOC_TERM_LEN (1 + HASH_CHARS + 1) /* Q, S, V, R, Z terms */
 #define READ_RETRIES 4            /* reruns of a query that a writer overtook */
@@ -116,20 +116,25 @@ trawl_index_last_error(const trawl_index_t *idx)
 /* ------------------------------------------------------------------ */
 /* Terms                                                              */
 
-/* The first 96 bits of a hash as HASH_CHARS base64url characters and a
- * NUL: half the bytes of hex in every posting and term list, which Xapian
- * compresses on the writer's thread (the whole index a quarter smaller). A
- * collision among a billion identifiers has odds of about 1 in 10^11. */
+/* The first 78 bits of a hash as HASH_CHARS base64url characters and a
+ * NUL: fewer bytes than hex in every posting and term list, which Xapian
+ * compresses on the writer's thread, and identifier terms of 15 characters,
+ * which std::string holds without allocating (Xapian copies each posting's
+ * term into one on the writer's thread). Two of ten million identifiers
+ * share a term with odds of about 1 in 10^10 (a billion: 1 in 600,000). */
 static void
-hash_chars(char out[HASH_CHARS + 1], const unsigned char md[12])
+hash_chars(char out[HASH_CHARS + 1], const unsigned char md[SHA256_DIGEST_LENGTH])
 {
 	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	for (unsigned i = 0, o = 0; i < 12; i += 3) {
-		uint32_t v = (uint32_t)md[i] << 16 | (uint32_t)md[i + 1] << 8 | md[i + 2];
-		out[o++] = b64[v >> 18];
-		out[o++] = b64[(v >> 12) & 63];
-		out[o++] = b64[(v >> 6) & 63];
-		out[o++] = b64[v & 63];
+	uint64_t bits = 0;
+	unsigned have = 0, i = 0;
+	for (unsigned o = 0; o < HASH_CHARS; o++) {
+		if (have < 6) {
+			bits = bits << 8 | md[i++];
+			have += 8;
+		}
+		have -= 6;
+		out[o] = b64[(bits >> have) & 63];
 	}
 	out[HASH_CHARS] = '\0';
 }
@@ -821,9 +826,10 @@ srcrec_free(void *p)
 }
 
 /* Which form of terms and records the index holds: 4 since a message's
- * links are on its record (3 kept them in a document of their own; records
- * have been in a value slot since 3, 2 kept them in Xapian's document data;
- * terms have been 96 bits in base64url since 2; 1, unmarked, had hex). */
+ * links are on its record and terms hold 78 bits (3 kept links in a
+ * document of their own, and terms of 96 bits; records have been in a value
+ * slot since 3, 2 kept them in Xapian's document data; terms have been in
+ * base64url since 2; 1, unmarked, had hex). */
 #define INDEX_FORMAT "4"
 #define INDEX_FORMAT_KEY "trawl.format"
 

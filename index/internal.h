@@ -18,12 +18,15 @@
 #include "util/util.h"
 #include "trawl/index.h"
 
-/* An identifier term: "XE" and 16 base64url characters (96 bits of
- * HMAC-SHA256), NUL. */
-#define TRAWL_INDEX__TERM_LEN (2 + 16 + 1)
-/* A document term: a prefix letter and 16 base64url characters (96 bits of
- * SHA-256), NUL. */
-#define TRAWL_INDEX__DOC_TERM_LEN (1 + 16 + 1)
+/* The base64url characters of a term's hash: its first 78 bits. */
+#define TRAWL_INDEX__HASH_CHARS 13
+/* An identifier term: "XE" and TRAWL_INDEX__HASH_CHARS characters of
+ * HMAC-SHA256, NUL: 15 characters, as many as std::string holds without
+ * allocating, which Xapian's writer does with each posting it is given. */
+#define TRAWL_INDEX__TERM_LEN (2 + TRAWL_INDEX__HASH_CHARS + 1)
+/* A document term: a prefix letter and TRAWL_INDEX__HASH_CHARS characters
+ * of SHA-256, NUL. */
+#define TRAWL_INDEX__DOC_TERM_LEN (1 + TRAWL_INDEX__HASH_CHARS + 1)
 
 /* The tag byte that starts a record's data. */
 #define TRAWL_INDEX__REC_MESSAGE 'M'
@@ -59,14 +62,14 @@ trawl_status_t trawl_index__pack_s(trawl_buf_t *b, const char *s);
 uint64_t trawl_index__take_u(trawl_index__cursor_t *c);
 char *trawl_index__take_s(trawl_index__cursor_t *c, bool *oom);
 
-/* prefix + 96 bits of SHA-256 of len bytes of data, in base64url. */
+/* prefix + 78 bits of SHA-256 of len bytes of data, in base64url. */
 void trawl_index__doc_term(char out[TRAWL_INDEX__DOC_TERM_LEN], char prefix, const void *data, size_t len);
-/* prefix + 96 bits of SHA-256 of source NUL location: 'Q' on a message record
+/* prefix + 78 bits of SHA-256 of source NUL location: 'Q' on a message record
  * (unique; 'V' was its link document's until index format 4). TRAWL_ENOMEM
  * or TRAWL_OK. */
 trawl_status_t trawl_index__record_term(char out[TRAWL_INDEX__DOC_TERM_LEN], char prefix, const char *source,
                                         const char *location);
-/* prefix + 96 bits of SHA-256 of source, in base64url: 'S' on a source's message records, 'R' on
+/* prefix + 78 bits of SHA-256 of source, in base64url: 'S' on a source's message records, 'R' on
  * its source record. */
 void trawl_index__source_term(char out[TRAWL_INDEX__DOC_TERM_LEN], char prefix, const char *source);
 
