@@ -101,8 +101,9 @@ typedef struct {
 	/* May be NULL. trawl_scan_run() calls it on the worker thread that made
 	 * a record, before the record goes to on_message on the caller's thread,
 	 * with on_message's payload: the work of a record that need not wait
-	 * for that one thread (it sets msg->prepared). Runs on several threads
-	 * at once. trawl_scan_buffer() does not call it. */
+	 * for that one thread (it sets msg->prepared, and may free what
+	 * on_message will not read, such as the findings). Runs on several
+	 * threads at once. trawl_scan_buffer() does not call it. */
 	trawl_prepare_fn prepare;
 } trawl_scan_opts_t;
 
