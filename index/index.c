@@ -182,14 +182,28 @@ hmac_key(trawl_index_t *idx)
 	explicit_bzero(pad, sizeof pad);
 }
 
-/* prefix + the hash_chars() of SHA-256 of the n bytes of s */
+/* prefix + the hash_chars() of SHA-256 of the n bytes of s, and of the m
+ * bytes of t after them (t may be NULL when m is 0). The low-level SHA-256
+ * calls, as id_term(): OpenSSL 3's one-shot SHA256() looks the digest's
+ * provider up again on every call, which cost more than the hashing. */
+static void
+doc_term2(char out[DOC_TERM_LEN], char prefix, const void *s, size_t n, const void *t, size_t m)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	SHA256_CTX c;
+	SHA256_Init(&c);
+	SHA256_Update(&c, s, n);
+	if (m)
+		SHA256_Update(&c, t, m);
+	SHA256_Final(md, &c);
+	out[0] = prefix;
+	hash_chars(out + 1, md);
+}
+
 static void
 doc_term(char out[DOC_TERM_LEN], char prefix, const void *s, size_t n)
 {
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	SHA256(s, n, md);
-	out[0] = prefix;
-	hash_chars(out + 1, md);
+	doc_term2(out, prefix, s, n, NULL, 0);
 }
 
 static void
@@ -198,26 +212,13 @@ source_term(char out[DOC_TERM_LEN], char prefix, const char *source)
 	doc_term(out, prefix, source, strlen(source));
 }
 
-static trawl_status_t
-record_term(char out[DOC_TERM_LEN], char prefix, const char *source, const char *location)
-{
-	size_t sl = strlen(source), ll = strlen(location);
-	char *key = malloc(sl + 1 + ll);
-	if (!key)
-		return TRAWL_ENOMEM;
-	memcpy(key, source, sl);
-	key[sl] = '\0';
-	memcpy(key + sl + 1, location, ll);
-	doc_term(out, prefix, key, sl + 1 + ll);
-	free(key);
-	return TRAWL_OK;
-}
-
-static trawl_status_t
+/* The unique term of a message record: Q + SHA-256 of source NUL location */
+static void
 message_term(char out[DOC_TERM_LEN], const char *source, const char *location)
 {
-	return record_term(out, 'Q', source, location);
+	doc_term2(out, 'Q', source, strlen(source) + 1, location, strlen(location));
 }
+
 
 /* ------------------------------------------------------------------ */
 /* Normalising and masking what is stored                             */
@@ -1057,8 +1058,7 @@ trawl_index_prepare(const trawl_index_t *idx, const trawl_message_t *msg, trawl_
 		rc = TRAWL_ENOMEM;
 		goto done;
 	}
-	if ((rc = message_term(p->qterm, msg->source, msg->location)) < 0)
-		goto done;
+	message_term(p->qterm, msg->source, msg->location);
 	source_term(sterm, 'S', msg->source);
 	if ((rc = masked_subject(msg, &subject)) < 0)
 		goto done;
@@ -2449,23 +2449,12 @@ trawl_index__take_s(trawl_index__cursor_t *c, bool *oom)
 	return take_s((cursor_t *)c, oom);
 }
 
-trawl_status_t
-trawl_index__record_term(char out[DOC_TERM_LEN], char prefix, const char *source, const char *location)
-{
-	return record_term(out, prefix, source, location);
-}
-
 void
 trawl_index__doc_term(char out[DOC_TERM_LEN], char prefix, const void *data, size_t len)
 {
 	doc_term(out, prefix, data, len);
 }
 
-void
-trawl_index__source_term(char out[DOC_TERM_LEN], char prefix, const char *source)
-{
-	source_term(out, prefix, source);
-}
 
 trawl_status_t
 trawl_index__unpack_message(const trawl_index_t *idx, trawl_index_message_t *m, const void *data, size_t len,
@@ -2530,8 +2519,7 @@ trawl_index__rewrite_message(trawl_index_t *idx, const void *data, size_t len, c
 		kept += !drop[i];
 	if (kept == 0) {
 		/* nothing of anyone left: the record goes */
-		if ((rc = message_term(qterm, m.source, m.location)) < 0)
-			goto done;
+		message_term(qterm, m.source, m.location);
 		if ((rc = trawl_xdb__delete(idx->db, qterm)) < 0) {
 			rc = xerr(idx, rc);
 			goto done;
@@ -2598,8 +2586,7 @@ trawl_index__rewrite_message(trawl_index_t *idx, const void *data, size_t len, c
 			terms[nt++] = (trawl_xdb_term_t){idterms[k], 0};
 		k++;
 	}
-	if ((rc = message_term(qterm, m.source, m.location)) < 0)
-		goto done;
+	message_term(qterm, m.source, m.location);
 	source_term(sterm, 'S', m.source);
 	for (size_t i = 0; i < n_aterms; i++)
 		terms[nt++] = (trawl_xdb_term_t){aterms[i], 0};

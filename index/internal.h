@@ -64,14 +64,6 @@ char *trawl_index__take_s(trawl_index__cursor_t *c, bool *oom);
 
 /* prefix + 78 bits of SHA-256 of len bytes of data, in base64url. */
 void trawl_index__doc_term(char out[TRAWL_INDEX__DOC_TERM_LEN], char prefix, const void *data, size_t len);
-/* prefix + 78 bits of SHA-256 of source NUL location: 'Q' on a message record
- * (unique; 'V' was its link document's until index format 4). TRAWL_ENOMEM
- * or TRAWL_OK. */
-trawl_status_t trawl_index__record_term(char out[TRAWL_INDEX__DOC_TERM_LEN], char prefix, const char *source,
-                                        const char *location);
-/* prefix + 78 bits of SHA-256 of source, in base64url: 'S' on a source's message records, 'R' on
- * its source record. */
-void trawl_index__source_term(char out[TRAWL_INDEX__DOC_TERM_LEN], char prefix, const char *source);
 
 /* Fills *m (zeroed by the caller) from a message record's data, marking
  * the findings whose term is one of terms (n, sorted with strcmp; may be

@@ -435,7 +435,7 @@ header_pairs(linker_t *lk, const slot_t *run, size_t n)
 }
 
 trawl_status_t
-trawl_index__links(trawl_links_t *out, const trawl_message_t *msg)
+trawl_index__links(trawl_links_t *out, const trawl_message_t *msg, bool headers)
 {
 	trawl_status_t rc = TRAWL_OK;
 	size_t n = msg->findings.len;
@@ -482,7 +482,8 @@ trawl_index__links(trawl_links_t *out, const trawl_message_t *msg)
 		for (b = a + 1; b < n && strcmp(v[b].f->part ? v[b].f->part : "", part) == 0; b++)
 			;
 		if (is_header_part(part)) {
-			rc = header_pairs(&lk, v + a, b - a);
+			if (headers)
+				rc = header_pairs(&lk, v + a, b - a);
 			continue;
 		}
 		const scope_t *s = scope_of(scopes, part);
@@ -579,7 +580,9 @@ trawl_index__prepare_links(const trawl_index_t *idx, const trawl_message_t *msg,
 
 	*aterms = NULL;
 	*n_aterms = 0;
-	if ((rc = trawl_index__links(&links, msg)) < 0 || !links.len)
+	/* header links are not stored: the record pairs names with addresses
+	 * when it is read */
+	if ((rc = trawl_index__links(&links, msg, false)) < 0 || !links.len)
 		goto done;
 	if (!(at = malloc(links.len * sizeof *at))) {
 		rc = TRAWL_ENOMEM;
@@ -587,8 +590,6 @@ trawl_index__prepare_links(const trawl_index_t *idx, const trawl_message_t *msg,
 	}
 	for (size_t i = 0; i < links.len && rc == TRAWL_OK; i++) {
 		const trawl_link_t *l = &links.items[i];
-		if (l->kind == TRAWL_LINK_HEADER)
-			continue; /* the message record has them: names pair with addresses on reading */
 		const trawl_finding_t *f = &msg->findings.items[l->target];
 		trawl_type_t type = (unsigned)f->type < TRAWL_TYPE_COUNT ? f->type : TRAWL_TYPE_CUSTOM;
 		char *shown_norm = shown(f);

@@ -41,9 +41,9 @@ typedef struct {
                                  * a short label (", ", "\nTel.: ", " (mobile: ") */
 #define TRAWL_LINK_NEAR_MIN 2   /* messages that must show a NEAR link */
 
-/* Appends every link of msg to out (see index/link.c for the rules).
- * Each (kind, anchor, target) once. */
-trawl_status_t trawl_index__links(trawl_links_t *out, const trawl_message_t *msg);
+/* Appends every link of msg to out (see index/link.c for the rules), the
+ * header links only when headers is set. Each (kind, anchor, target) once. */
+trawl_status_t trawl_index__links(trawl_links_t *out, const trawl_message_t *msg, bool headers);
 void trawl_index__links_clear(trawl_links_t *links);
 
 /* ---- the store ---- */

@@ -103,7 +103,7 @@ static trawl_links_t
 links_of(const trawl_message_t *m)
 {
 	trawl_links_t l = {0};
-	cr_assert_eq(trawl_index__links(&l, m), TRAWL_OK);
+	cr_assert_eq(trawl_index__links(&l, m, true), TRAWL_OK);
 	return l;
 }
 
