@@ -10,6 +10,7 @@
  *                   K<kind>                         Kmessage, Kcontact, Kappointment
  *                   T<type> with wdf = findings     collection freq = stats by type
  *                   X?<hmac>                        one per distinct identifier
+ *                   A<X term>                       the anchors of its links (index/link.c)
  *   source record   R<sha256(source)>               unique
  *                   Ksource
  *
