@@ -11,8 +11,8 @@
  *                   T<type> with wdf = findings     collection freq = stats by type
  *                   X?<hmac>                        one per distinct identifier
  *                   A<X term>                       the anchors of its links (index/link.c)
- *   source record   R<sha256(source)>               unique
- *                   Ksource
+ *   source record   R<sha256(source)>               unique; its record in its own
+ *                                                   value slot, listed by that slot
  *
  * An identifier term is a type prefix (XE email, XP phone, XC card, XB iban,
  * XI ip, XM mac, XN name, XA address, XU custom) and the first 78 bits of
@@ -92,7 +92,6 @@ static const char *const kind_term[] = {
 	[TRAWL_ITEM_CONTACT] = "Kcontact",
 	[TRAWL_ITEM_APPOINTMENT] = "Kappointment",
 };
-#define KIND_SOURCE_TERM "Ksource"
 
 /* ------------------------------------------------------------------ */
 /* Errors                                                             */
@@ -950,8 +949,8 @@ write_source(trawl_index_t *idx, srcrec_t *r)
 	if (rc < 0)
 		goto done;
 	source_term(rterm, 'R', r->s.source);
-	trawl_xdb_term_t terms[] = {{rterm, 0}, {KIND_SOURCE_TERM, 0}};
-	trawl_xdb_doc_t doc = {.data = b.data, .data_len = b.len, .terms = terms, .n_terms = 2};
+	trawl_xdb_term_t terms[] = {{rterm, 0}};
+	trawl_xdb_doc_t doc = {.data = b.data, .data_len = b.len, .source_record = true, .terms = terms, .n_terms = 1};
 	/* in an index that was empty, the first record of a source is new:
 	 * Xapian need not look for one to replace (a maildir is a source a
 	 * message) */
@@ -1354,8 +1353,9 @@ check_reader(trawl_index_t *idx)
 }
 
 static trawl_status_t
-source_cb(const void *data, size_t len, void *payload)
+source_cb(uint32_t docid, const void *data, size_t len, void *payload)
 {
+	(void)docid;
 	trawl_index_source_t *s = payload;
 	source_clear(s);
 	return unpack_source(s, data, len);
@@ -1367,7 +1367,7 @@ load_source_once(trawl_index_t *idx, const char *source, trawl_index_source_t *o
 	char rterm[DOC_TERM_LEN];
 	const char *terms[] = {rterm};
 	source_term(rterm, 'R', source);
-	trawl_status_t rc = trawl_xdb__each(idx->db, terms, 1, source_cb, out);
+	trawl_status_t rc = trawl_xdb__each_value(idx->db, TRAWL_XDB_SLOT_SOURCE, terms, 1, source_cb, out);
 	if (rc < 0)
 		return rc == TRAWL_ECORRUPT ? seterr(idx, rc, "%s: unreadable source record", source) : xerr(idx, rc);
 	if (!out->source)
@@ -1910,8 +1910,9 @@ typedef struct {
 } srclist_t;
 
 static trawl_status_t
-srclist_cb(const void *data, size_t len, void *payload)
+srclist_cb(uint32_t docid, const void *data, size_t len, void *payload)
 {
+	(void)docid;
 	srclist_t *l = payload;
 	if (l->len == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 16;
@@ -1944,10 +1945,9 @@ stats_once(trawl_index_t *idx, trawl_stats_t *st)
 {
 	trawl_status_t rc;
 	srclist_t list = {0};
-	const char *terms[] = {KIND_SOURCE_TERM};
 	uint64_t docs;
 
-	if ((rc = trawl_xdb__each(idx->db, terms, 1, srclist_cb, &list)) < 0)
+	if ((rc = trawl_xdb__each_value(idx->db, TRAWL_XDB_SLOT_SOURCE, NULL, 0, srclist_cb, &list)) < 0)
 		goto done;
 	if ((rc = trawl_xdb__term_freq(idx->db, kind_term[TRAWL_ITEM_MESSAGE], &st->messages, NULL)) < 0 ||
 	    (rc = trawl_xdb__term_freq(idx->db, kind_term[TRAWL_ITEM_CONTACT], &st->contacts, NULL)) < 0 ||

@@ -610,7 +610,7 @@ gather_cb(uint32_t docid, const void *data, size_t len, void *payload)
 	if (len && p[0] == TRAWL_INDEX__REC_MESSAGE) {
 		g_ptr_array_add(g->messages, g_bytes_new(data, len));
 		g_array_append_val(g->message_ids, docid);
-	} else if (!len || p[0] != TRAWL_INDEX__REC_SOURCE) {
+	} else if (len) {
 		g_array_append_val(g->others, docid); /* anything else about them */
 	}
 	return TRAWL_OK;

@@ -89,7 +89,8 @@ Xapian::Document
 make_doc(const trawl_xdb_doc_t *d)
 {
 	Xapian::Document doc;
-	doc.add_value(TRAWL_XDB_SLOT_DATA, std::string(static_cast<const char *>(d->data), d->data_len));
+	doc.add_value(d->source_record ? TRAWL_XDB_SLOT_SOURCE : TRAWL_XDB_SLOT_DATA,
+	              std::string(static_cast<const char *>(d->data), d->data_len));
 	if (d->links_len)
 		doc.add_value(TRAWL_XDB_SLOT_LINKS, std::string(static_cast<const char *>(d->links), d->links_len));
 	for (size_t i = 0; i < d->n_terms; i++) {

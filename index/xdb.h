@@ -45,6 +45,11 @@ typedef struct trawl_xdb trawl_xdb_t;
  * stores (each one a term list glass deflates, with a 128 KB table reset
  * for each). Empty on documents that link nothing. */
 #define TRAWL_XDB_SLOT_LINKS 2
+/* The value slot holding a source record (trawl_xdb_doc_t.data when
+ * source_record is set), listed by the slot's value stream: a document
+ * with no term but its unique one has a term list of at most 18 bytes,
+ * which glass stores without deflating (a maildir has a source a message). */
+#define TRAWL_XDB_SLOT_SOURCE 3
 
 /* One term of a document. wdf 0 makes a boolean term (a filter, no weight). */
 typedef struct {
@@ -54,8 +59,9 @@ typedef struct {
 
 /* A document to store. Everything is borrowed for the call. */
 typedef struct {
-	const void *data; /* stored in TRAWL_XDB_SLOT_DATA */
+	const void *data; /* stored in TRAWL_XDB_SLOT_DATA, or TRAWL_XDB_SLOT_SOURCE */
 	size_t data_len;
+	bool source_record; /* data goes to TRAWL_XDB_SLOT_SOURCE */
 	const void *links; /* stored in TRAWL_XDB_SLOT_LINKS when links_len > 0 */
 	size_t links_len;
 	const trawl_xdb_term_t *terms;
