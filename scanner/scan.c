@@ -327,16 +327,24 @@ queue_message(trawl_worker_t *w, trawl_message_t *msg)
 	return TRAWL_OK;
 }
 
-/* Events go at once, after the records before them: BEGIN before any
- * worker's records of the file, END after all of them. */
+/* Events wait with the records, in order: a worker sends what it holds
+ * when its buffer is full, before it waits for work, after each batch of
+ * a shared file, and before the batches of a file it splits go to the
+ * others (split_mbox()): so BEGIN comes before any worker's records of the
+ * file, and END (from whoever finishes last, src_release()) after all of
+ * them. A maildir, three items a file, hands them over 32 at a time. */
 static void
 queue_event(trawl_worker_t *w, const trawl_event_t *ev)
 {
 	pworker_t *pw = w->sink;
 	out_t *o = out_event(ev);
-	flush_out(pw);
-	if (o)
-		queue_push(&pw->p->out, o);
+	if (!o) {
+		flush_out(pw);
+		return;
+	}
+	pw->pending[pw->n_pending++] = o;
+	if (pw->n_pending == OUT_BATCH)
+		flush_out(pw);
 }
 
 /* The walker's report of something it could not read. */
@@ -537,10 +545,13 @@ read_file_fd(int fd, size_t len, trawl_buf_t *b)
 
 /* The next thing to do: a batch first (its file is open already and its
  * pages are in memory), else a file. false when nothing is left. A worker
- * that could not start takes files only, to report them. */
+ * that could not start takes files only, to report them. What the worker
+ * holds for the caller's thread goes before it waits, or when its buffer
+ * is full: not after every file (a maildir is a file a message). */
 static bool
-take_work(pipeline_t *p, bool files_only, batch_t **b, job_t **j)
+take_work(pworker_t *pw, bool files_only, batch_t **b, job_t **j)
 {
+	pipeline_t *p = pw->p;
 	*b = NULL;
 	*j = NULL;
 	pthread_mutex_lock(&p->mu);
@@ -556,6 +567,13 @@ take_work(pipeline_t *p, bool files_only, batch_t **b, job_t **j)
 		 * others wait for those rather than leave it to read alone */
 		if (p->jobs_closed && (files_only || p->reading == 0))
 			break;
+		if (pw->n_pending) {
+			/* nothing to do at once: what is held goes first, then look again */
+			pthread_mutex_unlock(&p->mu);
+			flush_out(pw);
+			pthread_mutex_lock(&p->mu);
+			continue;
+		}
 		pthread_cond_wait(&p->work, &p->mu);
 	}
 	pthread_mutex_unlock(&p->mu);
@@ -721,6 +739,7 @@ static void
 split_mbox(pworker_t *pw, shared_src_t *src)
 {
 	splitter_t sp = {.pw = pw, .src = src};
+	flush_out(pw); /* the file's BEGIN, before any other worker's records of it */
 	trawl_status_t rc = trawl_scan__mbox_split(src->map ? src->map : src->in.data, src->len, split_message, &sp);
 	if (sp.cur && sp.cur->n)
 		submit_batch(&sp);
@@ -838,9 +857,10 @@ worker_main(void *arg)
 	job_t *j;
 	/* A worker that could not start reports the files it takes, so that
 	 * the walker is not blocked forever. */
-	while (take_work(p, !ok, &b, &j)) {
+	while (take_work(&pw, !ok, &b, &j)) {
 		if (b) {
 			run_batch(&pw, b);
+			flush_out(&pw); /* the file's END, when this batch was its last */
 			continue;
 		}
 		if (!ok)
@@ -849,12 +869,12 @@ worker_main(void *arg)
 			process_job(&pw, j);
 		free(j->path);
 		free(j);
-		flush_out(&pw);
 		pthread_mutex_lock(&p->mu);
 		if (--p->reading == 0)
 			pthread_cond_broadcast(&p->work); /* the workers waiting for batches may be done */
 		pthread_mutex_unlock(&p->mu);
 	}
+	flush_out(&pw);
 	if (ok)
 		trawl_scan__worker_fini(&pw.w);
 	trawl_buf_free(&pw.raw);
