@@ -560,7 +560,10 @@ take_work(pworker_t *pw, bool files_only, batch_t **b, job_t **j)
 			break;
 		if ((*j = ring_pop(&p->jobs))) {
 			p->reading++;
-			pthread_cond_signal(&p->job_room);
+			/* the walker, waiting on a full queue, fills half of it at a
+			 * time: not a wake-up a file */
+			if (p->jobs.len <= p->jobs.cap / 2)
+				pthread_cond_signal(&p->job_room);
 			break;
 		}
 		/* a worker still reading a file may queue batches of it: the
