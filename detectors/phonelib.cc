@@ -830,7 +830,12 @@ placed_fast(const char *e164, bool *placed)
 			PhoneNumber num;
 			if (!set_nsn(&num, cc, nsn))
 				return false;
-			std::string desc = geocoder().GetDescriptionForNumber(num, icu::Locale("en"));
+			/* GetDescriptionForNumber() would work out the number's type
+			 * again with the library's regular expressions (nine tenths of
+			 * its cost) only to find what the plans just said: a valid
+			 * fixed line, which is geographical, for which it returns
+			 * GetDescriptionForValidNumber() */
+			std::string desc = geocoder().GetDescriptionForValidNumber(num, icu::Locale("en"));
 			*placed = !desc.empty() && desc != country_name(pl->region);
 			return true;
 		}
