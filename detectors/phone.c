@@ -166,6 +166,29 @@ static const char *lang_all_src[LANG_WORDS_MAX + 1];
 static unsigned lang_all_bits[LANG_WORDS_MAX];
 static wordset_t ws_lang_all = {.src = lang_all_src};
 
+/* guess_language() looks up every word of the first LANG_SAMPLE bytes of
+ * nearly every text, most of them no function word: the entries of
+ * ws_lang_all are also in an open-addressing table by the hash of their
+ * text, with the bits of their languages, so that a word costs one hash
+ * and (mostly) one empty slot rather than a comparison with each entry of
+ * its first letter. Entries that end in '*' (none yet) are not in it and
+ * are tried one by one. */
+#define LANG_WORD_LEN 14 /* longer words are not looked up */
+#define LANG_SLOTS (2 * LANG_WORDS_MAX)
+typedef struct {
+	char key[LANG_WORD_LEN]; /* ASCII lower case, as strncasecmp() compares */
+	unsigned char len;       /* 0: an empty slot */
+	unsigned bits;
+} lang_slot_t;
+static lang_slot_t lang_slots[LANG_SLOTS];
+static size_t lang_mask; /* slots in use less one, a power of two less one */
+static unsigned short lang_prefix[LANG_WORDS_MAX]; /* entries of ws_lang_all that end in '*' */
+static size_t nlang_prefix;
+/* What a byte is to guess_language(): trawl_is_wordish() and not a digit
+ * (LC_WORD, a word starts with one), a digit (LC_DIGIT), or neither (0). */
+enum { LC_WORD = 1, LC_DIGIT = 2 };
+static unsigned char lang_class[256];
+
 static int
 letter_of(unsigned char c)
 {
@@ -227,6 +250,70 @@ list_words(const trawl_wordlist_t *wl)
 	return v;
 }
 
+/* ASCII lower case of w[0, wl) (wl <= LANG_WORD_LEN) into low, and the
+ * hash of that. */
+static uint32_t
+lang_lower(const char *w, size_t wl, char *low)
+{
+	for (size_t k = 0; k < wl; k++) {
+		unsigned char ch = (unsigned char)w[k];
+		low[k] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+	}
+	return trawl_word_hash(low, wl);
+}
+
+/* Fills lang_slots[] and lang_prefix[] from ws_lang_all. */
+static void
+lang_table_build(void)
+{
+	size_t n = ws_lang_all.first[27], slots = 16;
+	while (slots < 2 * n)
+		slots *= 2;
+	lang_mask = slots - 1;
+	for (unsigned c = 0; c < 256; c++)
+		lang_class[c] = trawl_is_digit((unsigned char)c)    ? LC_DIGIT
+		                : trawl_is_wordish((unsigned char)c) ? LC_WORD
+		                                                     : 0;
+	for (unsigned e = 0; e < n; e++) {
+		if (ws_lang_all.prefix[e]) {
+			lang_prefix[nlang_prefix++] = (unsigned short)e;
+			continue;
+		}
+		size_t l = ws_lang_all.len[e];
+		if (l == 0 || l > LANG_WORD_LEN)
+			continue; /* no word looked up can equal it */
+		char low[LANG_WORD_LEN];
+		size_t k = lang_lower(ws_lang_all.by_letter[e], l, low) & lang_mask;
+		/* the entries are distinct, and lower case: one slot each */
+		while (lang_slots[k].len)
+			k = (k + 1) & lang_mask;
+		memcpy(lang_slots[k].key, low, l);
+		lang_slots[k].len = (unsigned char)l;
+		lang_slots[k].bits = lang_all_bits[e];
+	}
+}
+
+/* The bits of every language whose function words hold w[0, wl) (wl <=
+ * LANG_WORD_LEN): what comparing it with each entry of ws_lang_all by
+ * entry_matches() gives. low is w in ASCII lower case, hash its
+ * trawl_word_hash(). */
+static unsigned
+lang_bits(const char *w, const char *low, size_t wl, uint32_t hash)
+{
+	size_t k = hash & lang_mask;
+	unsigned bits = 0;
+	for (; lang_slots[k].len; k = (k + 1) & lang_mask) {
+		if (lang_slots[k].len == wl && memcmp(lang_slots[k].key, low, wl) == 0) {
+			bits = lang_slots[k].bits;
+			break;
+		}
+	}
+	for (size_t p = 0; p < nlang_prefix; p++)
+		if (entry_matches(&ws_lang_all, lang_prefix[p], w, wl))
+			bits |= lang_all_bits[lang_prefix[p]];
+	return bits;
+}
+
 static void
 wordsets_build(void)
 {
@@ -268,6 +355,7 @@ wordsets_build(void)
 	wordset_build(&ws_lang_all, index_of);
 	for (size_t i = 0; i < n; i++)
 		lang_all_bits[i] = bits[index_of[i]];
+	lang_table_build();
 	wordsets_ok = true;
 }
 
@@ -298,23 +386,30 @@ guess_language(const trawl_text_t *text)
 	size_t n = text->len < LANG_SAMPLE ? text->len : LANG_SAMPLE;
 	const char *s = text->text;
 	for (size_t i = 0; i < n;) {
-		if (!trawl_is_wordish((unsigned char)s[i]) || trawl_is_digit((unsigned char)s[i])) {
+		if (lang_class[(unsigned char)s[i]] != LC_WORD) {
 			i++;
 			continue;
 		}
-		size_t j = i;
-		while (j < n && trawl_is_wordish((unsigned char)s[j]))
-			j++;
-		if (j - i <= 14) {
+		/* the word, lower-cased and hashed as it is read (as
+		 * lang_lower() does), up to the longest looked up */
+		char low[LANG_WORD_LEN];
+		uint32_t h = 2166136261u;
+		size_t j = i, lim = n - i < LANG_WORD_LEN ? n : i + LANG_WORD_LEN;
+		for (; j < lim && lang_class[(unsigned char)s[j]]; j++) {
+			unsigned char ch = (unsigned char)s[j];
+			ch = (unsigned char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+			low[j - i] = (char)ch;
+			h = (h ^ ch) * 16777619u;
+		}
+		bool longer = j < n && lang_class[(unsigned char)s[j]];
+		if (!longer) {
 			/* every language whose list has the word counts it once */
-			unsigned bits = 0;
-			int k = letter_of((unsigned char)s[i]);
-			for (unsigned e = ws_lang_all.first[k]; e < ws_lang_all.first[k + 1]; e++)
-				if (entry_matches(&ws_lang_all, e, s + i, j - i))
-					bits |= lang_all_bits[e];
+			unsigned bits = lang_bits(s + i, low, j - i, h);
 			for (size_t l = 0; bits && l < NLANG; l++)
 				counts[l] += (bits >> l) & 1;
 		}
+		while (j < n && lang_class[(unsigned char)s[j]])
+			j++;
 		i = j;
 	}
 	int best = -1;
