@@ -281,14 +281,22 @@ enum { RE_FULL = PCRE2_ANCHORED | PCRE2_ENDANCHORED, RE_PREFIX = PCRE2_ANCHORED,
 /* PhoneNumberDesc: the lengths it allows and its pattern, matched whole. */
 struct desc_t {
 	std::vector<int> lengths;
+	std::vector<int> local_lengths; /* possible_length_local_only */
 	bool has_pattern = false;
 	lazy_re full;
 
 	void set(const i18n::phonenumbers::PhoneNumberDesc &d)
 	{
 		lengths.assign(d.possible_length().begin(), d.possible_length().end());
+		local_lengths.assign(d.possible_length_local_only().begin(), d.possible_length_local_only().end());
 		has_pattern = !d.national_number_pattern().empty();
 		full.set(d.national_number_pattern(), RE_FULL);
+	}
+	/* RegexBasedMatcher::MatchNationalNumber() (IsMatch() of
+	 * phonenumberutil.cc): the pattern alone, no lengths */
+	bool pattern_matches(const std::string &nsn) const
+	{
+		return has_pattern && re_match(full, nsn);
 	}
 	/* PhoneNumberUtil::IsNumberMatchingDesc() */
 	bool matches(const std::string &nsn) const
@@ -323,6 +331,7 @@ struct plan_t {
 	bool has_leading_digits = false;
 	lazy_re leading_digits;
 	lazy_re prefix_for_parsing; /* national_prefix_for_parsing, at the start; "" for none */
+	bool has_transform = false; /* a national_prefix_transform_rule */
 	std::deque<format_t> formats;
 
 	/* GetNumberTypeHelper() is FIXED_LINE or FIXED_LINE_OR_MOBILE, for a
@@ -416,6 +425,9 @@ struct plans_t {
 	std::map<std::string, std::unique_ptr<plan_t>> by_region;
 	std::map<int, std::vector<const plan_t *>> by_cc;
 	const plan_t *plain[nplain] = {}; /* of plain_trunk_regions[], in its order */
+	/* the country calling codes the library knows (by_cc holds one of the
+	 * non-geographic ones only: they share the region "001") */
+	bool is_code[1000] = {};
 	bool ok = false;
 };
 
@@ -453,6 +465,7 @@ plans()
 			pl->has_leading_digits = m.has_leading_digits();
 			pl->leading_digits.set(m.leading_digits(), RE_PREFIX);
 			pl->prefix_for_parsing.set(m.national_prefix_for_parsing(), RE_PREFIX);
+			pl->has_transform = !m.national_prefix_transform_rule().empty();
 			for (const NumberFormat &f : m.number_format()) {
 				format_t &x = pl->formats.emplace_back();
 				x.has_leading = f.leading_digits_pattern_size() > 0;
@@ -509,6 +522,11 @@ plans()
 			auto it = p->by_region.find(plain_trunk_regions[k]);
 			if (it != p->by_region.end())
 				p->plain[k] = it->second.get();
+		}
+		for (int cc = 1; cc < 1000; cc++) {
+			std::string r;
+			util->GetRegionCodeForCountryCode(cc, &r);
+			p->is_code[cc] = r != "ZZ";
 		}
 		p->ok = true;
 		return p;
@@ -597,43 +615,106 @@ fill(trawl_phonelib_number_t *out, const plan_t &pl, const std::string &nsn, boo
 	out->e164[n] = '\0';
 }
 
+/* TestNumberLength() of phonenumberutil.cc for the type UNKNOWN: whether
+ * the general lengths of pl let Parse() keep nsn as the national number
+ * once a national prefix is off (not TOO_SHORT, IS_POSSIBLE_LOCAL_ONLY nor
+ * INVALID_LENGTH). */
+bool
+length_kept(const plan_t &pl, const std::string &nsn)
+{
+	const std::vector<int> &lengths = pl.general.lengths, &local = pl.general.local_lengths;
+	if (lengths.empty())
+		throw give_up(); /* the metadata always has them */
+	int n = static_cast<int>(nsn.size());
+	if (lengths[0] == -1 || std::find(local.begin(), local.end(), n) != local.end() || lengths[0] > n)
+		return false;
+	return lengths[0] == n || lengths.back() < n || std::find(lengths.begin() + 1, lengths.end(), n) != lengths.end();
+}
+
+/* The national number ParseHelper() of phonenumberutil.cc keeps of nsn, the
+ * digits after the country code of home (its main country): with the
+ * national prefix taken off (MaybeStripNationalPrefixAndCarrierCode())
+ * when the rest is still a possible length and, if nsn matched the general
+ * pattern, matches it too. Only for a plan whose prefix for parsing is
+ * its trunk prefix in digits, without a transform rule (the plain ones). */
+std::string
+parsed_nsn(const plan_t &home, const std::string &nsn)
+{
+	const std::string &trunk = home.trunk;
+	if (trunk.empty() || nsn.compare(0, trunk.size(), trunk) != 0)
+		return nsn;
+	std::string stripped = nsn.substr(trunk.size());
+	if (home.general.pattern_matches(nsn) && !home.general.pattern_matches(stripped))
+		return nsn;
+	return length_kept(home, stripped) ? stripped : nsn;
+}
+
+/* What intl_valid() found. */
+enum intl_answer {
+	INTL_VALID,   /* a valid number: *out_plan, *out_nsn */
+	INTL_INVALID, /* no valid number: *out_plan the country's main plan,
+	               * *out_nsn the national number Parse() makes of it */
+	INTL_NO_CODE, /* the digits start with no country code */
+	INTL_ASK,     /* a question for the library */
+};
+
 /* build_international() from the plans: "+<digits>" of a country of
  * plain_trunk_regions[] (a trunk prefix after the code taken off when only
- * that makes it valid). false: not valid this way, ask the library. */
-bool
+ * that makes it valid). What the library would make of a number that is
+ * not valid either way, or has no country code, is said too: a detector
+ * asks about many, and Parse() (a dozen ICU regular expressions) cost
+ * more than all the rest of the questions about them. */
+intl_answer
 intl_valid(const char *text, size_t len, const plan_t **out_plan, std::string *out_nsn)
 {
 	if (len < 4 || text[0] != '+' || !all_digits(text + 1, len - 1))
-		return false;
+		return INTL_ASK;
 	const std::string digits(text + 1, len - 1);
 	const plans_t &p = plans();
 	for (size_t k = 1; k <= 3; k++) {
 		int cc = std::stoi(digits.substr(0, k));
 		auto it = p.by_cc.find(cc);
-		if (it == p.by_cc.end())
+		if (it == p.by_cc.end()) {
+			if (p.is_code[cc])
+				return INTL_ASK; /* a non-geographic code */
 			continue; /* no such code: "ZZ" */
+		}
 		if (it->second.empty() || !it->second[0]->plain)
-			return false;
+			return INTL_ASK;
 		const plan_t &home = *it->second[0];
-		std::string nsn = digits.substr(k);
+		const std::string orig = digits.substr(k);
+		std::string nsn = orig;
 		for (int pass = 0; pass < 2; pass++) {
-			if (nsn.size() < 2 || nsn.size() > 17)
-				return false;
+			if (nsn.size() < 2 || nsn.size() > 17) {
+				if (!pass)
+					return INTL_ASK;
+				break; /* too short to be valid without the trunk prefix */
+			}
 			const plan_t *pl = region_for_number(cc, nsn);
 			/* IsValidNumberForRegion() of the region found */
 			if (pl && pl->cc == cc && pl->valid(nsn)) {
 				*out_plan = pl;
 				*out_nsn = nsn;
-				return true;
+				return INTL_VALID;
 			}
 			/* "+49 (0)30 ...": without the trunk prefix */
 			if (pass || home.trunk.empty() || nsn.compare(0, home.trunk.size(), home.trunk) != 0)
-				return false;
+				break;
 			nsn.erase(0, home.trunk.size());
 		}
-		return false;
+		/* Parse() keeps one of the two, which are not valid, when the
+		 * national prefix it takes off is the trunk prefix tried here
+		 * (and it takes no code after a 0 at all) */
+		if (digits[0] == '0' || home.has_transform || home.prefix_for_parsing.src != home.trunk ||
+		    (!home.trunk.empty() && !all_digits(home.trunk.data(), home.trunk.size())))
+			return INTL_ASK;
+		*out_plan = &home;
+		*out_nsn = parsed_nsn(home, orig);
+		return INTL_INVALID;
 	}
-	return false;
+	/* ExtractCountryCode() finds none either (it would not even look
+	 * after a 0) */
+	return digits[0] != '0' ? INTL_NO_CODE : INTL_ASK;
 }
 
 /* parse() for what the plans answer: national digits for a country of
@@ -668,10 +749,31 @@ parse_fast(trawl_phonelib_number_t *out, const char *text, size_t len, const cha
 			*rc = TRAWL_OK;
 			return true;
 		}
-		const plan_t *pl;
+		const plan_t *pl = nullptr;
 		std::string nsn;
-		if (!intl_valid(text, len, &pl, &nsn))
+		switch (intl_valid(text, len, &pl, &nsn)) {
+		case INTL_ASK:
 			return false;
+		case INTL_NO_CODE:
+			/* INVALID_COUNTRY_CODE_ERROR */
+			std::memset(out, 0, sizeof *out);
+			*rc = TRAWL_EFORMAT;
+			return true;
+		case INTL_INVALID:
+			if (nsn.size() < 2) {
+				/* TOO_SHORT_NSN */
+				std::memset(out, 0, sizeof *out);
+				*rc = TRAWL_EFORMAT;
+				return true;
+			}
+			/* what parse_lib() says of a number Parse() takes but that
+			 * is not valid */
+			fill(out, *pl, nsn, false);
+			*rc = TRAWL_ENOTFOUND;
+			return true;
+		case INTL_VALID:
+			break;
+		}
 		fill(out, *pl, nsn, false);
 		if (pl->region.size() == 2 && pl->region != "ZZ")
 			copy_out(out->region, pl->region);
