@@ -62,7 +62,7 @@ typedef struct {
 	const trawl_tok_t *t;
 	size_t n;
 	uint32_t *line_first; /* index of the first token of each token's line */
-	uint32_t *memo;       /* per token: LX_DONE and the lists it is in */
+	uint32_t *memo;       /* per token: LX_DONE and the lists it is in, LX_NAME_* */
 	GHashTable *unaccented; /* the thread's answers of given_unaccented() */
 	/* from the message's findings, once read_message() has run */
 	bool message_read;
@@ -109,26 +109,56 @@ enum {
 	LX_SURNAME = TRAWL_LX_SURNAME << 1,
 	LX_CALENDAR = TRAWL_LX_CALENDAR << 1,
 	LX_STREET = TRAWL_LX_STREET_WORD << 1,
+	/* is_name_word() of the token: known, and its answer */
+	LX_NAME_KNOWN = 1 << 16,
+	LX_NAME_WORD = 1 << 17,
 };
+_Static_assert((TRAWL_LX_ADDRESS_HOT << 1) < LX_NAME_KNOWN, "the lexicon's bits overlap LX_NAME_*");
 
 static bool given_word_parts(const ctx_t *c, char *buf);
 
+/* lists_of() when the token was not looked up yet. */
 static uint32_t
+lists_lookup(const ctx_t *c, size_t i)
+{
+	uint32_t m = LX_DONE;
+	const trawl_tok_t *k = &c->t[i];
+	size_t n = k->end - k->start;
+	if (n == k->ncp && !(k->flags & TRAWL_TOK_JOINED) && n < WBUF) {
+		/* ASCII letters and digits alone, the most of mail: what
+		 * tok_lower() makes of them (no apostrophe, so no possessive)
+		 * lower-cased and hashed in one loop; no hyphen nor accent for
+		 * given_word_parts() to find */
+		const unsigned char *s = (const unsigned char *)c->text->text + k->start;
+		char buf[WBUF];
+		uint32_t h = 2166136261u;
+		for (size_t j = 0; j < n; j++) {
+			unsigned char ch = s[j];
+			ch = (unsigned char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+			buf[j] = (char)ch;
+			h = (h ^ ch) * 16777619u;
+		}
+		if (n)
+			m |= trawl_wordtab__get(&c->lx->words, buf, n, h) << 1;
+	} else {
+		char buf[WBUF];
+		size_t len = tok_lower(c, i, buf);
+		if (len) {
+			m |= trawl_lexicon__lists(c->lx, buf, len) << 1;
+			if (!(m & LX_GIVEN) && given_word_parts(c, buf))
+				m |= LX_GIVEN;
+		}
+	}
+	c->memo[i] = m | (c->memo[i] & (LX_NAME_KNOWN | LX_NAME_WORD));
+	return c->memo[i];
+}
+
+/* The lists token i is in (LX_*), looked up on first need. */
+static inline uint32_t
 lists_of(const ctx_t *c, size_t i)
 {
 	uint32_t m = c->memo[i];
-	if (m & LX_DONE)
-		return m;
-	m = LX_DONE;
-	char buf[WBUF];
-	size_t len = tok_lower(c, i, buf);
-	if (len) {
-		m |= trawl_lexicon__lists(c->lx, buf, len) << 1;
-		if (!(m & LX_GIVEN) && given_word_parts(c, buf))
-			m |= LX_GIVEN;
-	}
-	c->memo[i] = m;
-	return m;
+	return m & LX_DONE ? m : lists_lookup(c, i);
 }
 
 static bool
@@ -164,14 +194,23 @@ is_title(const ctx_t *c, size_t i)
 	return lists_of(c, i) & LX_TITLE;
 }
 
-/* A word that may be part of a name at all. */
+/* is_name_word() when not known yet: the answer noted in the token's memo. */
 static bool
+name_word_lookup(const ctx_t *c, size_t i)
+{
+	bool yes = is_word_shape(&c->t[i]) && !(lists_of(c, i) & (LX_NOT_NAME | LX_COMPANY | LX_TITLE)) &&
+	           tok_len_ok(c, i);
+	c->memo[i] |= LX_NAME_KNOWN | (yes ? LX_NAME_WORD : 0);
+	return yes;
+}
+
+/* A word that may be part of a name at all (asked many times of a token:
+ * by every run and "Last, First" pair it could be in). */
+static inline bool
 is_name_word(const ctx_t *c, size_t i)
 {
-	if (!is_word_shape(&c->t[i]))
-		return false;
-	uint32_t m = lists_of(c, i);
-	return !(m & (LX_NOT_NAME | LX_COMPANY | LX_TITLE)) && tok_len_ok(c, i);
+	uint32_t m = c->memo[i];
+	return m & LX_NAME_KNOWN ? (m & LX_NAME_WORD) != 0 : name_word_lookup(c, i);
 }
 
 static bool
