@@ -63,11 +63,69 @@ trawl_norm_email(const char *s, size_t len)
 	return out ? trawl_ascii_lower(out) : NULL;
 }
 
+/* Display names are mostly ASCII, and glib's classes of a code point are
+ * table look-ups behind a call: ASCII is answered here, as glib would.
+ * The code point at p (valid UTF-8) and where the next one starts. */
+static gunichar
+next_cp(const char *p, const char **next)
+{
+	if ((unsigned char)*p < 0x80) {
+		*next = p + 1;
+		return (unsigned char)*p;
+	}
+	*next = g_utf8_next_char(p);
+	return g_utf8_get_char(p);
+}
+
+/* g_unichar_isspace(): of ASCII, the blank and \t \n \r \f (not \v). */
+static bool
+cp_is_space(gunichar c)
+{
+	if (c < 0x80)
+		return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+	return g_unichar_isspace(c);
+}
+
+/* g_unichar_isalpha(): of ASCII, the letters. */
+static bool
+cp_is_alpha(gunichar c)
+{
+	if (c < 0x80)
+		return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+	return g_unichar_isalpha(c);
+}
+
+/* g_unichar_ismark(): no ASCII character is a mark. */
+static bool
+cp_is_mark(gunichar c)
+{
+	return c >= 0x80 && g_unichar_ismark(c);
+}
+
 /* Quotes and other marks that may stand round a name. */
 static bool
 is_trim_char(gunichar c)
 {
+	if (c < 0x80)
+		return !cp_is_alpha(c) && !(c >= '0' && c <= '9');
 	return !g_unichar_isalnum(c) && !g_unichar_ismark(c);
+}
+
+/* g_utf8_strdown(s, -1) (s valid UTF-8): ASCII lower-cases to ASCII, in
+ * the C locale trawl runs in, so a string of ASCII is lowered here. */
+static gchar *
+utf8_strdown(const gchar *s)
+{
+	const char *p = s;
+	while (*p && (unsigned char)*p < 0x80)
+		p++;
+	if (*p)
+		return g_utf8_strdown(s, -1);
+	gchar *d = g_strdup(s);
+	for (char *q = d; *q; q++)
+		if (*q >= 'A' && *q <= 'Z')
+			*q = (char)(*q + 32);
+	return d;
 }
 
 /* Titles dropped from the front of a name ("Dr. Erika Mustermann"). */
@@ -91,8 +149,9 @@ put_words(GString *b, const char *s, size_t *words)
 {
 	int depth = 0;
 	bool in_word = false;
-	for (const char *p = s; *p; p = g_utf8_next_char(p)) {
-		gunichar c = g_utf8_get_char(p);
+	const char *next;
+	for (const char *p = s; *p; p = next) {
+		gunichar c = next_cp(p, &next);
 		if (c == '(' || c == '[') {
 			depth++;
 			in_word = false;
@@ -104,7 +163,7 @@ put_words(GString *b, const char *s, size_t *words)
 		}
 		if (depth > 0)
 			continue;
-		if (g_unichar_isspace(c) || c == ',' || c == '"' || c == 0x201C || c == 0x201D || c == 0x201E ||
+		if (cp_is_space(c) || c == ',' || c == '"' || c == 0x201C || c == 0x201D || c == 0x201E ||
 		    c == 0xAB || c == 0xBB) {
 			in_word = false;
 			continue;
@@ -115,7 +174,10 @@ put_words(GString *b, const char *s, size_t *words)
 			(*words)++;
 			in_word = true;
 		}
-		g_string_append_unichar(b, c);
+		if (c < 0x80)
+			g_string_append_c(b, (gchar)c);
+		else
+			g_string_append_unichar(b, c);
 	}
 }
 
@@ -126,17 +188,18 @@ cut_at_dash(char *s)
 {
 	bool seen_word = false;
 	char *w = s;
+	const char *next;
 	while (*w) {
-		while (*w && g_unichar_isspace(g_utf8_get_char(w)))
-			w = g_utf8_next_char(w);
+		while (*w && cp_is_space(next_cp(w, &next)))
+			w = (char *)next;
 		if (!*w)
 			break;
 		char *e = w;
 		bool dashes = true;
-		while (*e && !g_unichar_isspace(g_utf8_get_char(e))) {
-			gunichar c = g_utf8_get_char(e);
+		gunichar c;
+		while (*e && !cp_is_space(c = next_cp(e, &next))) {
 			dashes &= c == '-' || c == 0x2013 || c == 0x2014;
-			e = g_utf8_next_char(e);
+			e = (char *)next;
 		}
 		if (dashes && seen_word) {
 			*w = '\0';
@@ -154,7 +217,7 @@ trawl_norm_name(const char *s, size_t len)
 		return NULL;
 	char *out = NULL;
 	gchar *valid = g_utf8_make_valid(s, (gssize)len);
-	gchar *lower = g_utf8_strdown(valid, -1);
+	gchar *lower = utf8_strdown(valid);
 	GString *b = g_string_new(NULL);
 	size_t words = 0;
 
@@ -235,9 +298,10 @@ static const char *const not_person[] = {
 static bool
 looks_like_person(const char *s, const char *norm, const char *addr)
 {
-	for (const char *p = s; *p; p = g_utf8_next_char(p)) {
-		gunichar c = g_utf8_get_char(p);
-		if (g_unichar_isalpha(c) || g_unichar_ismark(c) || g_unichar_isspace(c))
+	const char *next;
+	for (const char *p = s; *p; p = next) {
+		gunichar c = next_cp(p, &next);
+		if (cp_is_alpha(c) || cp_is_mark(c) || cp_is_space(c))
 			continue;
 		if (c == '-' || c == '\'' || c == 0x2019 || c == '.' || c == ',' || c == '"' || c == '(' ||
 		    c == ')' || c == 0x201C || c == 0x201D || c == 0x201E || c == 0xAB || c == 0xBB)
