@@ -279,20 +279,40 @@ trawl_norm_name(const char *s, size_t len)
 }
 
 /* Words that make a display name an organisation, a role or a machine
- * rather than a person. Lower case. */
+ * rather than a person. Lower case, in strcmp() order: searched by
+ * bsearch(). */
 static const char *const not_person[] = {
-	"team", "support", "service", "services", "info", "information", "admin", "administrator",
-	"newsletter", "noreply", "no-reply", "donotreply", "do-not-reply", "office", "sales", "billing",
-	"customer", "customers", "kundenservice", "kundendienst", "gmbh", "ag", "kg", "ohg", "e.v.",
-	"inc", "inc.", "ltd", "ltd.", "llc", "corp", "corp.", "co.", "plc", "s.a.", "sarl", "company",
-	"group", "gruppe", "bank", "department", "abteilung", "mailer-daemon", "postmaster", "notification",
-	"notifications", "alert", "alerts", "news", "shop", "store", "online", "redaktion", "verwaltung",
-	"hotline", "helpdesk", "system", "webmaster", "via", "the", "und", "and", "of", "for", "mail",
-	"email", "e-mail", "account", "accounts", "security", "marketing", "jobs", "careers", "contact",
-	"kontakt", "reply", "updates", "digest", "calendar", "bot", "robot", "daemon", "server", "list",
-	"mailing", "members", "community", "university", "universität", "verein", "stiftung", "test",
-	"user", "users", "sender", "recipient", "dev", "nobody", NULL,
+	"abteilung", "account", "accounts", "admin", "administrator", "ag", "alert", "alerts", "and",
+	"bank", "billing", "bot", "calendar", "careers", "co.", "community", "company", "contact",
+	"corp", "corp.", "customer", "customers", "daemon", "department", "dev", "digest",
+	"do-not-reply", "donotreply", "e-mail", "e.v.", "email", "for", "gmbh", "group", "gruppe",
+	"helpdesk", "hotline", "inc", "inc.", "info", "information", "jobs", "kg", "kontakt",
+	"kundendienst", "kundenservice", "list", "llc", "ltd", "ltd.", "mail", "mailer-daemon",
+	"mailing", "marketing", "members", "news", "newsletter", "no-reply", "nobody", "noreply",
+	"notification", "notifications", "of", "office", "ohg", "online", "plc", "postmaster",
+	"recipient", "redaktion", "reply", "robot", "s.a.", "sales", "sarl", "security", "sender",
+	"server", "service", "services", "shop", "stiftung", "store", "support", "system", "team",
+	"test", "the", "und", "university", "universität", "updates", "user", "users", "verein",
+	"verwaltung", "via", "webmaster",
 };
+
+/* A word of a name: s[0, n), not NUL-terminated. */
+typedef struct {
+	const char *s;
+	size_t n;
+} word_t;
+
+/* strcmp() of a word_t key and an entry of not_person[]. */
+static int
+cmp_word(const void *key, const void *entry)
+{
+	const word_t *k = key;
+	const char *e = *(const char *const *)entry;
+	int c = strncmp(k->s, e, k->n);
+	if (c)
+		return c;
+	return e[k->n] ? -1 : 0;
+}
 
 /* Does a display name read as a person's name? s is the name as given. */
 static bool
@@ -320,10 +340,9 @@ looks_like_person(const char *s, const char *norm, const char *addr)
 	while (*w) {
 		const char *sp = strchr(w, ' ');
 		size_t n = sp ? (size_t)(sp - w) : strlen(w);
-		/* first letters first: a hundred calls per word add up */
-		for (const char *const *x = not_person; *x; x++)
-			if (**x == *w && strncmp(w, *x, n) == 0 && (*x)[n] == '\0')
-				return false;
+		const word_t key = {w, n};
+		if (bsearch(&key, not_person, sizeof not_person / sizeof *not_person, sizeof *not_person, cmp_word))
+			return false;
 		words++;
 		w += n;
 		while (*w == ' ')
