@@ -464,21 +464,50 @@ is_known(const ctx_t *c, const char *norm)
 	return r;
 }
 
+/* Keeps the ASCII letters of s, lower-cased, in place. */
+static void
+keep_letters(char *s)
+{
+	size_t w = 0;
+	for (size_t r = 0; s[r]; r++) {
+		char ch = s[r];
+		if (ch >= 'A' && ch <= 'Z')
+			ch = (char)(ch + 32);
+		if (ch >= 'a' && ch <= 'z')
+			s[w++] = ch;
+	}
+	s[w] = '\0';
+}
+
+static bool
+is_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return false;
+	return true;
+}
+
 /* ASCII letters of s, lower-cased ("Görlich" -> "gorlich"). */
 static gchar *
 ascii_fold(const char *s)
 {
 	gchar *a = g_str_to_ascii(s, "C");
-	size_t w = 0;
-	for (size_t r = 0; a[r]; r++) {
-		char ch = a[r];
-		if (ch >= 'A' && ch <= 'Z')
-			ch = (char)(ch + 32);
-		if (ch >= 'a' && ch <= 'z')
-			a[w++] = ch;
-	}
-	a[w] = '\0';
+	keep_letters(a);
 	return a;
+}
+
+/* ascii_fold() of buf, in buf itself when it is ASCII (which
+ * g_str_to_ascii() gives back as it is), else in a copy for the caller to
+ * g_free() in *copy. */
+static const char *
+fold_in_place(char *buf, gchar **copy)
+{
+	*copy = NULL;
+	if (!is_ascii(buf))
+		return *copy = ascii_fold(buf);
+	keep_letters(buf);
+	return buf;
 }
 
 /* An email local part of the message holds both the first and the last
@@ -491,7 +520,8 @@ local_supports(const ctx_t *c, size_t first, size_t last)
 	char b1[WBUF], b2[WBUF];
 	if (!tok_lower(c, first, b1) || !tok_lower(c, last, b2))
 		return false;
-	gchar *f = ascii_fold(b1), *l = ascii_fold(b2);
+	gchar *fc, *lc;
+	const char *f = fold_in_place(b1, &fc), *l = fold_in_place(b2, &lc);
 	bool ok = false;
 	if (strlen(f) >= 2 && strlen(l) >= 3) {
 		for (guint i = 0; i < c->locals->len && !ok; i++) {
@@ -503,8 +533,8 @@ local_supports(const ctx_t *c, size_t first, size_t last)
 				ok = true;
 		}
 	}
-	g_free(f);
-	g_free(l);
+	g_free(fc);
+	g_free(lc);
 	return ok;
 }
 
@@ -1195,8 +1225,13 @@ msg_memo_add(msg_memo_t *mm, const trawl_finding_t *f)
 		}
 	} else if (r.use == USE_LOCAL) {
 		gchar *loc = g_strndup(f->norm, (gsize)(strchr(f->norm, '@') - f->norm));
-		g_ptr_array_add(mm->locals, ascii_fold(loc));
-		g_free(loc);
+		if (is_ascii(loc)) {
+			keep_letters(loc);
+			g_ptr_array_add(mm->locals, loc);
+		} else {
+			g_ptr_array_add(mm->locals, ascii_fold(loc));
+			g_free(loc);
+		}
 	}
 	if (r.use != USE_NONE)
 		r.norm = g_strdup(f->norm);
