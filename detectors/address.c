@@ -51,6 +51,9 @@ typedef struct {
 	const trawl_tok_t *t;
 	size_t n;
 	uint32_t *line_first;
+	/* per token: whether a hotword phrase ends there (HOT_*, found out
+	 * on first need by hotword_before()); in the block of line_first */
+	uint8_t *hot_end;
 } actx_t;
 
 enum { PC_NONE, PC_5, PC_4, PC_NL, PC_PL, PC_US, PC_GB };
@@ -774,43 +777,62 @@ cached_lower(const actx_t *c, low_cache_t *lc, size_t m, size_t *len)
 	return lc->low[k];
 }
 
-/* A hotword ("Anschrift", "lives at") within a few tokens before token i. */
+enum { HOT_UNKNOWN, HOT_NO, HOT_YES };
+
+/* Whether a hotword phrase ends at token end: one of one to max_words
+ * tokens that stand with only spaces between them, or a compound of one. */
+static bool
+hotword_ends_at(const actx_t *c, low_cache_t *lc, size_t end)
+{
+	size_t maxw = c->lx->hotwords.max_words;
+	for (size_t w = 1; w <= maxw && w <= end + 1; w++) {
+		size_t s = end + 1 - w;
+		char buf[256];
+		size_t p = 0;
+		bool ok = true;
+		for (size_t m = s; m <= end && ok; m++) {
+			size_t l;
+			const char *tb = cached_lower(c, lc, m, &l);
+			if (!l || p + l + 2 > sizeof buf || (m > s && (c->t[m].gap || c->t[m].nl)))
+				ok = false;
+			else {
+				if (m > s)
+					buf[p++] = ' ';
+				memcpy(buf + p, tb, l);
+				p += l;
+			}
+		}
+		if (!ok)
+			break;
+		buf[p] = '\0';
+		if (trawl_lexicon__lists(c->lx, buf, p) & TRAWL_LX_ADDRESS_HOT)
+			return true;
+		/* German compounds: "Lieferadresse", "Rechnungsanschrift" */
+		if (w == 1 && p > 7 && (strstr(buf, "adresse") || strstr(buf, "anschrift") || strstr(buf, "address")))
+			return true;
+	}
+	return false;
+}
+
+/* A hotword ("Anschrift", "lives at") within a few tokens before token i.
+ * Candidates close together ask about the same tokens, so what ends at
+ * each token is kept for the text. */
 static bool
 hotword_before(const actx_t *c, size_t i)
 {
-	size_t maxw = c->lx->hotwords.max_words;
 	size_t lo = i > 8 ? i - 8 : 0;
 	low_cache_t lc;
 	for (size_t k = 0; k < LOW_SLOTS; k++)
 		lc.tok[k] = SIZE_MAX;
 	for (size_t e = i; e > lo; e--) {
 		size_t end = e - 1;
-		for (size_t w = 1; w <= maxw && w <= end + 1; w++) {
-			size_t s = end + 1 - w;
-			char buf[256];
-			size_t p = 0;
-			bool ok = true;
-			for (size_t m = s; m <= end && ok; m++) {
-				size_t l;
-				const char *tb = cached_lower(c, &lc, m, &l);
-				if (!l || p + l + 2 > sizeof buf || (m > s && (c->t[m].gap || c->t[m].nl)))
-					ok = false;
-				else {
-					if (m > s)
-						buf[p++] = ' ';
-					memcpy(buf + p, tb, l);
-					p += l;
-				}
-			}
-			if (!ok)
-				break;
-			buf[p] = '\0';
-			if (trawl_lexicon__lists(c->lx, buf, p) & TRAWL_LX_ADDRESS_HOT)
-				return true;
-			/* German compounds: "Lieferadresse", "Rechnungsanschrift" */
-			if (w == 1 && p > 7 && (strstr(buf, "adresse") || strstr(buf, "anschrift") || strstr(buf, "address")))
-				return true;
+		uint8_t known = c->hot_end[end];
+		if (known == HOT_UNKNOWN) {
+			known = hotword_ends_at(c, &lc, end) ? HOT_YES : HOT_NO;
+			c->hot_end[end] = known;
 		}
+		if (known == HOT_YES)
+			return true;
 		if (c->t[end].nl > 1)
 			break;
 	}
@@ -911,11 +933,13 @@ address_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl
 	c.n = toks->n;
 	if (!c.n)
 		goto done;
-	c.line_first = malloc(c.n * sizeof *c.line_first);
+	c.line_first = malloc(c.n * (sizeof *c.line_first + sizeof *c.hot_end));
 	if (!c.line_first) {
 		rc = TRAWL_ENOMEM;
 		goto done;
 	}
+	c.hot_end = (uint8_t *)(c.line_first + c.n);
+	memset(c.hot_end, HOT_UNKNOWN, c.n * sizeof *c.hot_end);
 	for (size_t i = 0; i < c.n; i++)
 		c.line_first[i] = (i == 0 || c.t[i].nl) ? (uint32_t)i : c.line_first[i - 1];
 
