@@ -35,6 +35,7 @@
  */
 #include "detectors/detector.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <glib.h>
@@ -779,12 +780,45 @@ cached_lower(const actx_t *c, low_cache_t *lc, size_t m, size_t *len)
 
 enum { HOT_UNKNOWN, HOT_NO, HOT_YES };
 
+/* The last words of the hotword phrases (the lexicon's strings), built
+ * once: a phrase can end only at a token that is one of them. NULL when
+ * it could not be built. */
+static GHashTable *hot_last;
+static pthread_once_t hot_last_once = PTHREAD_ONCE_INIT;
+
+static void
+hot_last_build(void)
+{
+	const trawl_lexicon_t *lx = trawl_detect__lexicon(NULL);
+	if (!lx || !lx->hotwords.set)
+		return;
+	GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTableIter it;
+	gpointer key;
+	g_hash_table_iter_init(&it, lx->hotwords.set);
+	while (g_hash_table_iter_next(&it, &key, NULL)) {
+		const char *last = strrchr(key, ' ');
+		g_hash_table_add(h, (gpointer)(last ? last + 1 : (const char *)key));
+	}
+	hot_last = h;
+}
+
 /* Whether a hotword phrase ends at token end: one of one to max_words
  * tokens that stand with only spaces between them, or a compound of one. */
 static bool
 hotword_ends_at(const actx_t *c, low_cache_t *lc, size_t end)
 {
 	size_t maxw = c->lx->hotwords.max_words;
+	size_t l;
+	const char *low = cached_lower(c, lc, end, &l);
+	if (!l || l + 2 > 256)
+		return false; /* as the first phrase below finds */
+	pthread_once(&hot_last_once, hot_last_build);
+	if (hot_last && !g_hash_table_contains(hot_last, low)) {
+		/* no phrase of the list ends with the token: what is left to
+		 * find is a compound in the token alone */
+		return l > 7 && (strstr(low, "adresse") || strstr(low, "anschrift") || strstr(low, "address"));
+	}
 	for (size_t w = 1; w <= maxw && w <= end + 1; w++) {
 		size_t s = end + 1 - w;
 		char buf[256];
