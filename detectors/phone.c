@@ -158,6 +158,17 @@ static wordset_t ws_hot, ws_neg, ws_number;
 static pthread_once_t wordsets_once = PTHREAD_ONCE_INIT;
 static bool wordsets_ok; /* the lists of rules/phone/ were read */
 
+/* The entries of ws_number, ws_neg and ws_hot in one set, each with the
+ * CW_* bits of the lists it is in: context_before() asks about every word
+ * before every number in all three, and so reads the entries of the word's
+ * first letter once, not once per list. ctx_ok is false when the three
+ * hold more than one set can (then each list is asked as before). */
+enum { CW_NUMBER = 1, CW_NEG = 2, CW_HOT = 4 };
+static const char *ctx_all_src[WORDSET_MAX + 1];
+static unsigned char ctx_all_bits[WORDSET_MAX];
+static wordset_t ws_ctx = {.src = ctx_all_src};
+static bool ctx_ok;
+
 /* The function words of every language in one set, each with the languages
  * it belongs to (bits of languages[]): a word of a text is looked up once,
  * not once per language. */
@@ -314,6 +325,8 @@ lang_bits(const char *w, const char *low, size_t wl, uint32_t hash)
 	return bits;
 }
 
+static void ctx_set_build(void);
+
 static void
 wordsets_build(void)
 {
@@ -326,6 +339,7 @@ wordsets_build(void)
 	wordset_build(&ws_hot, NULL);
 	wordset_build(&ws_neg, NULL);
 	wordset_build(&ws_number, NULL);
+	ctx_set_build();
 	/* one entry per word, with the bits of every language that has it */
 	size_t n = 0;
 	unsigned bits[LANG_WORDS_MAX];
@@ -367,6 +381,71 @@ word_in(const char *word, size_t wl, const wordset_t *ws)
 		if (entry_matches(ws, i, word, wl))
 			return true;
 	return false;
+}
+
+/* Fills ws_ctx from the three lists, as built. */
+static void
+ctx_set_build(void)
+{
+	const struct {
+		const wordset_t *ws;
+		unsigned char bit;
+	} lists[] = {{&ws_number, CW_NUMBER}, {&ws_neg, CW_NEG}, {&ws_hot, CW_HOT}};
+	unsigned char bits[WORDSET_MAX];
+	size_t n = 0;
+	for (size_t l = 0; l < sizeof lists / sizeof *lists; l++) {
+		const wordset_t *ws = lists[l].ws;
+		for (unsigned e = 0; e < ws->first[27]; e++) {
+			size_t k = 0;
+			while (k < n && strcmp(ctx_all_src[k], ws->by_letter[e]) != 0)
+				k++;
+			if (k == n) {
+				if (n == WORDSET_MAX)
+					return; /* ctx_ok stays false */
+				ctx_all_src[n] = ws->by_letter[e];
+				bits[n++] = 0;
+			}
+			bits[k] |= lists[l].bit;
+		}
+	}
+	ctx_all_src[n] = NULL;
+	unsigned short index_of[WORDSET_MAX];
+	wordset_build(&ws_ctx, index_of);
+	for (size_t i = 0; i < n; i++)
+		ctx_all_bits[i] = bits[index_of[i]];
+	ctx_ok = true;
+}
+
+/* strncasecmp(a, b, n) == 0 in the C locale, for a and b without a NUL in
+ * their first n bytes: ASCII letters compared without their case, every
+ * other byte as it is. */
+static bool
+same_folded(const char *a, const char *b, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		unsigned char x = (unsigned char)a[k], y = (unsigned char)b[k];
+		if (x != y && ((x | 0x20) != (y | 0x20) || !trawl_is_alpha(x)))
+			return false;
+	}
+	return true;
+}
+
+/* The CW_* bits of the lists in which word_in() finds word[0, wl) (no NUL
+ * in it). */
+static unsigned
+ctx_lists(const char *word, size_t wl)
+{
+	if (!ctx_ok)
+		return (word_in(word, wl, &ws_number) ? CW_NUMBER : 0) | (word_in(word, wl, &ws_neg) ? CW_NEG : 0) |
+		       (word_in(word, wl, &ws_hot) ? CW_HOT : 0);
+	int k = letter_of((unsigned char)word[0]);
+	unsigned bits = 0;
+	for (unsigned e = ws_ctx.first[k]; e < ws_ctx.first[k + 1]; e++) {
+		size_t pl = ws_ctx.len[e];
+		if ((ws_ctx.prefix[e] ? wl >= pl : wl == pl) && same_folded(word, ws_ctx.by_letter[e], pl))
+			bits |= ctx_all_bits[e];
+	}
+	return bits;
 }
 
 /* ---- language and sender ------------------------------------------------ */
@@ -509,15 +588,16 @@ context_before(const trawl_text_t *text, size_t pos, bool *number_word_is_no)
 			return CTX_HOT;
 		if (wl > 24 || trawl_is_digit((unsigned char)w[0]))
 			continue;
-		if (word_in(w, wl, &ws_number)) {
+		unsigned lists = ctx_lists(w, wl);
+		if (lists & CW_NUMBER) {
 			if (!saw_number_word)
 				*number_word_is_no = !word_matches(w, wl, "number") && !word_matches(w, wl, "nummer");
 			saw_number_word = true;
 			continue;
 		}
-		if (word_in(w, wl, &ws_neg))
+		if (lists & CW_NEG)
 			return CTX_NEG;
-		if (word_in(w, wl, &ws_hot))
+		if (lists & CW_HOT)
 			return CTX_HOT;
 	}
 	return saw_number_word ? CTX_NUMBERWORD : CTX_NONE;
