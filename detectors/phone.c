@@ -199,6 +199,11 @@ static size_t nlang_prefix;
  * (LC_WORD, a word starts with one), a digit (LC_DIGIT), or neither (0). */
 enum { LC_WORD = 1, LC_DIGIT = 2 };
 static unsigned char lang_class[256];
+/* The shapes of the entries in lang_slots[]: their length and the
+ * letter_of() their first two bytes (27 for none), one bit each. A word of
+ * a shape no entry has is no function word, and need not be hashed. */
+#define LANG_SHAPES (27 * 28 * (LANG_WORD_LEN + 1))
+static unsigned char lang_shapes[(LANG_SHAPES + 7) / 8];
 
 static int
 letter_of(unsigned char c)
@@ -273,6 +278,18 @@ lang_lower(const char *w, size_t wl, char *low)
 	return trawl_word_hash(low, wl);
 }
 
+static int letter_of(unsigned char c);
+
+/* The bit of lang_shapes[] for w[0, wl) (1 <= wl <= LANG_WORD_LEN): a word
+ * that matches an entry has the entry's, for letter_of() folds case as
+ * strncasecmp() does. */
+static size_t
+lang_shape(const char *w, size_t wl)
+{
+	int second = wl > 1 ? letter_of((unsigned char)w[1]) : 27;
+	return ((size_t)letter_of((unsigned char)w[0]) * 28 + (size_t)second) * (LANG_WORD_LEN + 1) + wl;
+}
+
 /* Fills lang_slots[] and lang_prefix[] from ws_lang_all. */
 static void
 lang_table_build(void)
@@ -301,6 +318,8 @@ lang_table_build(void)
 		memcpy(lang_slots[k].key, low, l);
 		lang_slots[k].len = (unsigned char)l;
 		lang_slots[k].bits = lang_all_bits[e];
+		size_t b = lang_shape(ws_lang_all.by_letter[e], l);
+		lang_shapes[b / 8] |= (unsigned char)(1u << (b % 8));
 	}
 }
 
@@ -469,26 +488,19 @@ guess_language(const trawl_text_t *text)
 			i++;
 			continue;
 		}
-		/* the word, lower-cased and hashed as it is read (as
-		 * lang_lower() does), up to the longest looked up */
-		char low[LANG_WORD_LEN];
-		uint32_t h = 2166136261u;
-		size_t j = i, lim = n - i < LANG_WORD_LEN ? n : i + LANG_WORD_LEN;
-		for (; j < lim && lang_class[(unsigned char)s[j]]; j++) {
-			unsigned char ch = (unsigned char)s[j];
-			ch = (unsigned char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
-			low[j - i] = (char)ch;
-			h = (h ^ ch) * 16777619u;
-		}
-		bool longer = j < n && lang_class[(unsigned char)s[j]];
-		if (!longer) {
+		size_t j = i + 1;
+		while (j < n && lang_class[(unsigned char)s[j]])
+			j++;
+		size_t wl = j - i, b;
+		if (wl <= LANG_WORD_LEN &&
+		    (nlang_prefix || (b = lang_shape(s + i, wl), lang_shapes[b / 8] & (1u << (b % 8))))) {
+			char low[LANG_WORD_LEN];
+			uint32_t h = lang_lower(s + i, wl, low);
 			/* every language whose list has the word counts it once */
-			unsigned bits = lang_bits(s + i, low, j - i, h);
+			unsigned bits = lang_bits(s + i, low, wl, h);
 			for (size_t l = 0; bits && l < NLANG; l++)
 				counts[l] += (bits >> l) & 1;
 		}
-		while (j < n && lang_class[(unsigned char)s[j]])
-			j++;
 		i = j;
 	}
 	int best = -1;
