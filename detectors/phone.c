@@ -1617,6 +1617,20 @@ scan_runs(scan_ctx_t *c, hits_t *hits)
 	return TRAWL_OK;
 }
 
+/* memmem(s, len, "00", 2) != NULL, by memchr() from one '0' to the next
+ * (glibc's memmem() reads a two-byte needle a byte at a time). */
+static bool
+has_double_zero(const char *s, size_t len)
+{
+	const char *end = s + len, *p = s;
+	while (end - p >= 2 && (p = memchr(p, '0', (size_t)(end - p) - 1))) {
+		if (p[1] == '0')
+			return true;
+		p += 2; /* p[1] is no '0', so no pair starts there either */
+	}
+	return false;
+}
+
 static trawl_status_t
 scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t *text)
 {
@@ -1631,7 +1645,7 @@ scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t 
 	 * the text can be recognised as the same number (none without a '+'
 	 * or a "00" in the text) */
 	c.collecting = true;
-	if (memchr(text->text, '+', text->len) || memmem(text->text, text->len, "00", 2)) {
+	if (memchr(text->text, '+', text->len) || has_double_zero(text->text, text->len)) {
 		if ((rc = scan_runs(&c, &hits)) < 0)
 			goto done;
 		c.starts_known = true;
