@@ -1054,6 +1054,16 @@ typedef struct {
 	int grouping;
 } reading_t;
 
+/* snprintf(dst, cap, "%s", src) (cap > 0), which is asked often enough
+ * here for its format parser to show. */
+static void
+copy_str(char *dst, size_t cap, const char *src)
+{
+	size_t n = strnlen(src, cap - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 /* Whether a region's plan could take the digits as a national number at all:
  * a cheap test before asking libphonenumber. */
 static bool
@@ -1101,7 +1111,7 @@ try_region(const char *region, const char *d, const run_t *r, int a, int b, read
 		return TRAWL_OK;
 	reading_t *rd = &out[(*nout)++];
 	memcpy(rd->e164, num.e164, sizeof rd->e164);
-	snprintf(rd->region, sizeof rd->region, "%s", region);
+	copy_str(rd->region, sizeof rd->region, region);
 	rd->grouping = gs;
 	return TRAWL_OK;
 }
@@ -1176,7 +1186,7 @@ remember_intl(scan_ctx_t *c, const char *e164)
 	if (!p)
 		return TRAWL_ENOMEM;
 	c->intl = p;
-	snprintf(c->intl[c->nintl++], 32, "%s", e164);
+	copy_str(c->intl[c->nintl++], sizeof *c->intl, e164);
 	return TRAWL_OK;
 }
 
