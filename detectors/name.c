@@ -55,6 +55,131 @@ typedef struct {
 
 typedef struct scratch scratch_t;
 
+/* ---- a set of strings for one message ---- */
+
+/* Short strings kept one after the other in one buffer (each with its NUL)
+ * and found through an open-addressing table of their hashes: what the
+ * names and local parts of a message are asked about. Emptied for the next
+ * message without a free: a slot is in use when it carries the set's
+ * generation. */
+typedef struct {
+	uint32_t gen; /* the set's generation when in use */
+	uint32_t hash;
+	uint32_t off, len; /* of the string in buf */
+} strset_slot_t;
+
+typedef struct {
+	char *buf;
+	size_t len, cap;   /* bytes of buf */
+	strset_slot_t *slots;
+	size_t mask;       /* slots less one (slots a power of two), or 0 */
+	uint32_t *order;   /* offsets of the strings in the order they came */
+	size_t n, ncap;    /* strings; room in order */
+	uint32_t gen;
+} strset_t;
+
+static uint32_t
+strset_hash(const char *s, size_t len)
+{
+	return trawl_word_hash(s, len);
+}
+
+/* The slot of s[0, len) (hash h) in set, or the empty slot where it would go. */
+static strset_slot_t *
+strset_slot(const strset_t *set, const char *s, size_t len, uint32_t h)
+{
+	for (size_t k = h & set->mask;; k = (k + 1) & set->mask) {
+		strset_slot_t *e = &set->slots[k];
+		if (e->gen != set->gen)
+			return e;
+		if (e->hash == h && e->len == len && memcmp(set->buf + e->off, s, len) == 0)
+			return e;
+	}
+}
+
+static bool
+strset_has(const strset_t *set, const char *s, size_t len)
+{
+	if (!set || !set->n)
+		return false;
+	return strset_slot(set, s, len, strset_hash(s, len))->gen == set->gen;
+}
+
+/* The i-th string added (in the order they came). */
+static const char *
+strset_at(const strset_t *set, size_t i)
+{
+	return set->buf + set->order[i];
+}
+
+static void
+strset_clear(strset_t *set)
+{
+	set->len = 0;
+	set->n = 0;
+	if (++set->gen == 0) { /* wrapped: no slot may look in use */
+		if (set->slots)
+			memset(set->slots, 0, (set->mask + 1) * sizeof *set->slots);
+		set->gen = 1;
+	}
+}
+
+/* Doubles the slots of set (the first time: makes them). */
+static void
+strset_grow(strset_t *set)
+{
+	size_t cap = set->slots ? (set->mask + 1) * 2 : 64;
+	strset_slot_t *v = g_new0(strset_slot_t, cap);
+	for (size_t i = 0; set->slots && i <= set->mask; i++) {
+		if (set->slots[i].gen != set->gen)
+			continue;
+		size_t k = set->slots[i].hash & (cap - 1);
+		while (v[k].gen == set->gen)
+			k = (k + 1) & (cap - 1);
+		v[k] = set->slots[i];
+	}
+	g_free(set->slots);
+	set->slots = v;
+	set->mask = cap - 1;
+}
+
+/* Adds s[0, len) (without a NUL in it) unless it is there already. */
+static void
+strset_add(strset_t *set, const char *s, size_t len)
+{
+	if (set->gen == 0)
+		set->gen = 1; /* a zeroed set: gen 0 marks free slots */
+	if (!set->slots || (set->n + 1) * 4 > (set->mask + 1) * 3)
+		strset_grow(set);
+	uint32_t h = strset_hash(s, len);
+	strset_slot_t *e = strset_slot(set, s, len, h);
+	if (e->gen == set->gen)
+		return;
+	if (set->len + len + 1 > set->cap) {
+		set->cap = set->cap ? set->cap * 2 : 1024;
+		while (set->len + len + 1 > set->cap)
+			set->cap *= 2;
+		set->buf = g_realloc(set->buf, set->cap);
+	}
+	if (set->n == set->ncap) {
+		set->ncap = set->ncap ? set->ncap * 2 : 32;
+		set->order = g_renew(uint32_t, set->order, set->ncap);
+	}
+	memcpy(set->buf + set->len, s, len);
+	set->buf[set->len + len] = '\0';
+	*e = (strset_slot_t){ set->gen, h, (uint32_t)set->len, (uint32_t)len };
+	set->order[set->n++] = (uint32_t)set->len;
+	set->len += len + 1;
+}
+
+static void
+strset_free(strset_t *set)
+{
+	g_free(set->buf);
+	g_free(set->slots);
+	g_free(set->order);
+}
+
 typedef struct {
 	const trawl_lexicon_t *lx;
 	scratch_t *scratch;   /* the calling thread's */
@@ -66,9 +191,9 @@ typedef struct {
 	GHashTable *unaccented; /* the thread's answers of given_unaccented() */
 	/* from the message's findings, once read_message() has run */
 	bool message_read;
-	GHashTable *known;    /* sorted-token keys of names seen in the message */
-	GHashTable *known_words; /* the words of those names */
-	GPtrArray *locals;    /* ASCII-folded email local parts of the message */
+	const strset_t *known;    /* sorted-token keys of names seen in the message */
+	const strset_t *known_words; /* the words of those names */
+	const strset_t *locals;   /* ASCII-folded email local parts of the message */
 	GArray *cands;        /* cand_t */
 	GArray *cells;        /* cell_t of a line of a table */
 } ctx_t;
@@ -458,7 +583,7 @@ is_known(const ctx_t *c, const char *norm)
 	size_t len = strlen(norm);
 	char *k = len < sizeof buf ? buf : g_malloc(len + 1);
 	sort_words(norm, k);
-	bool r = g_hash_table_contains(c->known, k);
+	bool r = strset_has(c->known, k, strlen(k));
 	if (k != buf)
 		g_free(k);
 	return r;
@@ -515,7 +640,7 @@ fold_in_place(char *buf, gchar **copy)
 static bool
 local_supports(const ctx_t *c, size_t first, size_t last)
 {
-	if (!c->locals || !c->locals->len)
+	if (!c->locals || !c->locals->n)
 		return false;
 	char b1[WBUF], b2[WBUF];
 	if (!tok_lower(c, first, b1) || !tok_lower(c, last, b2))
@@ -524,8 +649,8 @@ local_supports(const ctx_t *c, size_t first, size_t last)
 	const char *f = fold_in_place(b1, &fc), *l = fold_in_place(b2, &lc);
 	bool ok = false;
 	if (strlen(f) >= 2 && strlen(l) >= 3) {
-		for (guint i = 0; i < c->locals->len && !ok; i++) {
-			const char *loc = g_ptr_array_index(c->locals, i);
+		for (size_t i = 0; i < c->locals->n && !ok; i++) {
+			const char *loc = strset_at(c->locals, i);
 			const char *p = strstr(loc, l);
 			if (!p)
 				continue;
@@ -804,7 +929,8 @@ eval_run(ctx_t *c, const run_t *r)
 		size_t nk = 0;
 		for (size_t w = 0; w < r->nwords; w++) {
 			char buf[WBUF];
-			in_known[w] = tok_lower(c, r->words[w], buf) && g_hash_table_contains(c->known_words, buf);
+			size_t l = tok_lower(c, r->words[w], buf);
+			in_known[w] = l && strset_has(c->known_words, buf, l);
 			nk += in_known[w];
 		}
 		for (size_t len = nk >= 2 ? r->nwords : 1; len >= 2; len--) {
@@ -1153,8 +1279,8 @@ finding_use(const trawl_finding_t *f)
 }
 
 typedef struct {
-	int use;    /* USE_* */
-	char *norm; /* a copy of the finding's norm when it is of use */
+	int use;      /* USE_* */
+	uint32_t off; /* of a copy of the finding's norm in norms, when it is of use */
 } read_t;
 
 /* The names and local parts of a message, read from its findings once and
@@ -1164,10 +1290,13 @@ typedef struct {
  * is compared with the findings before it is trusted (each finding's use and
  * norm), so that another message, or findings changed, start afresh. */
 typedef struct {
-	GHashTable *known;       /* sorted-token keys of names seen in the message */
-	GHashTable *known_words; /* the words of those names */
-	GPtrArray *locals;       /* ASCII-folded email local parts of the message */
-	GArray *read;            /* read_t of each finding read, in order */
+	strset_t known;       /* sorted-token keys of names seen in the message */
+	strset_t known_words; /* the words of those names */
+	strset_t locals;      /* ASCII-folded email local parts of the message */
+	read_t *read;         /* of each finding read, in order */
+	size_t nread, capread;
+	char *norms;          /* the norms read_t point to */
+	size_t normlen, normcap;
 } msg_memo_t;
 
 /* What a thread keeps from one call to the next: the message's names and
@@ -1184,58 +1313,98 @@ struct scratch {
 static void
 msg_memo_reset(msg_memo_t *mm)
 {
-	g_hash_table_remove_all(mm->known);
-	g_hash_table_remove_all(mm->known_words);
-	g_ptr_array_set_size(mm->locals, 0);
-	for (guint i = 0; i < mm->read->len; i++)
-		g_free(g_array_index(mm->read, read_t, i).norm);
-	g_array_set_size(mm->read, 0);
+	strset_clear(&mm->known);
+	strset_clear(&mm->known_words);
+	strset_clear(&mm->locals);
+	mm->nread = 0;
+	mm->normlen = 0;
+}
+
+static void
+msg_memo_free(msg_memo_t *mm)
+{
+	strset_free(&mm->known);
+	strset_free(&mm->known_words);
+	strset_free(&mm->locals);
+	g_free(mm->read);
+	g_free(mm->norms);
 }
 
 /* Whether what mm read is still what the first findings of m say. */
 static bool
 msg_memo_valid(const msg_memo_t *mm, const trawl_findings_t *m)
 {
-	if (mm->read->len > m->len)
+	if (mm->nread > m->len)
 		return false;
-	for (guint i = 0; i < mm->read->len; i++) {
-		const read_t *r = &g_array_index(mm->read, read_t, i);
+	for (size_t i = 0; i < mm->nread; i++) {
+		const read_t *r = &mm->read[i];
 		const trawl_finding_t *f = &m->items[i];
-		if (finding_use(f) != r->use || (r->use != USE_NONE && strcmp(f->norm, r->norm) != 0))
+		if (finding_use(f) != r->use || (r->use != USE_NONE && strcmp(f->norm, mm->norms + r->off) != 0))
 			return false;
 	}
 	return true;
 }
 
+/* Adds the ASCII-folded s[0, len) to set. */
+static void
+add_folded(strset_t *set, const char *s, size_t len)
+{
+	char buf[256];
+	char *loc = len < sizeof buf ? buf : g_malloc(len + 1);
+	memcpy(loc, s, len);
+	loc[len] = '\0';
+	if (is_ascii(loc)) {
+		keep_letters(loc);
+		strset_add(set, loc, strlen(loc));
+	} else {
+		gchar *a = ascii_fold(loc);
+		strset_add(set, a, strlen(a));
+		g_free(a);
+	}
+	if (loc != buf)
+		g_free(loc);
+}
+
 static void
 msg_memo_add(msg_memo_t *mm, const trawl_finding_t *f)
 {
-	read_t r = { finding_use(f), NULL };
+	read_t r = { finding_use(f), 0 };
 	if (r.use == USE_NAME) {
-		char *key = g_malloc(strlen(f->norm) + 1);
+		char buf[256];
+		size_t len = strlen(f->norm);
+		char *key = len < sizeof buf ? buf : g_malloc(len + 1);
 		sort_words(f->norm, key);
-		g_hash_table_add(mm->known, key);
+		strset_add(&mm->known, key, strlen(key));
+		if (key != buf)
+			g_free(key);
 		for (const char *p = f->norm; *p;) {
 			size_t l = strcspn(p, " ");
 			if (l)
-				g_hash_table_add(mm->known_words, g_strndup(p, l));
+				strset_add(&mm->known_words, p, l);
 			p += l;
 			if (*p)
 				p++;
 		}
 	} else if (r.use == USE_LOCAL) {
-		gchar *loc = g_strndup(f->norm, (gsize)(strchr(f->norm, '@') - f->norm));
-		if (is_ascii(loc)) {
-			keep_letters(loc);
-			g_ptr_array_add(mm->locals, loc);
-		} else {
-			g_ptr_array_add(mm->locals, ascii_fold(loc));
-			g_free(loc);
-		}
+		add_folded(&mm->locals, f->norm, (size_t)(strchr(f->norm, '@') - f->norm));
 	}
-	if (r.use != USE_NONE)
-		r.norm = g_strdup(f->norm);
-	g_array_append_val(mm->read, r);
+	if (r.use != USE_NONE) {
+		size_t len = strlen(f->norm);
+		if (mm->normlen + len + 1 > mm->normcap) {
+			mm->normcap = mm->normcap ? mm->normcap * 2 : 1024;
+			while (mm->normlen + len + 1 > mm->normcap)
+				mm->normcap *= 2;
+			mm->norms = g_realloc(mm->norms, mm->normcap);
+		}
+		memcpy(mm->norms + mm->normlen, f->norm, len + 1);
+		r.off = (uint32_t)mm->normlen;
+		mm->normlen += len + 1;
+	}
+	if (mm->nread == mm->capread) {
+		mm->capread = mm->capread ? mm->capread * 2 : 64;
+		mm->read = g_renew(read_t, mm->read, mm->capread);
+	}
+	mm->read[mm->nread++] = r;
 }
 
 /* Sets c->known, c->known_words and c->locals from the message, once per
@@ -1253,13 +1422,13 @@ read_message(ctx_t *c)
 	size_t n = m->len < MESSAGE_FINDINGS_READ ? m->len : MESSAGE_FINDINGS_READ;
 	if (!msg_memo_valid(mm, m))
 		msg_memo_reset(mm);
-	for (size_t i = mm->read->len; i < n; i++)
+	for (size_t i = mm->nread; i < n; i++)
 		msg_memo_add(mm, &m->items[i]);
-	if (g_hash_table_size(mm->known)) {
-		c->known = mm->known;
-		c->known_words = mm->known_words;
+	if (mm->known.n) {
+		c->known = &mm->known;
+		c->known_words = &mm->known_words;
 	}
-	c->locals = mm->locals;
+	c->locals = &mm->locals;
 }
 
 /* ---- driver ---- */
@@ -1292,11 +1461,7 @@ static void
 scratch_free(void *p)
 {
 	scratch_t *s = p;
-	msg_memo_reset(&s->msg);
-	g_hash_table_destroy(s->msg.known);
-	g_hash_table_destroy(s->msg.known_words);
-	g_ptr_array_free(s->msg.locals, TRUE);
-	g_array_free(s->msg.read, TRUE);
+	msg_memo_free(&s->msg);
 	free(s->line_first);
 	free(s->memo);
 	g_array_free(s->cands, TRUE);
@@ -1321,10 +1486,6 @@ scratch_get(size_t n)
 	if (!s) {
 		if (!(s = calloc(1, sizeof *s)))
 			return NULL;
-		s->msg.known = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-		s->msg.known_words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-		s->msg.locals = g_ptr_array_new_with_free_func(g_free);
-		s->msg.read = g_array_new(FALSE, FALSE, sizeof(read_t));
 		s->cands = g_array_new(FALSE, FALSE, sizeof(cand_t));
 		s->cells = g_array_new(FALSE, FALSE, sizeof(cell_t));
 		s->unaccented = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
