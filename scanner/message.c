@@ -1,7 +1,9 @@
 /* One RFC 822 message: parsed with GMime, every header and every leaf part
  * decoded to UTF-8 text and handed to the detectors; forwarded messages and
  * attachments (text, HTML, CSV, archives, mail) walked into. Everything found
- * belongs to the one record of the top-level message.
+ * belongs to the one record of the top-level message. A message of a single
+ * part is read without GMime's object tree (see "the fast path" below), to
+ * the same result.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -288,18 +290,15 @@ is_lwsp(char ch)
 	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
 }
 
-/* The value of a header as g_mime_header_get_value() gives it; in buf when
- * made here. GMime decodes a value by splitting it into words for RFC 2047,
- * which costs more than anything else done with most headers; but a value
- * of ASCII without "=?" decodes to itself unfolded, so that is unfolded
- * here as g_mime_utils_header_unfold() does: blanks trimmed, line breaks
- * dropped. */
+/* The value of a header as g_mime_header_get_value() gives it, made in buf
+ * from its raw value; NULL when it needs GMime's decoder. GMime decodes a
+ * value by splitting it into words for RFC 2047, which costs more than
+ * anything else done with most headers; but a value of ASCII without "=?"
+ * decodes to itself unfolded, so that is unfolded here as
+ * g_mime_utils_header_unfold() does: blanks trimmed, line breaks dropped. */
 static const char *
-header_value(GMimeHeader *h, trawl_buf_t *buf)
+unfolded_value(const char *p, trawl_buf_t *buf)
 {
-	const char *p = g_mime_header_get_raw_value(h);
-	if (!p)
-		return g_mime_header_get_value(h);
 	while (is_lwsp(*p))
 		p++;
 	const char *end = p + strlen(p);
@@ -307,18 +306,73 @@ header_value(GMimeHeader *h, trawl_buf_t *buf)
 		end--;
 	trawl_buf_reset(buf);
 	if (trawl_buf_grow(buf, (size_t)(end - p)) < 0)
-		return g_mime_header_get_value(h);
+		return NULL;
 	char *out = buf->data;
 	for (; p < end; p++) {
 		unsigned char ch = (unsigned char)*p;
 		if (ch >= 0x80 || (ch == '?' && out > buf->data && out[-1] == '='))
-			return g_mime_header_get_value(h);
+			return NULL;
 		if (ch != '\r' && ch != '\n')
 			*out++ = (char)ch;
 	}
 	*out = '\0';
 	buf->len = (size_t)(out - buf->data);
 	return buf->data;
+}
+
+/* The value of a header of GMime's: unfolded here when it can be, else
+ * decoded by GMime (and kept on the header). */
+static const char *
+header_value(GMimeHeader *h, trawl_buf_t *buf)
+{
+	const char *raw = g_mime_header_get_raw_value(h);
+	const char *value = raw ? unfolded_value(raw, buf) : NULL;
+	return value ? value : g_mime_header_get_value(h);
+}
+
+/* The value of a header split here (header.c), in buf: what
+ * g_mime_header_get_value() makes of the same raw value, by its own
+ * steps when it cannot be merely unfolded. NULL when out of memory. */
+static const char *
+split_value(const char *raw, trawl_buf_t *buf)
+{
+	const char *value = unfolded_value(raw, buf);
+	if (value)
+		return value;
+	char *unfolded = g_mime_utils_header_unfold(raw);
+	char *decoded = g_mime_utils_header_decode_text(parser_options, unfolded);
+	trawl_buf_reset(buf);
+	trawl_status_t rc = trawl_buf_puts(buf, decoded);
+	g_free(unfolded);
+	g_free(decoded);
+	return rc < 0 ? NULL : trawl_buf_cstr(buf);
+}
+
+/* Scans one header's value: its mailboxes (list: as parsed, or NULL to
+ * parse raw here) or its text. */
+static void
+scan_header(msg_ctx_t *c, const header_kind_t *k, const char *name, const char *value, const char *raw,
+            InternetAddressList *list, trawl_buf_t *part, const char *prefix, trawl_where_t where)
+{
+	header_part(part, prefix, name);
+	if (k->kind == HEADER_ADDRESS) {
+		trawl_text_t t = {
+			.text = value,
+			.len = strlen(value),
+			.where = where,
+			.part = part->data,
+			.header = name,
+			.message = &c->msg->findings,
+		};
+		InternetAddressList *own = NULL;
+		if (!list)
+			list = own = internet_address_list_parse(parser_options, raw ? raw : value);
+		add_mailboxes(c, list, &t, 0);
+		if (own)
+			g_object_unref(own);
+		return;
+	}
+	detect(c, value, strlen(value), where, part->data, name);
 }
 
 static void
@@ -346,29 +400,42 @@ scan_headers(msg_ctx_t *c, GMimeObject *obj, const char *prefix, trawl_where_t w
 		const char *value = header_value(h, &unfolded);
 		if (!value || !*value)
 			continue;
-		header_part(&part, prefix, name);
-		if (k->kind == HEADER_ADDRESS) {
-			trawl_text_t t = {
-				.text = value,
-				.len = strlen(value),
-				.where = where,
-				.part = part.data,
-				.header = name,
-				.message = &c->msg->findings,
-			};
-			const char *raw = g_mime_header_get_raw_value(h);
-			InternetAddressList *list = parsed_mailboxes(m, k, seen, raw), *own = NULL;
-			if (!list)
-				list = own = internet_address_list_parse(parser_options, raw ? raw : value);
-			add_mailboxes(c, list, &t, 0);
-			if (own)
-				g_object_unref(own);
-			continue;
-		}
-		detect(c, value, strlen(value), where, part.data, name);
+		const char *raw = g_mime_header_get_raw_value(h);
+		scan_header(c, k, name, value, raw, parsed_mailboxes(m, k, seen, raw), &part, prefix, where);
 	}
 	trawl_buf_free(&part);
 	trawl_buf_free(&unfolded);
+}
+
+static bool
+is_content_header(const char *name)
+{
+	return g_ascii_strncasecmp(name, "Content-", 8) == 0;
+}
+
+/* scan_headers() for the headers of a top-level message split here: those
+ * GMime gives the message, not its part (the Content-* ones). Their
+ * mailboxes are parsed from each header's raw value, which is what the
+ * message's own list holds where scan_headers() takes that (one header of
+ * its name, no comment in it). */
+static void
+scan_split_headers(msg_ctx_t *c, const trawl_headers_t *hs)
+{
+	trawl_buf_t part = {0}, value = {0};
+	for (size_t i = 0; i < hs->len; i++) {
+		const trawl_header_t *h = &hs->items[i];
+		if (is_content_header(h->name))
+			continue;
+		const header_kind_t *k = header_kind(h->name);
+		if (k->kind == HEADER_SKIP)
+			continue;
+		const char *v = split_value(h->raw, &value);
+		if (!v || !*v)
+			continue;
+		scan_header(c, k, h->name, v, h->raw, NULL, &part, "", TRAWL_WHERE_HEADER);
+	}
+	trawl_buf_free(&part);
+	trawl_buf_free(&value);
 }
 
 /* Scans one decoded attachment or body whose type we know. */
@@ -410,14 +477,11 @@ raw_content(GMimeDataWrapper *dw, const char **data, size_t *len)
  * gives it, without its streams and filters: 7bit, 8bit and binary content
  * where it stands, base64 and quoted-printable decoded into buf in one
  * step (GMime's decoders carry their state from block to block, so one
- * step over all is what its filter makes of the blocks). False for what is
- * left to GMime (uuencode, with its begin line, and parts not in memory). */
+ * step over all is what its filter makes of the blocks). *data and *len:
+ * the content as it stands before, decoded after. False when out of memory. */
 static bool
-content_of(GMimeDataWrapper *dw, trawl_buf_t *buf, const char **data, size_t *len)
+decode_content(GMimeContentEncoding enc, trawl_buf_t *buf, const char **data, size_t *len)
 {
-	GMimeContentEncoding enc = g_mime_data_wrapper_get_encoding(dw);
-	if (enc == GMIME_CONTENT_ENCODING_UUENCODE || !raw_content(dw, data, len))
-		return false;
 	if (enc != GMIME_CONTENT_ENCODING_BASE64 && enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE)
 		return true;
 	GMimeEncoding dec;
@@ -430,14 +494,45 @@ content_of(GMimeDataWrapper *dw, trawl_buf_t *buf, const char **data, size_t *le
 	return true;
 }
 
+/* decode_content() of a part of GMime's. False for what is left to GMime
+ * (uuencode, with its begin line, and parts not in memory). */
+static bool
+content_of(GMimeDataWrapper *dw, trawl_buf_t *buf, const char **data, size_t *len)
+{
+	GMimeContentEncoding enc = g_mime_data_wrapper_get_encoding(dw);
+	if (enc == GMIME_CONTENT_ENCODING_UUENCODE || !raw_content(dw, data, len))
+		return false;
+	return decode_content(enc, buf, data, len);
+}
+
+/* "type/subtype" of a part, as leaf() names it. */
+static void
+mime_name(char mime[128], GMimeContentType *ct)
+{
+	const char *type = ct ? g_mime_content_type_get_media_type(ct) : "text";
+	const char *sub = ct ? g_mime_content_type_get_media_subtype(ct) : "plain";
+	snprintf(mime, 128, "%s/%s", type ? type : "application", sub ? sub : "octet-stream");
+}
+
+/* The decoded content of a leaf part, scanned unless over the limit. */
+static void
+scan_content(msg_ctx_t *c, const char *data, size_t len, const char *path, const char *mime,
+             const char *charset, trawl_where_t where, unsigned depth)
+{
+	if (len > c->w->limits.max_part_bytes) {
+		trawl_scan__skip(c->w, c->location, TRAWL_ELIMIT, "part %s larger than %llu bytes", path,
+		                 (unsigned long long)c->w->limits.max_part_bytes);
+	} else {
+		scan_blob_as_attachment(c, data, len, path, mime, charset, where, depth);
+	}
+}
+
 static void
 leaf(msg_ctx_t *c, GMimePart *part, const char *path, bool attached, unsigned depth)
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
-	const char *type = ct ? g_mime_content_type_get_media_type(ct) : "text";
-	const char *sub = ct ? g_mime_content_type_get_media_subtype(ct) : "plain";
 	char mime[128];
-	snprintf(mime, sizeof mime, "%s/%s", type ? type : "application", sub ? sub : "octet-stream");
+	mime_name(mime, ct);
 	const char *charset = ct ? g_mime_content_type_get_parameter(ct, "charset") : NULL;
 	trawl_where_t where = attached || g_mime_part_is_attachment(part) ? TRAWL_WHERE_ATTACHMENT
 	                                                                   : TRAWL_WHERE_BODY;
@@ -455,12 +550,7 @@ leaf(msg_ctx_t *c, GMimePart *part, const char *path, bool attached, unsigned de
 		GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(out));
 		data = (const char *)ba->data, len = ba->len;
 	}
-	if (len > c->w->limits.max_part_bytes) {
-		trawl_scan__skip(c->w, c->location, TRAWL_ELIMIT, "part %s larger than %llu bytes", path,
-		                 (unsigned long long)c->w->limits.max_part_bytes);
-	} else {
-		scan_blob_as_attachment(c, data, len, path, mime, charset, where, depth);
-	}
+	scan_content(c, data, len, path, mime, charset, where, depth);
 	if (out)
 		g_object_unref(out);
 	trawl_buf_free(&decoded);
@@ -634,9 +724,8 @@ parse_and_walk(msg_ctx_t *c, const char *data, size_t len, const char *part, uns
 }
 
 static void
-set_date(trawl_message_t *msg, GMimeMessage *m)
+put_date(trawl_message_t *msg, GDateTime *dt)
 {
-	GDateTime *dt = g_mime_message_get_date(m);
 	if (!dt)
 		return;
 	GDateTime *utc = g_date_time_to_utc(dt);
@@ -654,11 +743,17 @@ set_date(trawl_message_t *msg, GMimeMessage *m)
 }
 
 static void
-set_sender(trawl_message_t *msg, GMimeMessage *m)
+set_date(trawl_message_t *msg, GMimeMessage *m)
 {
-	InternetAddressList *from = g_mime_message_get_from(m);
+	put_date(msg, g_mime_message_get_date(m));
+}
+
+/* The first mailbox of From, or else of Sender. */
+static void
+put_sender(trawl_message_t *msg, InternetAddressList *from, InternetAddressList *sender)
+{
 	if (!from || internet_address_list_length(from) < 1)
-		from = g_mime_message_get_sender(m);
+		from = sender;
 	if (!from || internet_address_list_length(from) < 1)
 		return;
 	InternetAddress *ia = internet_address_list_get_address(from, 0);
@@ -670,6 +765,190 @@ set_sender(trawl_message_t *msg, GMimeMessage *m)
 		msg->from = trawl_ascii_lower(strdup(addr));
 	if (name && *name)
 		msg->from_name = strdup(name);
+}
+
+static void
+set_sender(trawl_message_t *msg, GMimeMessage *m)
+{
+	put_sender(msg, g_mime_message_get_from(m), g_mime_message_get_sender(m));
+}
+
+/* ---- the fast path: a message of one text part, without GMime's tree ----
+ *
+ * Most mail is a single part: its headers, a blank line, a body. GMime
+ * makes an object of every header (and frees them all again), which costs
+ * a message more than anything but the detectors. For a message whose
+ * headers split plainly (header.c) and whose Content-Type is no multipart
+ * or message, GMime's parser would make a message of the headers not
+ * named Content-*, with one leaf part of the others holding all bytes after
+ * the blank line; what trawl reads of that is read here from the split
+ * headers, each value with the very function GMime's objects use on it. */
+
+/* What is read of such a message before anything is scanned: its one part,
+ * as leaf() reads it, and the lists set_sender() reads. */
+typedef struct {
+	InternetAddressList *from, *sender; /* of the last From and Sender, or NULL */
+	char mime[128];
+	GMimeContentType *ct;  /* its Content-Type parsed; NULL without one (text/plain) */
+	const char *charset;   /* a parameter of ct, or NULL */
+	bool attachment;       /* Content-Disposition: attachment */
+	const char *data;      /* its content decoded (in decoded, or the message's bytes) */
+	size_t len;
+	trawl_buf_t decoded;
+} plain_t;
+
+static void
+plain_free(plain_t *pm)
+{
+	if (pm->from)
+		g_object_unref(pm->from);
+	if (pm->sender)
+		g_object_unref(pm->sender);
+	if (pm->ct)
+		g_object_unref(pm->ct);
+	trawl_buf_free(&pm->decoded);
+}
+
+static bool
+is_token_char(unsigned char ch)
+{
+	return ch > ' ' && ch < 0x7f && !strchr("()<>@,;:\\\"/[]?=", ch);
+}
+
+/* Would GMime's parser make the message with this Content-Type (raw value)
+ * a leaf part? It takes the media type the way g_mime_parse_content_type()
+ * does (not exported): a type "multipart" makes a multipart, "message" a
+ * message part for rfc822 and its kin; a value it cannot read, text/plain.
+ * Taken here only where the type is a token right before its '/'. */
+static bool
+is_leaf_type(const char *raw)
+{
+	while (is_lwsp(*raw))
+		raw++;
+	const char *p = raw;
+	while (is_token_char((unsigned char)*p))
+		p++;
+	size_t n = (size_t)(p - raw);
+	if (n == 0 || *p != '/')
+		return false;
+	return !(n == 9 && g_ascii_strncasecmp(raw, "multipart", 9) == 0) &&
+	       !(n == 7 && g_ascii_strncasecmp(raw, "message", 7) == 0);
+}
+
+/* The raw value of the last header named name, or NULL. */
+static const char *
+last_header(const trawl_headers_t *hs, const char *name)
+{
+	for (size_t i = hs->len; i > 0; i--)
+		if (g_ascii_strcasecmp(hs->items[i - 1].name, name) == 0)
+			return hs->items[i - 1].raw;
+	return NULL;
+}
+
+/* The mailboxes of the last header named name as GMime's message keeps
+ * them (internet_address_list_append_parse() into an empty list, not in
+ * the headers 3.2 installs): internet_address_list_parse() gives the same,
+ * or NULL for none, but for a comment left open, where the list keeps the
+ * mailboxes before it; false for that, to leave the message to GMime. */
+static bool
+last_addresses(InternetAddressList **out, const trawl_headers_t *hs, const char *name)
+{
+	const char *raw = last_header(hs, name);
+	*out = raw ? internet_address_list_parse(parser_options, raw) : NULL;
+	return *out || !raw || !strchr(raw, '(');
+}
+
+/* Fills pm for a message whose split headers make it one leaf part under
+ * the message, with all that can fail read before anything is scanned;
+ * false (pm freed) to leave the message to GMime. Of headers of one name
+ * GMime reads the last: its parser looks the Content-Type up from the end,
+ * each later header replaces what the part or message took from the one
+ * before. */
+static bool
+plain_message(plain_t *pm, const trawl_headers_t *hs)
+{
+	const char *type = NULL, *encoding = NULL, *disposition = NULL;
+	trawl_buf_t value = {0};
+	bool ok = false;
+
+	memset(pm, 0, sizeof *pm);
+	for (size_t i = 0; i < hs->len; i++) {
+		const trawl_header_t *h = &hs->items[i];
+		if (!is_content_header(h->name))
+			continue;
+		if (g_ascii_strcasecmp(h->name + 8, "Type") == 0)
+			type = h->raw;
+		else if (g_ascii_strcasecmp(h->name + 8, "Transfer-Encoding") == 0)
+			encoding = h->raw;
+		else if (g_ascii_strcasecmp(h->name + 8, "Disposition") == 0)
+			disposition = h->raw;
+	}
+	if (type && !is_leaf_type(type))
+		goto done;
+	GMimeContentEncoding enc = GMIME_CONTENT_ENCODING_DEFAULT;
+	if (encoding) {
+		const char *v = split_value(encoding, &value);
+		if (!v)
+			goto done;
+		enc = g_mime_content_encoding_from_string(v);
+		if (enc == GMIME_CONTENT_ENCODING_UUENCODE)
+			goto done; /* content_of() leaves it to GMime too */
+	}
+	if (!last_addresses(&pm->from, hs, "From"))
+		goto done;
+	if ((!pm->from || internet_address_list_length(pm->from) < 1) &&
+	    !last_addresses(&pm->sender, hs, "Sender"))
+		goto done;
+	if (type) {
+		const char *v = split_value(type, &value);
+		if (!v)
+			goto done;
+		pm->ct = g_mime_content_type_parse(parser_options, v);
+		pm->charset = g_mime_content_type_get_parameter(pm->ct, "charset");
+	}
+	mime_name(pm->mime, pm->ct);
+	if (disposition) {
+		const char *v = split_value(disposition, &value);
+		if (!v)
+			goto done;
+		GMimeContentDisposition *d = g_mime_content_disposition_parse(parser_options, v);
+		pm->attachment = g_mime_content_disposition_is_attachment(d);
+		g_object_unref(d);
+	}
+	pm->data = hs->body, pm->len = hs->body_len;
+	ok = decode_content(enc, &pm->decoded, &pm->data, &pm->len);
+done:
+	trawl_buf_free(&value);
+	if (!ok)
+		plain_free(pm);
+	return ok;
+}
+
+/* Message-ID, subject, date and sender of a message split here, as
+ * g_mime_message_get_*() give them. */
+static void
+set_split_fields(trawl_message_t *msg, const trawl_headers_t *hs, const plain_t *pm, const char *hash)
+{
+	trawl_buf_t value = {0};
+	const char *raw, *v;
+	if ((raw = last_header(hs, "Message-Id")) && (v = split_value(raw, &value))) {
+		char *mid = g_mime_utils_decode_message_id(v);
+		if (mid && *mid)
+			msg->message_id = strdup(mid);
+		g_free(mid);
+	}
+	if (!msg->message_id && (msg->message_id = malloc(7 + 65)))
+		snprintf(msg->message_id, 7 + 65, "sha256:%s", hash);
+	if ((raw = last_header(hs, "Subject")) && (v = split_value(raw, &value)))
+		msg->subject = strdup(v);
+	if ((raw = last_header(hs, "Date")) && (v = split_value(raw, &value))) {
+		GDateTime *dt = g_mime_utils_header_decode_date(v);
+		put_date(msg, dt);
+		if (dt)
+			g_date_time_unref(dt);
+	}
+	put_sender(msg, pm->from, pm->sender);
+	trawl_buf_free(&value);
 }
 
 
@@ -824,6 +1103,9 @@ trawl_scan__message(trawl_worker_t *w, const char *data, size_t len, const char 
 	mime_input_t in = {0};
 	GMimeMessage *m = NULL;
 	msg_ctx_t c = {.w = w, .location = location, .depth = depth};
+	trawl_headers_t hs = {0};
+	plain_t pm = {0};
+	bool plain = false;
 
 	if (w->fetch) /* trawl_scan_fetch(): the raw bytes, when asked for; nothing parsed */
 		return trawl_scan__fetch_message(w, data, len, location);
@@ -837,8 +1119,8 @@ trawl_scan__message(trawl_worker_t *w, const char *data, size_t len, const char 
 		return TRAWL_ENOMEM;
 	c.msg = msg;
 
-	m = mime_open(&in, data, len);
-	if (!m) {
+	plain = trawl_scan__headers_split(&hs, data, len) && plain_message(&pm, &hs);
+	if (!plain && !(m = mime_open(&in, data, len))) {
 		trawl_scan__skip(w, location, TRAWL_EFORMAT, "not a readable message");
 		goto done;
 	}
@@ -850,28 +1132,40 @@ trawl_scan__message(trawl_worker_t *w, const char *data, size_t len, const char 
 	msg->location = strdup(location);
 	msg->content_hash = strdup(hash);
 	msg->size = len;
-	const char *mid = g_mime_message_get_message_id(m);
-	if (mid && *mid) {
-		msg->message_id = strdup(mid);
+	if (plain) {
+		set_split_fields(msg, &hs, &pm, hash);
 	} else {
-		msg->message_id = malloc(7 + 65);
-		if (msg->message_id)
-			snprintf(msg->message_id, 7 + 65, "sha256:%s", hash);
+		const char *mid = g_mime_message_get_message_id(m);
+		if (mid && *mid) {
+			msg->message_id = strdup(mid);
+		} else {
+			msg->message_id = malloc(7 + 65);
+			if (msg->message_id)
+				snprintf(msg->message_id, 7 + 65, "sha256:%s", hash);
+		}
+		const char *subject = g_mime_message_get_subject(m);
+		if (subject)
+			msg->subject = strdup(subject);
+		set_date(msg, m);
+		set_sender(msg, m);
 	}
-	const char *subject = g_mime_message_get_subject(m);
-	if (subject)
-		msg->subject = strdup(subject);
-	set_date(msg, m);
-	set_sender(msg, m);
 	if (!msg->source || !msg->location || !msg->content_hash || !msg->message_id) {
 		rc = TRAWL_ENOMEM;
 		goto done;
 	}
 
-	scan_headers(&c, GMIME_OBJECT(m), "", TRAWL_WHERE_HEADER);
-	GMimeObject *body = g_mime_message_get_mime_part(m);
-	if (body)
-		walk(&c, body, "", false, 0);
+	if (plain) {
+		/* as walk() and leaf() read the one part: "1", in the body unless attached */
+		scan_split_headers(&c, &hs);
+		c.parts++;
+		scan_content(&c, pm.data, pm.len, "1", pm.mime, pm.charset,
+		             pm.attachment ? TRAWL_WHERE_ATTACHMENT : TRAWL_WHERE_BODY, 0);
+	} else {
+		scan_headers(&c, GMIME_OBJECT(m), "", TRAWL_WHERE_HEADER);
+		GMimeObject *body = g_mime_message_get_mime_part(m);
+		if (body)
+			walk(&c, body, "", false, 0);
+	}
 
 	trawl_findings_finish(w->opts->detectors, &msg->findings);
 	w->n_messages++;
@@ -882,6 +1176,9 @@ done:
 	trawl_message_free(msg);
 	if (in.stream)
 		mime_close(&in);
+	if (plain)
+		plain_free(&pm);
+	trawl_scan__headers_free(&hs);
 	trawl_buf_free(&c.text);
 	trawl_buf_free(&c.conv);
 	trawl_buf_free(&c.path);

@@ -127,6 +127,31 @@ void trawl_scan__global_init(void);
  * the fetch callback when location is one asked for. Nothing is parsed. */
 trawl_status_t trawl_scan__fetch_message(trawl_worker_t *w, const char *data, size_t len, const char *location);
 
+/* A message's header block split into its headers as GMime's parser splits
+ * it (header.c), for a block plain enough to be sure of that. */
+typedef struct {
+	const char *name; /* the field name, as GMime's header has it */
+	const char *raw;  /* the raw value, as GMime's header has it: all after the
+	                     colon up to and including the line break that ends it,
+	                     folds kept */
+} trawl_header_t;
+
+typedef struct {
+	trawl_header_t *items; /* in the order of the block */
+	size_t len;
+	const char *body;      /* the bytes after the blank line, in the caller's data */
+	size_t body_len;
+	char *store;           /* the names and values, each NUL-terminated */
+} trawl_headers_t;
+
+/* Splits the header block at the start of data (a message) into out; the
+ * caller frees out with trawl_scan__headers_free(). false (out empty) when
+ * the block is not one every line of which is a field or a fold, ended by
+ * a blank line, without NUL bytes, or when out of memory: the message is
+ * GMime's to read. */
+bool trawl_scan__headers_split(trawl_headers_t *out, const char *data, size_t len);
+void trawl_scan__headers_free(trawl_headers_t *h);
+
 /* Parses one RFC 822 message and emits its record. */
 trawl_status_t trawl_scan__message(trawl_worker_t *w, const char *data, size_t len, const char *location,
                                    unsigned depth);
