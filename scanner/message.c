@@ -270,9 +270,183 @@ add_mailboxes(msg_ctx_t *c, InternetAddressList *list, const trawl_text_t *t, un
 	}
 }
 
+static bool
+is_lwsp(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+}
+
+/* ---- plain address lists, read as GMime's parser reads them ----
+ *
+ * internet_address_list_parse() makes a GObject of the list and of each
+ * mailbox, and freeing them costs as much again: for the few address
+ * headers of a message, more than splitting all its headers. Most lists
+ * are plain: "addr@domain", "Name <addr@domain>", "\"Last, First\"
+ * <addr@domain>", separated by commas. For those the mailboxes are read
+ * here, each as address_parse() in GMime 3.2's internet-address.c reads
+ * it: the address as it stands, the name from the same bytes of the
+ * phrase by decode_name()'s steps. Anything else (comments, groups, route
+ * addresses, domain literals, IDN "xn--" labels GMime decodes, backslashes,
+ * 8-bit bytes, a phrase with a bare comma or '@', angle brackets doubled
+ * or missing, white space inside an address) is GMime's to parse. */
+
+#define MAX_PLAIN_MAILBOXES 64
+
+typedef struct {
+	const char *phrase, *addr; /* in the raw value */
+	size_t phrase_len, addr_len;
+} plain_mailbox_t;
+
+/* GMime's is_atom() for ASCII: no special, space or control. */
+static bool
+is_atom_char(unsigned char ch)
+{
+	return ch > ' ' && ch < 0x7f && !strchr("()<>@,;:\\\".[]", ch);
+}
+
+/* Atoms joined by single dots at p; the end, or NULL. An IDN label in a
+ * domain ("xn--"), which GMime decodes to UTF-8, is left to GMime. */
+static const char *
+dot_atom(const char *p, bool domain)
+{
+	for (;;) {
+		const char *atom = p;
+		while (is_atom_char((unsigned char)*p))
+			p++;
+		if (p == atom || (domain && g_ascii_strncasecmp(atom, "xn--", 4) == 0))
+			return NULL;
+		if (*p != '.')
+			return p;
+		p++;
+	}
+}
+
+static const char *
+addr_spec(const char *p)
+{
+	p = dot_atom(p, false);
+	return p && *p == '@' ? dot_atom(p + 1, true) : NULL;
+}
+
+/* The phrase before an angle address at *in: words (atoms, quoted strings
+ * of printable ASCII without backslashes) with blanks and dots between,
+ * up to the '<'; its length, and *in at the '<'. -1 when not that. GMime
+ * takes the phrase from its first word to the end of its last word or
+ * dot. */
+static ssize_t
+phrase_len(const char **in)
+{
+	const char *p = *in, *end = p;
+	while (*p != '<') {
+		if (*p == '"') {
+			for (p++; *p != '"'; p++)
+				if (*p == '\\' || (*p != '\t' && ((unsigned char)*p < ' ' || (unsigned char)*p >= 0x7f)))
+					return -1;
+			p++;
+		} else if (is_atom_char((unsigned char)*p)) {
+			while (is_atom_char((unsigned char)*p))
+				p++;
+		} else {
+			return -1;
+		}
+		end = p;
+		for (;;) {
+			while (is_lwsp(*p))
+				p++;
+			if (*p != '.')
+				break;
+			end = ++p;
+		}
+	}
+	ssize_t n = end - *in;
+	*in = p;
+	return n;
+}
+
+/* The mailboxes of a plain address list into out; their number, or -1
+ * when raw is not plain (or holds more than max). */
+static int
+plain_mailboxes(const char *raw, plain_mailbox_t *out, int max)
+{
+	const char *p = raw;
+	int n = 0;
+	while (is_lwsp(*p))
+		p++;
+	while (*p) {
+		if (n == max)
+			return -1;
+		plain_mailbox_t *mb = &out[n++];
+		const char *end = addr_spec(p), *after = end;
+		while (after && is_lwsp(*after))
+			after++;
+		if (after && (*after == ',' || !*after)) {
+			/* a bare address: no name */
+			*mb = (plain_mailbox_t){.phrase = p, .phrase_len = 0, .addr = p, .addr_len = (size_t)(end - p)};
+			p = after;
+		} else {
+			mb->phrase = p;
+			ssize_t len = phrase_len(&p);
+			if (len < 0)
+				return -1;
+			mb->phrase_len = (size_t)len;
+			mb->addr = ++p; /* after the '<' */
+			if (!(end = addr_spec(p)) || *end != '>' || end[1] == '>')
+				return -1;
+			mb->addr_len = (size_t)(end - p);
+			p = end + 1;
+			while (is_lwsp(*p))
+				p++;
+			if (*p && *p != ',')
+				return -1;
+		}
+		while (*p == ',' || is_lwsp(*p)) /* GMime skips empty entries */
+			p++;
+	}
+	return n;
+}
+
+/* The name GMime gives a mailbox with this phrase (decode_name()): the
+ * bytes unquoted, encoded words decoded, blanks trimmed. g_free() it. */
+static char *
+mailbox_name(const plain_mailbox_t *mb)
+{
+	char *buf = g_strndup(mb->phrase, mb->phrase_len);
+	g_mime_utils_unquote_string(buf);
+	if (strstr(buf, "=?")) {
+		char *decoded = g_mime_utils_header_decode_phrase(parser_options, buf);
+		g_free(buf);
+		buf = decoded;
+	}
+	return g_strstrip(buf);
+}
+
+/* The mailboxes of an address header's raw value, each handed to the
+ * detectors as add_mailboxes() hands those of GMime's list. */
+static void
+scan_mailboxes(msg_ctx_t *c, const char *raw, const trawl_text_t *t)
+{
+	plain_mailbox_t mbs[MAX_PLAIN_MAILBOXES];
+	int n = plain_mailboxes(raw, mbs, MAX_PLAIN_MAILBOXES);
+	if (n < 0) {
+		InternetAddressList *list = internet_address_list_parse(parser_options, raw);
+		add_mailboxes(c, list, t, 0);
+		if (list)
+			g_object_unref(list);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		char *name = mailbox_name(&mbs[i]);
+		char *addr = g_strndup(mbs[i].addr, mbs[i].addr_len);
+		trawl_detect_mailbox(c->w->opts->detectors, &c->msg->findings, t, name, addr);
+		g_free(name);
+		g_free(addr);
+	}
+}
+
 /* The mailboxes of one address header as GMime parsed them into the
- * message, or NULL. GMime keeps one list for all the headers of a name, so
- * the list is this header's only when no other header has its name. And
+ * message, or NULL. GMime keeps one list a name, of the last header of
+ * that name, so the list is this header's only when no other header has
+ * its name. And
  * where a comment is left open, internet_address_list_parse() drops the
  * whole header while GMime's list keeps what came before; a header with
  * any '(' is parsed anew. */
@@ -282,12 +456,6 @@ parsed_mailboxes(GMimeMessage *m, const header_kind_t *k, const int *seen, const
 	if (!m || k->list < 0 || seen[k->list] != 1 || !raw || strchr(raw, '('))
 		return NULL;
 	return g_mime_message_get_addresses(m, (GMimeAddressType)k->list);
-}
-
-static bool
-is_lwsp(char ch)
-{
-	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
 }
 
 /* The value of a header as g_mime_header_get_value() gives it, made in buf
@@ -364,12 +532,10 @@ scan_header(msg_ctx_t *c, const header_kind_t *k, const char *name, const char *
 			.header = name,
 			.message = &c->msg->findings,
 		};
-		InternetAddressList *own = NULL;
-		if (!list)
-			list = own = internet_address_list_parse(parser_options, raw ? raw : value);
-		add_mailboxes(c, list, &t, 0);
-		if (own)
-			g_object_unref(own);
+		if (list)
+			add_mailboxes(c, list, &t, 0);
+		else
+			scan_mailboxes(c, raw ? raw : value, &t);
 		return;
 	}
 	detect(c, value, strlen(value), where, part->data, name);
@@ -748,29 +914,29 @@ set_date(trawl_message_t *msg, GMimeMessage *m)
 	put_date(msg, g_mime_message_get_date(m));
 }
 
-/* The first mailbox of From, or else of Sender. */
 static void
-put_sender(trawl_message_t *msg, InternetAddressList *from, InternetAddressList *sender)
+put_mailbox(trawl_message_t *msg, const char *addr, const char *name)
 {
-	if (!from || internet_address_list_length(from) < 1)
-		from = sender;
-	if (!from || internet_address_list_length(from) < 1)
-		return;
-	InternetAddress *ia = internet_address_list_get_address(from, 0);
-	if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
-		return;
-	const char *addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
-	const char *name = internet_address_get_name(ia);
 	if (addr && *addr)
 		msg->from = trawl_ascii_lower(strdup(addr));
 	if (name && *name)
 		msg->from_name = strdup(name);
 }
 
+/* The first mailbox of From, or else of Sender. */
 static void
 set_sender(trawl_message_t *msg, GMimeMessage *m)
 {
-	put_sender(msg, g_mime_message_get_from(m), g_mime_message_get_sender(m));
+	InternetAddressList *from = g_mime_message_get_from(m);
+	if (!from || internet_address_list_length(from) < 1)
+		from = g_mime_message_get_sender(m);
+	if (!from || internet_address_list_length(from) < 1)
+		return;
+	InternetAddress *ia = internet_address_list_get_address(from, 0);
+	if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
+		return;
+	put_mailbox(msg, internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)),
+	            internet_address_get_name(ia));
 }
 
 /* ---- the fast path: a message of one text part, without GMime's tree ----
@@ -785,9 +951,9 @@ set_sender(trawl_message_t *msg, GMimeMessage *m)
  * headers, each value with the very function GMime's objects use on it. */
 
 /* What is read of such a message before anything is scanned: its one part,
- * as leaf() reads it, and the lists set_sender() reads. */
+ * as leaf() reads it, and the mailbox set_sender() takes. */
 typedef struct {
-	InternetAddressList *from, *sender; /* of the last From and Sender, or NULL */
+	char *sender, *sender_name; /* the first mailbox of From, or else Sender (g_malloc'd) */
 	char mime[128];
 	GMimeContentType *ct;  /* its Content-Type parsed; NULL without one (text/plain) */
 	const char *charset;   /* a parameter of ct, or NULL */
@@ -800,10 +966,8 @@ typedef struct {
 static void
 plain_free(plain_t *pm)
 {
-	if (pm->from)
-		g_object_unref(pm->from);
-	if (pm->sender)
-		g_object_unref(pm->sender);
+	g_free(pm->sender);
+	g_free(pm->sender_name);
 	if (pm->ct)
 		g_object_unref(pm->ct);
 	trawl_buf_free(&pm->decoded);
@@ -845,17 +1009,40 @@ last_header(const trawl_headers_t *hs, const char *name)
 	return NULL;
 }
 
-/* The mailboxes of the last header named name as GMime's message keeps
- * them (internet_address_list_append_parse() into an empty list, not in
- * the headers 3.2 installs): internet_address_list_parse() gives the same,
- * or NULL for none, but for a comment left open, where the list keeps the
- * mailboxes before it; false for that, to leave the message to GMime. */
+/* The first address of the last header named name as GMime's message
+ * has it (its list of that header: internet_address_list_append_parse()
+ * into an empty one, which 3.2 does not declare): *count addresses, the
+ * first one's address and name (g_malloc'd) when it is a mailbox. false
+ * for a list internet_address_list_parse() would read differently (it
+ * gives nothing for a comment left open, where the message's list keeps
+ * the mailboxes before it), to leave the message to GMime. */
 static bool
-last_addresses(InternetAddressList **out, const trawl_headers_t *hs, const char *name)
+first_mailbox(const trawl_headers_t *hs, const char *name, int *count, char **addr_out, char **name_out)
 {
 	const char *raw = last_header(hs, name);
-	*out = raw ? internet_address_list_parse(parser_options, raw) : NULL;
-	return *out || !raw || !strchr(raw, '(');
+	plain_mailbox_t mb[MAX_PLAIN_MAILBOXES];
+	*count = 0;
+	if (!raw)
+		return true;
+	int n = plain_mailboxes(raw, mb, MAX_PLAIN_MAILBOXES);
+	if (n >= 0) {
+		if ((*count = n) > 0) {
+			*addr_out = g_strndup(mb[0].addr, mb[0].addr_len);
+			*name_out = mailbox_name(&mb[0]);
+		}
+		return true;
+	}
+	InternetAddressList *list = internet_address_list_parse(parser_options, raw);
+	if (!list)
+		return !strchr(raw, '(');
+	*count = internet_address_list_length(list);
+	InternetAddress *ia = *count > 0 ? internet_address_list_get_address(list, 0) : NULL;
+	if (ia && INTERNET_ADDRESS_IS_MAILBOX(ia)) {
+		*addr_out = g_strdup(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)));
+		*name_out = g_strdup(internet_address_get_name(ia));
+	}
+	g_object_unref(list);
+	return true;
 }
 
 /* Fills pm for a message whose split headers make it one leaf part under
@@ -894,10 +1081,9 @@ plain_message(plain_t *pm, const trawl_headers_t *hs)
 		if (enc == GMIME_CONTENT_ENCODING_UUENCODE)
 			goto done; /* content_of() leaves it to GMime too */
 	}
-	if (!last_addresses(&pm->from, hs, "From"))
-		goto done;
-	if ((!pm->from || internet_address_list_length(pm->from) < 1) &&
-	    !last_addresses(&pm->sender, hs, "Sender"))
+	int n;
+	if (!first_mailbox(hs, "From", &n, &pm->sender, &pm->sender_name) ||
+	    (n < 1 && !first_mailbox(hs, "Sender", &n, &pm->sender, &pm->sender_name)))
 		goto done;
 	if (type) {
 		const char *v = split_value(type, &value);
@@ -947,7 +1133,7 @@ set_split_fields(trawl_message_t *msg, const trawl_headers_t *hs, const plain_t 
 		if (dt)
 			g_date_time_unref(dt);
 	}
-	put_sender(msg, pm->from, pm->sender);
+	put_mailbox(msg, pm->sender, pm->sender_name);
 	trawl_buf_free(&value);
 }
 

@@ -381,3 +381,61 @@ Test(header, crlf_and_folded_headers_as_gmime)
 	cr_assert(t_has(g.msgs[0], "header:To", TRAWL_WHERE_HEADER, TRAWL_TYPE_EMAIL, "jane@example.org"));
 	t_got_free(&g);
 }
+
+/* Plain address lists are read without GMime's parser (message.c); a To
+ * header alone in its message is read from GMime's own list on GMime's
+ * way, so each form here is checked against GMime's parser itself. */
+Test(header, address_lists_read_as_gmime_parses_them)
+{
+	static const char *const lists[] = {
+		"erika@example.org",
+		"Erika Mustermann <erika@example.org>",
+		"\"Mustermann, Erika\" <Erika.Mustermann@Example.ORG>, max@example.org",
+		"<erika@example.org>",
+		"Erika Q. Mustermann <erika@example.org>",
+		"Dr. Erika Mustermann . <erika@example.org>",
+		"\" Erika \"  <erika@example.org>",
+		"Erika\"Mustermann\" <erika@example.org>",
+		"=?UTF-8?Q?J=C3=BCrgen_M=C3=BCller?= <juergen@example.org>",
+		"\"=?ISO-8859-1?Q?M=FCller=2C_J=FCrgen?=\" <juergen@example.org>",
+		"Erika\r\n Mustermann <erika@example.org>,\r\n\tmax@example.org",
+		"a@example.org,, b@example.org, ,",
+		"a@example.org ,b@example.org",
+		"O'Neil #1 <o'neil+tag@example.org>",
+		/* left to GMime's parser: the same result all the same */
+		"Mustermann, Erika <erika@example.org>",
+		"erika@example.org (Erika Mustermann)",
+		"team: a@example.org, b@example.org;",
+		"<<erika@example.org>>",
+		"Erika <erika@example.org",
+		"Erika <@route.example:erika@example.org>",
+		"erika@[192.0.2.1]",
+		"Jürgen <juergen@xn--bcher-kva.example>",
+		"\"Back\\\\slash\" <b@example.org>",
+		"erika@example.org <erika@example.org>",
+		"Erika < erika@example.org >",
+		"erika",
+	};
+	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
+		char *raw = g_strdup_printf("To: %s\nSubject: %zu\n\nbody\n", lists[i], i);
+		t_got_t g;
+		assert_same_as_gmime(&g, raw, true);
+		t_got_free(&g);
+		g_free(raw);
+	}
+}
+
+Test(header, sender_name_and_address_read_as_gmime_reads_them)
+{
+	t_got_t g;
+	assert_same_as_gmime(&g, "From: \"=?UTF-8?Q?M=C3=BCller=2C_J=C3=BCrgen?=\" <J.Mueller@Example.org>\n\nx\n", true);
+	cr_assert_str_eq(g.msgs[0]->from, "j.mueller@example.org");
+	cr_assert_str_eq(g.msgs[0]->from_name, "Müller, Jürgen");
+	t_got_free(&g);
+	assert_same_as_gmime(&g, "From: \" Erika  Mustermann\t\" <erika@example.org>\n\nx\n", true);
+	cr_assert_str_eq(g.msgs[0]->from_name, "Erika  Mustermann", "unquoted and trimmed, inner blanks kept");
+	t_got_free(&g);
+	assert_same_as_gmime(&g, "From: Erika <erika@xn--bcher-kva.example>\n\nx\n", true);
+	cr_assert_str_eq(g.msgs[0]->from, "erika@bücher.example", "GMime decodes IDN domains");
+	t_got_free(&g);
+}
