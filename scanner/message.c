@@ -954,9 +954,8 @@ set_sender(trawl_message_t *msg, GMimeMessage *m)
  * as leaf() reads it, and the mailbox set_sender() takes. */
 typedef struct {
 	char *sender, *sender_name; /* the first mailbox of From, or else Sender (g_malloc'd) */
-	char mime[128];
-	GMimeContentType *ct;  /* its Content-Type parsed; NULL without one (text/plain) */
-	const char *charset;   /* a parameter of ct, or NULL */
+	char mime[128];        /* its Content-Type's media type, or text/plain */
+	char *charset;         /* its charset parameter (g_malloc'd), or NULL */
 	bool attachment;       /* Content-Disposition: attachment */
 	const char *data;      /* its content decoded (in decoded, or the message's bytes) */
 	size_t len;
@@ -968,8 +967,7 @@ plain_free(plain_t *pm)
 {
 	g_free(pm->sender);
 	g_free(pm->sender_name);
-	if (pm->ct)
-		g_object_unref(pm->ct);
+	g_free(pm->charset);
 	trawl_buf_free(&pm->decoded);
 }
 
@@ -997,6 +995,95 @@ is_leaf_type(const char *raw)
 		return false;
 	return !(n == 9 && g_ascii_strncasecmp(raw, "multipart", 9) == 0) &&
 	       !(n == 7 && g_ascii_strncasecmp(raw, "message", 7) == 0);
+}
+
+/* The end of a token at p (ASCII: GMime takes 8-bit bytes as token bytes
+ * too; those are left to it). */
+static const char *
+token_end(const char *p, bool param_name)
+{
+	while (is_token_char((unsigned char)*p) && !(param_name && *p == '*'))
+		p++;
+	return p;
+}
+
+/* A Content-Type value (unfolded, decoded) as g_mime_content_type_parse()
+ * reads it, for the plain forms only: "type/subtype", then parameters
+ * "name=value" or "name=\"value\"" separated by ';'. The media type into
+ * mime as mime_name() writes it, the first charset parameter's value into
+ * *charset (g_malloc'd; NULL without one). false for anything else:
+ * comments, anything between the subtype and the first ';', RFC 2231
+ * ("name*="), values GMime decodes (with "=?" or 8-bit bytes), quoted
+ * values with a backslash or left open, empty names or values. Where a
+ * token value goes on past blanks, GMime (parameter compliance loose)
+ * takes all up to the next ';' without the blanks at its end, as here. */
+static bool
+plain_content_type(const char *v, char mime[128], char **charset)
+{
+	const char *p = v, *type, *sub, *name, *value;
+	size_t type_len, sub_len, name_len, value_len;
+	bool ok = false;
+	*charset = NULL;
+	while (is_lwsp(*p))
+		p++;
+	type = p, p = token_end(p, false), type_len = (size_t)(p - type);
+	if (!type_len || *p++ != '/')
+		goto done;
+	sub = p, p = token_end(p, false), sub_len = (size_t)(p - sub);
+	if (!sub_len)
+		goto done;
+	while (is_lwsp(*p))
+		p++;
+	while (*p == ';') {
+		for (p++; is_lwsp(*p); p++)
+			;
+		if (!*p)
+			break; /* a ';' at the end */
+		name = p, p = token_end(p, true), name_len = (size_t)(p - name);
+		while (is_lwsp(*p))
+			p++;
+		if (!name_len || *p++ != '=')
+			goto done;
+		while (is_lwsp(*p))
+			p++;
+		if (*p == '"') {
+			value = ++p;
+			while (*p && *p != '"' && *p != '\\')
+				p++;
+			if (*p != '"')
+				goto done;
+			value_len = (size_t)(p++ - value);
+			while (is_lwsp(*p))
+				p++;
+			if (*p && *p != ';')
+				goto done;
+		} else {
+			if (!is_token_char((unsigned char)*p))
+				goto done;
+			value = p;
+			while (*p && *p != ';')
+				p++;
+			const char *end = p;
+			while (end > value && is_lwsp(end[-1]))
+				end--;
+			value_len = (size_t)(end - value);
+		}
+		for (const char *q = value; q < value + value_len; q++)
+			if ((unsigned char)*q >= 0x80 || (*q == '=' && q[1] == '?'))
+				goto done;
+		if (!*charset && name_len == 7 && g_ascii_strncasecmp(name, "charset", 7) == 0)
+			*charset = g_strndup(value, value_len);
+	}
+	if (*p)
+		goto done;
+	snprintf(mime, 128, "%.*s/%.*s", (int)type_len, type, (int)sub_len, sub);
+	ok = true;
+done:
+	if (!ok) {
+		g_free(*charset);
+		*charset = NULL;
+	}
+	return ok;
 }
 
 /* The raw value of the last header named name, or NULL. */
@@ -1089,10 +1176,15 @@ plain_message(plain_t *pm, const trawl_headers_t *hs)
 		const char *v = split_value(type, &value);
 		if (!v)
 			goto done;
-		pm->ct = g_mime_content_type_parse(parser_options, v);
-		pm->charset = g_mime_content_type_get_parameter(pm->ct, "charset");
+		if (!plain_content_type(v, pm->mime, &pm->charset)) {
+			GMimeContentType *ct = g_mime_content_type_parse(parser_options, v);
+			mime_name(pm->mime, ct);
+			pm->charset = g_strdup(g_mime_content_type_get_parameter(ct, "charset"));
+			g_object_unref(ct);
+		}
+	} else {
+		mime_name(pm->mime, NULL);
 	}
-	mime_name(pm->mime, pm->ct);
 	if (disposition) {
 		const char *v = split_value(disposition, &value);
 		if (!v)
