@@ -444,9 +444,8 @@ scan_mailboxes(msg_ctx_t *c, const char *raw, const trawl_text_t *t)
 }
 
 /* The mailboxes of one address header as GMime parsed them into the
- * message, or NULL. GMime keeps one list a name, of the last header of
- * that name, so the list is this header's only when no other header has
- * its name. And
+ * message, or NULL. GMime keeps one list for all the headers of a name, so
+ * the list is this header's only when no other header has its name. And
  * where a comment is left open, internet_address_list_parse() drops the
  * whole header while GMime's list keeps what came before; a header with
  * any '(' is parsed anew. */
@@ -1096,39 +1095,45 @@ last_header(const trawl_headers_t *hs, const char *name)
 	return NULL;
 }
 
-/* The first address of the last header named name as GMime's message
- * has it (its list of that header: internet_address_list_append_parse()
- * into an empty one, which 3.2 does not declare): *count addresses, the
- * first one's address and name (g_malloc'd) when it is a mailbox. false
- * for a list internet_address_list_parse() would read differently (it
- * gives nothing for a comment left open, where the message's list keeps
- * the mailboxes before it), to leave the message to GMime. */
+/* The first address of the list GMime's message keeps for the headers
+ * named name: all their addresses, header after header (each parsed as
+ * internet_address_list_append_parse() would, which 3.2 does not
+ * declare). *count: 0 when there is none, else more; the first one's
+ * address and name (g_malloc'd) when it is a mailbox. false for a header
+ * internet_address_list_parse() may read differently (it gives nothing
+ * for a comment left open, where the message's list keeps the mailboxes
+ * before it), to leave the message to GMime. */
 static bool
 first_mailbox(const trawl_headers_t *hs, const char *name, int *count, char **addr_out, char **name_out)
 {
-	const char *raw = last_header(hs, name);
 	plain_mailbox_t mb[MAX_PLAIN_MAILBOXES];
 	*count = 0;
-	if (!raw)
-		return true;
-	int n = plain_mailboxes(raw, mb, MAX_PLAIN_MAILBOXES);
-	if (n >= 0) {
-		if ((*count = n) > 0) {
-			*addr_out = g_strndup(mb[0].addr, mb[0].addr_len);
-			*name_out = mailbox_name(&mb[0]);
+	for (size_t i = 0; i < hs->len && *count == 0; i++) {
+		const char *raw = hs->items[i].raw;
+		if (g_ascii_strcasecmp(hs->items[i].name, name) != 0)
+			continue;
+		int n = plain_mailboxes(raw, mb, MAX_PLAIN_MAILBOXES);
+		if (n >= 0) {
+			if ((*count = n) > 0) {
+				*addr_out = g_strndup(mb[0].addr, mb[0].addr_len);
+				*name_out = mailbox_name(&mb[0]);
+			}
+			continue;
 		}
-		return true;
+		InternetAddressList *list = internet_address_list_parse(parser_options, raw);
+		if (!list) {
+			if (strchr(raw, '('))
+				return false;
+			continue;
+		}
+		*count = internet_address_list_length(list);
+		InternetAddress *ia = *count > 0 ? internet_address_list_get_address(list, 0) : NULL;
+		if (ia && INTERNET_ADDRESS_IS_MAILBOX(ia)) {
+			*addr_out = g_strdup(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)));
+			*name_out = g_strdup(internet_address_get_name(ia));
+		}
+		g_object_unref(list);
 	}
-	InternetAddressList *list = internet_address_list_parse(parser_options, raw);
-	if (!list)
-		return !strchr(raw, '(');
-	*count = internet_address_list_length(list);
-	InternetAddress *ia = *count > 0 ? internet_address_list_get_address(list, 0) : NULL;
-	if (ia && INTERNET_ADDRESS_IS_MAILBOX(ia)) {
-		*addr_out = g_strdup(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)));
-		*name_out = g_strdup(internet_address_get_name(ia));
-	}
-	g_object_unref(list);
 	return true;
 }
 
@@ -1203,7 +1208,8 @@ done:
 }
 
 /* Message-ID, subject, date and sender of a message split here, as
- * g_mime_message_get_*() give them. */
+ * g_mime_message_get_*() give them: each Message-Id, Subject and Date
+ * header replaces what the message took from one before it. */
 static void
 set_split_fields(trawl_message_t *msg, const trawl_headers_t *hs, const plain_t *pm, const char *hash)
 {

@@ -283,6 +283,16 @@ Test(header, sender_taken_when_from_has_no_mailbox)
 	assert_same_as_gmime(&g, "From: team: a@example.org;\nSender: b@example.org\n\nbody\n", true);
 	cr_assert_null(g.msgs[0]->from);
 	t_got_free(&g);
+	/* GMime's list holds the addresses of every From header, in order */
+	assert_same_as_gmime(&g, "From: \nFrom: Erika <erika@example.org>\nFrom: max@example.org\n\nbody\n", true);
+	cr_assert_str_eq(g.msgs[0]->from, "erika@example.org");
+	t_got_free(&g);
+	assert_same_as_gmime(&g, "From: g: a@example.org;\nFrom: max@example.org\n\nbody\n", true);
+	cr_assert_null(g.msgs[0]->from);
+	t_got_free(&g);
+	assert_same_as_gmime(&g, "Sender: \nSender: jane@example.org\nSender: max@example.org\n\nbody\n", true);
+	cr_assert_str_eq(g.msgs[0]->from, "jane@example.org");
+	t_got_free(&g);
 	/* an address without a domain is a mailbox to GMime */
 	assert_same_as_gmime(&g, "From: undisclosed\nSender: b@example.org\n\nbody\n", true);
 	cr_assert_str_eq(g.msgs[0]->from, "undisclosed");
