@@ -189,6 +189,10 @@ struct lazy_re {
 	mutable std::atomic<pcre2_code *> code{nullptr};
 	mutable std::atomic<bool> failed{false};
 	mutable bool jit = false; /* set before code is published */
+	/* the bytes a match can start with, when PCRE2 knows them (set before
+	 * code is published) */
+	mutable bool have_first = false;
+	mutable uint8_t first[32] = {};
 
 	lazy_re() = default;
 	lazy_re(const lazy_re &) = delete;
@@ -202,6 +206,19 @@ struct lazy_re {
 		options = opts;
 	}
 	pcre2_code *get() const;
+	/* whether a match at from of subject s may start there at all */
+	bool may_start(const std::string &s, size_t from) const
+	{
+		if (!have_first)
+			return true;
+		if (from >= s.size())
+			return false; /* every match holds a byte */
+		unsigned char b = static_cast<unsigned char>(s[from]);
+		return (first[b / 8] >> (b % 8)) & 1;
+	}
+
+private:
+	void set_first() const;
 };
 
 std::mutex compile_mu;
@@ -224,8 +241,42 @@ lazy_re::get() const
 	}
 	/* without JIT it still matches, slower */
 	jit = pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) == 0;
+	set_first();
 	code.store(c, std::memory_order_release);
 	return c;
+}
+
+/* Most of a plan's patterns start with a digit or two of their own ("900",
+ * "1[5-7]") and are asked about numbers that start otherwise; the first
+ * byte of a match, which PCRE2 works out for a pattern that is not
+ * anchored (its "first code unit" or start bitmap: every match starts with
+ * one of them), answers those before a match is run. The pattern as it
+ * stands is anchored, so a copy without the anchors is compiled to ask. */
+void
+lazy_re::set_first() const
+{
+	int err;
+	PCRE2_SIZE at;
+	pcre2_code *c = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(src.data()), src.size(),
+	                              options & ~(uint32_t)(PCRE2_ANCHORED | PCRE2_ENDANCHORED), &err, &at, nullptr);
+	if (!c)
+		return;
+	uint32_t type = 0, unit = 0, opts = 0;
+	const uint8_t *bitmap = nullptr;
+	pcre2_pattern_info(c, PCRE2_INFO_ALLOPTIONS, &opts);
+	pcre2_pattern_info(c, PCRE2_INFO_FIRSTCODETYPE, &type);
+	if (!(opts & (PCRE2_CASELESS | PCRE2_UTF))) {
+		/* a letter might stand for both its cases ((?i) inside) */
+		if (type == 1 && pcre2_pattern_info(c, PCRE2_INFO_FIRSTCODEUNIT, &unit) == 0 && unit < 128 &&
+		    !((unit | 0x20) >= 'a' && (unit | 0x20) <= 'z')) {
+			first[unit / 8] = static_cast<uint8_t>(1u << (unit % 8));
+			have_first = true;
+		} else if (type == 0 && pcre2_pattern_info(c, PCRE2_INFO_FIRSTBITMAP, &bitmap) == 0 && bitmap) {
+			std::memcpy(first, bitmap, sizeof first);
+			have_first = true;
+		}
+	}
+	pcre2_code_free(c);
 }
 
 /* Match data for this thread's matches (freed when the thread ends). */
@@ -268,6 +319,8 @@ re_match(const lazy_re &re, const std::string &s, size_t from = 0)
 	pcre2_code *c = re.get();
 	if (!c)
 		throw give_up();
+	if ((re.options & PCRE2_ANCHORED) && !re.may_start(s, from))
+		return false;
 	int rc = run_match(re, c, s, from, thread_match_data());
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return false;
