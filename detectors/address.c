@@ -241,6 +241,39 @@ is_unit_word(const actx_t *c, size_t i)
 
 /* A street-type word, or a word ending in a street-type ending ("Ahornweg",
  * "Hauptstr", "Keizersgracht"). */
+/* The last two bytes of the street suffixes (rules/address/
+ * street-suffixes.txt) of two bytes or more, one bit for each pair: a word
+ * can only end in a suffix that ends as it does. Built once; suffix_ok is
+ * false when it could not be. */
+static uint8_t suffix_ends[65536 / 8];
+static bool suffix_ok;
+static pthread_once_t suffix_once = PTHREAD_ONCE_INIT;
+
+static unsigned
+last_two(const char *s, size_t len)
+{
+	return (unsigned)(unsigned char)s[len - 2] << 8 | (unsigned char)s[len - 1];
+}
+
+static void
+suffix_ends_build(void)
+{
+	const trawl_lexicon_t *lx = trawl_detect__lexicon(NULL);
+	if (!lx || !lx->street_suffix.set)
+		return;
+	GHashTableIter it;
+	gpointer key;
+	g_hash_table_iter_init(&it, lx->street_suffix.set);
+	while (g_hash_table_iter_next(&it, &key, NULL)) {
+		size_t len = strlen(key);
+		if (len >= 2) {
+			unsigned b = last_two(key, len);
+			suffix_ends[b / 8] |= (uint8_t)(1u << (b % 8));
+		}
+	}
+	suffix_ok = true;
+}
+
 static bool
 is_street_type(const actx_t *c, size_t i)
 {
@@ -250,8 +283,14 @@ is_street_type(const actx_t *c, size_t i)
 		return false;
 	if (g_hash_table_contains(c->lx->street_word.set, buf))
 		return true;
-	if (!(c->t[i].flags & TRAWL_TOK_ALPHA))
+	if (!(c->t[i].flags & TRAWL_TOK_ALPHA) || l < 2)
 		return false;
+	pthread_once(&suffix_once, suffix_ends_build);
+	if (suffix_ok) {
+		unsigned b = last_two(buf, l);
+		if (!(suffix_ends[b / 8] & (1u << (b % 8))))
+			return false; /* no suffix ends as the word does */
+	}
 	/* endings of 2 to 12 bytes, on a character boundary */
 	for (size_t k = l > 12 ? l - 12 : 1; k + 2 <= l; k++) {
 		if (((unsigned char)buf[k] & 0xC0) == 0x80)
