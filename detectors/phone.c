@@ -1280,6 +1280,35 @@ filter_readings(reading_t *rd, int n, const bool *keep)
 	return w;
 }
 
+static bool
+is_nanp(const char *region)
+{
+	return strcmp(region, "US") == 0 || strcmp(region, "CA") == 0;
+}
+
+/* Whether the language of the text cannot change what resolve_national()
+ * makes of the readings rd[0, n) left at its choice of evidence (guessing
+ * the language reads up to LANG_SAMPLE bytes of the text): a lone reading
+ * of the NANP, whose confidence does not ask for evidence, or one whose
+ * region the sender's domain or the configured default already names; or
+ * several of which the sender's names one, which the evidence, sender
+ * first, picks before any region of a language. A later number that asks
+ * for the language still has it guessed then: a number that does not ask
+ * makes nothing of the evidence in the first place. */
+static bool
+language_moot(const scan_ctx_t *c, const reading_t *rd, int n)
+{
+	if (n == 1 && is_nanp(rd[0].region))
+		return true;
+	for (int k = 0; k < n; k++) {
+		if (c->sender[0] && strcmp(rd[k].region, c->sender) == 0)
+			return true;
+		if (n == 1 && c->dflt[0] && strcmp(rd[k].region, c->dflt) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Reads groups [a, b) as a national number: every country of the short list
  * (and of the evidence) whose plan takes it; then the country's own grouping,
  * the same number written internationally, a plan that places the number,
@@ -1338,7 +1367,7 @@ resolve_national(scan_ctx_t *c, const run_t *r, int a, int b, const char *d, int
 	}
 	int pick = 0;
 	bool evidence = false;
-	if ((n > 1 && !strong) || d[0] != '0')
+	if (((n > 1 && !strong) || d[0] != '0') && !language_moot(c, rd, n))
 		gather_evidence(c, true);
 	for (int e = 0; e < c->nev && !evidence; e++) {
 		for (int k = 0; k < n; k++) {
@@ -1356,7 +1385,7 @@ resolve_national(scan_ctx_t *c, const run_t *r, int a, int b, const char *d, int
 	 * national numbers have no trunk prefix (Spain, Portugal, Poland,
 	 * Italian mobiles: nine or ten digits fit those plans whatever they
 	 * count) and nothing in the text points to the country. */
-	bool nanp = strcmp(rd[pick].region, "US") == 0 || strcmp(rd[pick].region, "CA") == 0;
+	bool nanp = is_nanp(rd[pick].region);
 	bool trunkless_guess = d[0] != '0' && !nanp && !evidence;
 	double conf;
 	const char *rule = "phone.national";
