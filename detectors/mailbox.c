@@ -47,18 +47,21 @@ trawl_norm_email(const char *s, size_t len)
 	const char *at = len ? memchr(s, '@', len) : NULL;
 	if (!at || at == s || at == s + len - 1)
 		return NULL;
+	bool ascii = true;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c <= ' ' || c == '<' || c == '>' || c == ',' || c == ';' || c == 0x7F)
 			return NULL;
+		ascii &= c < 0x80;
 	}
 	if (memchr(at + 1, '@', len - (size_t)(at + 1 - s)))
 		return NULL;
-	if (!g_utf8_validate(s, (gssize)len, NULL))
-		return NULL;
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			return to_malloc(g_utf8_strdown(s, (gssize)len));
+	/* ASCII without a NUL (taken out above) is valid UTF-8 */
+	if (!ascii) {
+		if (!g_utf8_validate(s, (gssize)len, NULL))
+			return NULL;
+		return to_malloc(g_utf8_strdown(s, (gssize)len));
+	}
 	char *out = trawl_strndup(s, len);
 	return out ? trawl_ascii_lower(out) : NULL;
 }
