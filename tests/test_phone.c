@@ -508,6 +508,32 @@ Test(phonelib, impossible_number_is_not_found)
 	cr_expect_eq(trawl_phonelib__parse(NULL, s, strlen(s), "DE"), TRAWL_EINVAL);
 }
 
+/* What the library says of international numbers that are not valid (the
+ * national number Parse() keeps: without a trunk prefix after the code
+ * when the rest has a possible length) or that start with no country code
+ * is said without it; a non-geographic code (+888) is still the library's
+ * to answer, and so are digits after "+0". */
+Test(phonelib, invalid_international_numbers_get_the_libraries_answers)
+{
+	trawl_phonelib_number_t n;
+	const char *s = "+4903169604556";
+	cr_expect_eq(trawl_phonelib__parse(&n, s, strlen(s), NULL), TRAWL_ENOTFOUND);
+	cr_expect_str_eq(n.e164, "+493169604556");
+	cr_expect_eq(n.country_code, 49);
+	cr_expect_not(n.from_region);
+	s = "+4800208429164524";
+	cr_expect_eq(trawl_phonelib__parse(&n, s, strlen(s), NULL), TRAWL_ENOTFOUND);
+	cr_expect_str_eq(n.e164, "+4800208429164524");
+	s = "+2812345678";
+	cr_expect_eq(trawl_phonelib__parse(&n, s, strlen(s), NULL), TRAWL_EFORMAT);
+	s = "+019432190";
+	cr_expect_eq(trawl_phonelib__parse(&n, s, strlen(s), NULL), TRAWL_EFORMAT);
+	s = "+88894281838165";
+	cr_assert_eq(trawl_phonelib__parse(&n, s, strlen(s), NULL), TRAWL_OK);
+	cr_expect_str_eq(n.e164, "+88894281838165");
+	cr_expect_eq(n.country_code, 888);
+}
+
 Test(phonelib, nanp_trunk_one_counts_as_national)
 {
 	trawl_phonelib_number_t n;
