@@ -239,8 +239,6 @@ is_unit_word(const actx_t *c, size_t i)
 	return false;
 }
 
-/* A street-type word, or a word ending in a street-type ending ("Ahornweg",
- * "Hauptstr", "Keizersgracht"). */
 /* The last two bytes of the street suffixes (rules/address/
  * street-suffixes.txt) of two bytes or more, one bit for each pair: a word
  * can only end in a suffix that ends as it does. Built once; suffix_ok is
@@ -274,6 +272,8 @@ suffix_ends_build(void)
 	suffix_ok = true;
 }
 
+/* A street-type word, or a word ending in a street-type ending ("Ahornweg",
+ * "Hauptstr", "Keizersgracht"). */
 static bool
 is_street_type(const actx_t *c, size_t i)
 {
@@ -842,6 +842,14 @@ hot_last_build(void)
 	hot_last = h;
 }
 
+/* A word of more than 7 bytes holding an address word: the German
+ * compounds ("Lieferadresse", "Rechnungsanschrift"). low is lower case. */
+static bool
+is_address_compound(const char *low, size_t len)
+{
+	return len > 7 && (strstr(low, "adresse") || strstr(low, "anschrift") || strstr(low, "address"));
+}
+
 /* Whether a hotword phrase ends at token end: one of one to max_words
  * tokens that stand with only spaces between them, or a compound of one. */
 static bool
@@ -856,7 +864,7 @@ hotword_ends_at(const actx_t *c, low_cache_t *lc, size_t end)
 	if (hot_last && !g_hash_table_contains(hot_last, low)) {
 		/* no phrase of the list ends with the token: what is left to
 		 * find is a compound in the token alone */
-		return l > 7 && (strstr(low, "adresse") || strstr(low, "anschrift") || strstr(low, "address"));
+		return is_address_compound(low, l);
 	}
 	for (size_t w = 1; w <= maxw && w <= end + 1; w++) {
 		size_t s = end + 1 - w;
@@ -880,8 +888,7 @@ hotword_ends_at(const actx_t *c, low_cache_t *lc, size_t end)
 		buf[p] = '\0';
 		if (trawl_lexicon__lists(c->lx, buf, p) & TRAWL_LX_ADDRESS_HOT)
 			return true;
-		/* German compounds: "Lieferadresse", "Rechnungsanschrift" */
-		if (w == 1 && p > 7 && (strstr(buf, "adresse") || strstr(buf, "anschrift") || strstr(buf, "address")))
+		if (w == 1 && is_address_compound(buf, p))
 			return true;
 	}
 	return false;

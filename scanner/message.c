@@ -1207,6 +1207,18 @@ done:
 	return ok;
 }
 
+/* The Message-ID of a message without one: "sha256:" and the hex SHA-256
+ * of its bytes (65 characters with the NUL). malloc'd, NULL when out of
+ * memory. */
+static char *
+hash_message_id(const char hash[65])
+{
+	char *mid = malloc(7 + 65);
+	if (mid)
+		snprintf(mid, 7 + 65, "sha256:%s", hash);
+	return mid;
+}
+
 /* Message-ID, subject, date and sender of a message split here, as
  * g_mime_message_get_*() give them: each Message-Id, Subject and Date
  * header replaces what the message took from one before it. */
@@ -1221,8 +1233,8 @@ set_split_fields(trawl_message_t *msg, const trawl_headers_t *hs, const plain_t 
 			msg->message_id = strdup(mid);
 		g_free(mid);
 	}
-	if (!msg->message_id && (msg->message_id = malloc(7 + 65)))
-		snprintf(msg->message_id, 7 + 65, "sha256:%s", hash);
+	if (!msg->message_id)
+		msg->message_id = hash_message_id(hash);
 	if ((raw = last_header(hs, "Subject")) && (v = split_value(raw, &value)))
 		msg->subject = strdup(v);
 	if ((raw = last_header(hs, "Date")) && (v = split_value(raw, &value))) {
@@ -1346,8 +1358,8 @@ trawl_scan__msg_end(trawl_msg_t *c, const void *raw, size_t raw_len)
 	msg->size = raw_len;
 	if (!msg->content_hash)
 		msg->content_hash = strdup(hash);
-	if (!msg->message_id && (msg->message_id = malloc(7 + 65)))
-		snprintf(msg->message_id, 7 + 65, "sha256:%s", hash);
+	if (!msg->message_id)
+		msg->message_id = hash_message_id(hash);
 	if (!msg->content_hash || !msg->message_id) {
 		trawl_message_free(msg);
 		rc = TRAWL_ENOMEM;
@@ -1420,13 +1432,7 @@ trawl_scan__message(trawl_worker_t *w, const char *data, size_t len, const char 
 		set_split_fields(msg, &hs, &pm, hash);
 	} else {
 		const char *mid = g_mime_message_get_message_id(m);
-		if (mid && *mid) {
-			msg->message_id = strdup(mid);
-		} else {
-			msg->message_id = malloc(7 + 65);
-			if (msg->message_id)
-				snprintf(msg->message_id, 7 + 65, "sha256:%s", hash);
-		}
+		msg->message_id = mid && *mid ? strdup(mid) : hash_message_id(hash);
 		const char *subject = g_mime_message_get_subject(m);
 		if (subject)
 			msg->subject = strdup(subject);
