@@ -75,6 +75,11 @@ typedef struct {
  * that trawl_xdb__last_error() can say why; free it all the same. */
 trawl_status_t trawl_xdb__open(trawl_xdb_t **out, const char *path, bool writable) TRAWL_XDB_NOEXCEPT;
 
+/* The compress_min of the term list table of the database at path (0:
+ * term lists stored as they are, xdb.cc's create_undeflated()), or -1 when
+ * it cannot be read. For tests. */
+long trawl_xdb__termlist_compress_min(const char *path) TRAWL_XDB_NOEXCEPT;
+
 /* The database's metadata value for key into *out (malloc'd, "" when it
  * has none; the caller frees it) and its number of documents. */
 trawl_status_t trawl_xdb__get_meta(trawl_xdb_t *db, const char *key, char **out,

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE /* memmem, nftw */
 #endif
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -344,6 +345,41 @@ Test(index, an_index_of_another_format_is_refused)
 		trawl_index_free(idx);
 		idx = NULL;
 	}
+}
+
+/* A new index's Xapian database stores term lists undeflated (index/xdb.cc,
+ * create_undeflated()): made beside its place and moved there, leaving
+ * nothing else behind, and searched as any other. A database folder that
+ * was already there (here an empty one) is opened as Xapian makes it. */
+Test(index, a_new_database_stores_term_lists_undeflated)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/xapian", idxdir);
+	trawl_index_t *idx = open_filled();
+	cr_assert_eq(trawl_xdb__termlist_compress_min(path), 0);
+	trawl_access_t *a = access_of(idx, "Erika@Example.net", NULL, NULL);
+	cr_assert_eq(a->n_messages, 2);
+	trawl_access_free(a);
+	trawl_index_free(idx);
+	size_t entries = 0;
+	DIR *d = opendir(idxdir);
+	cr_assert_not_null(d);
+	for (struct dirent *e; (e = readdir(d));)
+		if (e->d_name[0] != '.') {
+			cr_assert(!strcmp(e->d_name, "secret") || !strcmp(e->d_name, "xapian"), "%s", e->d_name);
+			entries++;
+		}
+	closedir(d);
+	cr_assert_eq(entries, 2);
+
+	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	cr_assert_eq(mkdir(path, 0700), 0);
+	idx = open_filled();
+	cr_assert_eq(trawl_xdb__termlist_compress_min(path), 18);
+	a = access_of(idx, "Erika@Example.net", NULL, NULL);
+	cr_assert_eq(a->n_messages, 2);
+	trawl_access_free(a);
+	trawl_index_free(idx);
 }
 
 /* ---- what is stored ---- */
