@@ -93,6 +93,19 @@ static const char *const kind_term[] = {
 	[TRAWL_ITEM_APPOINTMENT] = "Kappointment",
 };
 
+/* The T term of a type into out: "T" and its name (the longest, "address",
+ * leaves room). Copied, not snprintf()ed: it is made for every type of
+ * every record. */
+static void
+type_term(char out[16], trawl_type_t type)
+{
+	const char *name = trawl_type_name(type);
+	size_t n = strnlen(name, 14);
+	out[0] = 'T';
+	memcpy(out + 1, name, n);
+	out[1 + n] = '\0';
+}
+
 /* ------------------------------------------------------------------ */
 /* Errors                                                             */
 
@@ -1134,7 +1147,7 @@ trawl_index_prepare(const trawl_index_t *idx, const trawl_message_t *msg, trawl_
 	for (int t = 0; t < TRAWL_TYPE_COUNT; t++) {
 		if (!per_type[t])
 			continue;
-		snprintf(tterm[t], sizeof tterm[t], "T%s", trawl_type_name((trawl_type_t)t));
+		type_term(tterm[t], (trawl_type_t)t);
 		terms[nt++] = (trawl_xdb_term_t){tterm[t], per_type[t]};
 	}
 	trawl_xdb_doc_t doc = {
@@ -1955,7 +1968,7 @@ stats_once(trawl_index_t *idx, trawl_stats_t *st)
 		goto done;
 	for (int t = 0; t < TRAWL_TYPE_COUNT; t++) {
 		char term[16];
-		snprintf(term, sizeof term, "T%s", trawl_type_name((trawl_type_t)t));
+		type_term(term, (trawl_type_t)t);
 		if ((rc = trawl_xdb__term_freq(idx->db, term, &docs, &st->findings[t])) < 0)
 			goto done;
 	}
@@ -2597,7 +2610,7 @@ trawl_index__rewrite_message(trawl_index_t *idx, const void *data, size_t len, c
 	for (int t = 0; t < TRAWL_TYPE_COUNT; t++) {
 		if (!per_type[t])
 			continue;
-		snprintf(tterm[t], sizeof tterm[t], "T%s", trawl_type_name((trawl_type_t)t));
+		type_term(tterm[t], (trawl_type_t)t);
 		terms[nt++] = (trawl_xdb_term_t){tterm[t], per_type[t]};
 	}
 	trawl_xdb_doc_t doc = {.data = b.data, .data_len = b.len, .links = links, .links_len = links_len,

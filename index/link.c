@@ -301,8 +301,18 @@ static trawl_status_t
 add_link(linker_t *lk, trawl_link_kind_t kind, trawl_type_t anchor_type, const char *anchor, size_t target)
 {
 	const trawl_finding_t *t = &lk->msg->findings.items[target];
-	char *key = g_strdup_printf("%d\x1f%d\x1f%s\x1f%d\x1f%s", (int)kind, (int)anchor_type, anchor, (int)t->type,
-	                            fnorm(t));
+	/* kind, anchor type, target type (each a byte past the control
+	 * characters), anchor, 0x1f, target norm: built by hand, as
+	 * g_strdup_printf() cost more than the rest of the link */
+	const char *norm = fnorm(t);
+	size_t an = strlen(anchor), nn = strlen(norm);
+	char *key = g_malloc(3 + an + 1 + nn + 1);
+	key[0] = (char)('0' + kind);
+	key[1] = (char)('0' + anchor_type);
+	key[2] = (char)('0' + t->type);
+	memcpy(key + 3, anchor, an);
+	key[3 + an] = '\x1f';
+	memcpy(key + 4 + an, norm, nn + 1);
 	if (g_hash_table_contains(lk->seen, key)) {
 		g_free(key);
 		return TRAWL_OK;
