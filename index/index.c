@@ -56,15 +56,25 @@
 #define DOC_TERM_LEN (1 + HASH_CHARS + 1) /* Q, S, V, R, Z terms */
 #define READ_RETRIES 4            /* reruns of a query that a writer overtook */
 
-/* A source record being written: kept for the whole session, so that every
- * event of this run adds to the same record. */
+/* A source record being written: kept while the source is being read, so
+ * that every event of this run adds to the same record, and until the
+ * commit after its end (evict_sources()). */
 typedef struct {
 	trawl_index_source_t s;
 	size_t skip_cap;
 	bool dirty;  /* changed since last written */
 	bool fresh;  /* read again in this session: its old documents are deleted */
 	bool stored; /* its record was written in this session */
+	bool ended;  /* its SOURCE_END came */
 } srcrec_t;
+
+/* The sources whose records left memory (evict_sources()): a Bloom filter
+ * of EVICTED_BITS bits, EVICTED_HASHES a source. Fixed in size whatever
+ * the number of sources (a maildir has a source a message); a false
+ * "maybe" only costs the lookups an index that was not empty always
+ * makes. */
+#define EVICTED_BITS (1u << 25) /* 4 MiB */
+#define EVICTED_HASHES 4
 
 struct trawl_index {
 	char *dir;
@@ -75,6 +85,7 @@ struct trawl_index {
 	unsigned char secret[SECRET_LEN];
 	trawl_xdb_t *db;
 	GHashTable *sources; /* writable: source -> srcrec_t */
+	uint64_t *evicted;   /* writable: EVICTED_BITS, or NULL before the first eviction */
 	trawl_buf_t err;
 	/* HMAC-SHA256 under secret: the states after the inner and the outer
 	 * padded key (hmac_key()); read-only once the index is open */
@@ -930,6 +941,7 @@ trawl_index_free(trawl_index_t *idx)
 	/* The uncommitted source records go with the cancelled transaction. */
 	if (idx->sources)
 		g_hash_table_destroy(idx->sources);
+	free(idx->evicted);
 	trawl_xdb__free(idx->db);
 	explicit_bzero(idx->secret, sizeof idx->secret);
 	explicit_bzero(&idx->hmac_in, sizeof idx->hmac_in);
@@ -986,6 +998,67 @@ done:
 static trawl_status_t
 load_source_once(trawl_index_t *idx, const char *source, trawl_index_source_t *out);
 
+/* Two independent 64-bit hashes of source, for the Bloom filter. */
+static void
+evicted_hashes(const char *source, uint64_t *h1, uint64_t *h2)
+{
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a, then splitmix64's finaliser */
+	for (const unsigned char *p = (const unsigned char *)source; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ull;
+	for (int i = 0; i < 2; i++) {
+		h += 0x9e3779b97f4a7c15ull;
+		uint64_t z = h;
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+		*(i ? h2 : h1) = z ^ (z >> 31);
+	}
+}
+
+/* Whether source may have had a record this session that left memory. */
+static bool
+maybe_evicted(const trawl_index_t *idx, const char *source)
+{
+	uint64_t h1, h2;
+	if (!idx->evicted)
+		return false;
+	evicted_hashes(source, &h1, &h2);
+	for (uint64_t i = 0; i < EVICTED_HASHES; i++) {
+		uint64_t bit = (h1 + i * h2) % EVICTED_BITS;
+		if (!(idx->evicted[bit / 64] & (1ull << (bit % 64))))
+			return false;
+	}
+	return true;
+}
+
+/* After a commit: the records of the sources that have ended and are
+ * written leave memory, noted in the Bloom filter so that a source read
+ * again in the same session still replaces what it had. Without this the
+ * records of a maildir stayed for the whole scan, memory growing with the
+ * number of files (109,488 files of the bench's maildir: peak RSS 144-152
+ * MB, against 127 MB for the same mail as one mbox). */
+static trawl_status_t
+evict_sources(trawl_index_t *idx)
+{
+	GHashTableIter it;
+	gpointer key, val;
+	g_hash_table_iter_init(&it, idx->sources);
+	while (g_hash_table_iter_next(&it, &key, &val)) {
+		srcrec_t *r = val;
+		if (!r->ended || r->dirty)
+			continue;
+		if (!idx->evicted && !(idx->evicted = calloc(EVICTED_BITS / 64, sizeof *idx->evicted)))
+			return TRAWL_ENOMEM;
+		uint64_t h1, h2;
+		evicted_hashes(r->s.source, &h1, &h2);
+		for (uint64_t i = 0; i < EVICTED_HASHES; i++) {
+			uint64_t bit = (h1 + i * h2) % EVICTED_BITS;
+			idx->evicted[bit / 64] |= 1ull << (bit % 64);
+		}
+		g_hash_table_iter_remove(&it);
+	}
+	return TRAWL_OK;
+}
+
 /* A fresh in-memory record for source, replacing any this session had. */
 static trawl_status_t
 new_srcrec(trawl_index_t *idx, const char *source, const char *kind, srcrec_t **out)
@@ -1001,6 +1074,7 @@ new_srcrec(trawl_index_t *idx, const char *source, const char *kind, srcrec_t **
 		return TRAWL_ENOMEM;
 	}
 	r->dirty = true;
+	r->stored = maybe_evicted(idx, source);
 	g_hash_table_replace(idx->sources, r->s.source, r);
 	*out = r;
 	return TRAWL_OK;
@@ -1274,8 +1348,9 @@ trawl_index_add_event(trawl_index_t *idx, const trawl_event_t *ev)
 		 * (nothing, in an index that was empty, unless this session began
 		 * the source before). */
 		r = g_hash_table_lookup(idx->sources, source);
-		bool stored = r && r->stored;
-		if (!idx->was_empty || r) {
+		bool seen = r || maybe_evicted(idx, source);
+		bool stored = r ? r->stored : seen;
+		if (!idx->was_empty || seen) {
 			source_term(sterm, 'S', source);
 			if ((rc = trawl_xdb__delete(idx->db, sterm)) < 0) {
 				rc = xerr(idx, rc);
@@ -1319,6 +1394,7 @@ trawl_index_add_event(trawl_index_t *idx, const trawl_event_t *ev)
 		r->s.appointments = ev->appointments;
 		r->s.size = ev->bytes;
 		r->s.mtime = ev->mtime;
+		r->ended = true;
 		rc = write_source(idx, r);
 		break;
 	default:
@@ -1347,6 +1423,8 @@ trawl_index_commit(trawl_index_t *idx)
 	}
 	if ((rc = trawl_xdb__commit(idx->db)) < 0)
 		rc = xerr(idx, rc);
+	else
+		rc = evict_sources(idx);
 done:
 	if (rc == TRAWL_ENOMEM && !idx->err.len)
 		seterr(idx, rc, "out of memory");

@@ -628,6 +628,42 @@ Test(index, a_source_read_twice_in_a_fresh_index_keeps_the_second_reading)
 	cr_assert_eq(source_records(), 1);
 }
 
+/* The same after the first reading's record has left memory: a commit
+ * after a source's end lets it go (index.c, evict_sources()), and the
+ * second reading still replaces what the first stored. */
+Test(index, a_source_read_again_after_its_record_left_memory_keeps_the_second_reading)
+{
+	trawl_index_t *idx = NULL;
+	cr_assert_eq(trawl_index_open(&idx, idxdir, TRAWL_INDEX_WRITE), TRAWL_OK);
+	for (int k = 0; k < 2; k++) {
+		event(idx, TRAWL_EVENT_SOURCE_BEGIN, "inbox.mbox", "mbox", NULL, NULL, 0);
+		trawl_message_t *m = msg_new("inbox.mbox", k ? "inbox.mbox#2" : "inbox.mbox#1", "erika@example.net",
+		                             NULL, NULL, 0, NULL);
+		finding(m, TRAWL_TYPE_EMAIL, TRAWL_WHERE_HEADER, "header:From", "erika@example.net", "erika@example.net", 0);
+		add(idx, m);
+		event(idx, TRAWL_EVENT_SOURCE_END, "inbox.mbox", "mbox", NULL, NULL, 1);
+		/* a source read once in between, and one still being read */
+		event(idx, TRAWL_EVENT_SOURCE_BEGIN, k ? "later.mbox" : "other.mbox", "mbox", NULL, NULL, 0);
+		if (!k)
+			event(idx, TRAWL_EVENT_SOURCE_END, "other.mbox", "mbox", NULL, NULL, 0);
+		cr_assert_eq(trawl_index_commit(idx), TRAWL_OK);
+		cr_assert_eq(source_records(), 2 + (size_t)k, "after the commit of reading %d", k + 1);
+	}
+	event(idx, TRAWL_EVENT_SOURCE_END, "later.mbox", "mbox", NULL, NULL, 0);
+	cr_assert_eq(trawl_index_commit(idx), TRAWL_OK);
+	trawl_access_t *a = access_of(idx, "erika@example.net", NULL, NULL);
+	cr_assert_eq(a->n_messages, 1);
+	cr_assert_str_eq(a->messages[0].location, "inbox.mbox#2");
+	trawl_access_free(a);
+	trawl_stats_t *st = NULL;
+	cr_assert_eq(trawl_index_stats(idx, &st), TRAWL_OK);
+	cr_assert_eq(st->messages, 1);
+	cr_assert_eq(st->n_sources, 3, "got %zu sources", st->n_sources);
+	trawl_stats_free(st);
+	trawl_index_free(idx);
+	cr_assert_eq(source_records(), 3);
+}
+
 /* ---- transactions and locks ---- */
 
 Test(index, changes_not_committed_are_discarded_when_the_handle_is_freed)
