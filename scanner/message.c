@@ -191,7 +191,7 @@ header_kind(const char *name)
  * charsets fall back: valid UTF-8 is kept as it is, anything else is read
  * as windows-1252 (a superset of ISO-8859-1 that maps every byte but five). */
 static trawl_status_t
-to_utf8(trawl_buf_t *out, const char *charset, const char *data, size_t len)
+to_utf8(trawl_worker_t *w, trawl_buf_t *out, const char *charset, const char *data, size_t len)
 {
 	trawl_buf_reset(out);
 	bool declared_utf8 = !charset || !g_ascii_strcasecmp(charset, "utf-8") ||
@@ -211,11 +211,11 @@ to_utf8(trawl_buf_t *out, const char *charset, const char *data, size_t len)
 	}
 	const char *name = g_mime_charset_iconv_name(charset);
 	gsize written = 0;
-	char *conv = g_convert(data, (gssize)len, "UTF-8", name, NULL, &written, NULL);
+	char *conv = trawl_scan__convert(w, data, len, name, &written);
 	if (!conv)
-		conv = g_convert(data, (gssize)len, "UTF-8", "windows-1252", NULL, &written, NULL);
+		conv = trawl_scan__convert(w, data, len, "windows-1252", &written);
 	if (!conv)
-		conv = g_convert(data, (gssize)len, "UTF-8", "ISO-8859-1", NULL, &written, NULL);
+		conv = trawl_scan__convert(w, data, len, "ISO-8859-1", &written);
 	if (!conv)
 		return trawl_buf_put(out, data, len);
 	trawl_status_t rc = trawl_buf_put(out, conv, written);
@@ -818,7 +818,7 @@ scan_blob_as_attachment(msg_ctx_t *c, const char *data, size_t len, const char *
 
 	switch (kind) {
 	case TRAWL_KIND_TEXT: {
-		if (to_utf8(&c->conv, charset, data, len) < 0)
+		if (to_utf8(c->w, &c->conv, charset, data, len) < 0)
 			return;
 		const char *text = c->conv.data ? c->conv.data : "";
 		size_t tlen = c->conv.len;

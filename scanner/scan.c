@@ -76,6 +76,35 @@ trawl_scan__worker_fini(trawl_worker_t *w)
 	if (w->magic)
 		magic_close(w->magic);
 	trawl_buf_free(&w->scratch);
+	for (size_t i = 0; i < G_N_ELEMENTS(w->conv); i++) {
+		if (w->conv[i].from)
+			g_iconv_close(w->conv[i].cd);
+		g_free(w->conv[i].from);
+	}
+}
+
+char *
+trawl_scan__convert(trawl_worker_t *w, const char *data, size_t len, const char *from, gsize *written)
+{
+	size_t n = G_N_ELEMENTS(w->conv), i;
+	*written = 0;
+	for (i = 0; i < n && !(w->conv[i].from && strcmp(w->conv[i].from, from) == 0); i++)
+		;
+	if (i == n) {
+		GIConv cd = g_iconv_open("UTF-8", from);
+		if (cd == (GIConv)-1)
+			return NULL;
+		i = w->conv_next;
+		w->conv_next = (w->conv_next + 1) % n;
+		if (w->conv[i].from)
+			g_iconv_close(w->conv[i].cd);
+		g_free(w->conv[i].from);
+		w->conv[i].from = g_strdup(from);
+		w->conv[i].cd = cd;
+	}
+	/* a conversion that failed halfway may have left a shift state */
+	g_iconv(w->conv[i].cd, NULL, NULL, NULL, NULL);
+	return g_convert_with_iconv(data, (gssize)len, w->conv[i].cd, NULL, written, NULL);
 }
 
 /* ---- queues ---------------------------------------------------------- */

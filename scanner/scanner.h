@@ -13,6 +13,7 @@
 #ifndef TRAWL_SCANNER_H
 #define TRAWL_SCANNER_H
 
+#include <glib.h>
 #include <magic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -61,6 +62,13 @@ typedef struct trawl_worker {
 	uint64_t n_messages, n_contacts, n_appointments;
 	bool had_error;                 /* something under this source was skipped */
 	trawl_buf_t scratch;            /* reusable text buffer */
+	/* Converters to UTF-8 kept open between parts (trawl_scan__convert()),
+	 * by the charset name they were opened for. */
+	struct {
+		char *from;
+		GIConv cd;
+	} conv[4];
+	unsigned conv_next; /* the slot to reuse next */
 	/* Set by trawl_scan_fetch() (fetch.c): messages are not parsed, only
 	 * looked for by location. NULL when scanning. */
 	struct trawl_fetch *fetch;
@@ -85,6 +93,13 @@ trawl_scan__stop(const trawl_scan_opts_t *opts)
 
 trawl_status_t trawl_scan__worker_init(trawl_worker_t *w, const trawl_scan_opts_t *opts);
 void trawl_scan__worker_fini(trawl_worker_t *w);
+
+/* len bytes of data in charset `from` (an iconv name) converted to UTF-8,
+ * as g_convert() converts them: a newly allocated, NUL-terminated string
+ * (the caller g_free()s it) of *written bytes, or NULL when iconv does not
+ * know the charset or the bytes are not in it. The worker keeps the last
+ * few converters open: opening one for every part was 1% of a scan. */
+char *trawl_scan__convert(trawl_worker_t *w, const char *data, size_t len, const char *from, gsize *written);
 
 /* Reports a skipped input under the current source and goes on. */
 void trawl_scan__skip(trawl_worker_t *w, const char *location, trawl_status_t status, const char *fmt, ...)
