@@ -5,20 +5,24 @@
  *   xapian/  the Xapian database (index/xdb.cc)
  *
  * Documents (terms by prefix):
- *   message record  Q<sha256(source \0 location)>  unique, for replace
- *                   S<sha256(source)>               drop a source's records on rescan
+ *   message record  S<sha256(source)>               drop a source's records on rescan
  *                   K<kind>                         Kmessage, Kcontact, Kappointment
- *                   T<type> with wdf = findings     collection freq = stats by type
  *                   X?<hmac>                        one per distinct identifier
  *                   A<X term>                       the anchors of its links (index/link.c)
  *   source record   R<sha256(source)>               unique; its record in its own
- *                                                   value slot, listed by that slot
+ *                                                   value slot, listed by that slot;
+ *                                                   it counts the findings of the
+ *                                                   source's records by type (stats)
+ *
+ * A message record has no unique term: a scan adds the records of a source
+ * whose old ones it has just deleted (by its S term), and what changes a
+ * record later finds it by its document id.
  *
  * An identifier term is a type prefix (XE email, XP phone, XC card, XB iban,
  * XI ip, XM mac, XN name, XA address, XU custom) and the first 78 bits of
  * HMAC-SHA256(secret, "type:norm") in base64url: without the secret the
  * terms say nothing, and a copied index cannot be searched by guessing. The
- * Q, S, R terms hold 78 bits of SHA-256 the same way. The database's
+ * S, R terms hold 78 bits of SHA-256 the same way. The database's
  * metadata "trawl.format" says which form of terms and records it holds
  * (INDEX_FORMAT); an index of another is refused, not misread.
  *
@@ -103,19 +107,6 @@ static const char *const kind_term[] = {
 	[TRAWL_ITEM_CONTACT] = "Kcontact",
 	[TRAWL_ITEM_APPOINTMENT] = "Kappointment",
 };
-
-/* The T term of a type into out: "T" and its name (the longest, "address",
- * leaves room). Copied, not snprintf()ed: it is made for every type of
- * every record. */
-static void
-type_term(char out[16], trawl_type_t type)
-{
-	const char *name = trawl_type_name(type);
-	size_t n = strnlen(name, 14);
-	out[0] = 'T';
-	memcpy(out + 1, name, n);
-	out[1 + n] = '\0';
-}
 
 /* ------------------------------------------------------------------ */
 /* Errors                                                             */
@@ -206,41 +197,26 @@ hmac_key(trawl_index_t *idx)
 	explicit_bzero(pad, sizeof pad);
 }
 
-/* prefix + the hash_chars() of SHA-256 of the n bytes of s, and of the m
- * bytes of t after them (t may be NULL when m is 0). The low-level SHA-256
- * calls, as id_term(): OpenSSL 3's one-shot SHA256() looks the digest's
- * provider up again on every call, which cost more than the hashing. */
+/* prefix + the hash_chars() of SHA-256 of the n bytes of s. The low-level
+ * SHA-256 calls, as id_term(): OpenSSL 3's one-shot SHA256() looks the
+ * digest's provider up again on every call, which cost more than the
+ * hashing. */
 static void
-doc_term2(char out[DOC_TERM_LEN], char prefix, const void *s, size_t n, const void *t, size_t m)
+doc_term(char out[DOC_TERM_LEN], char prefix, const void *s, size_t n)
 {
 	unsigned char md[SHA256_DIGEST_LENGTH];
 	SHA256_CTX c;
 	SHA256_Init(&c);
 	SHA256_Update(&c, s, n);
-	if (m)
-		SHA256_Update(&c, t, m);
 	SHA256_Final(md, &c);
 	out[0] = prefix;
 	hash_chars(out + 1, md);
 }
 
 static void
-doc_term(char out[DOC_TERM_LEN], char prefix, const void *s, size_t n)
-{
-	doc_term2(out, prefix, s, n, NULL, 0);
-}
-
-static void
 source_term(char out[DOC_TERM_LEN], char prefix, const char *source)
 {
 	doc_term(out, prefix, source, strlen(source));
-}
-
-/* The unique term of a message record: Q + SHA-256 of source NUL location */
-static void
-message_term(char out[DOC_TERM_LEN], const char *source, const char *location)
-{
-	doc_term2(out, 'Q', source, strlen(source) + 1, location, strlen(location));
 }
 
 
@@ -489,6 +465,11 @@ pack_source(trawl_buf_t *b, const trawl_index_source_t *s)
 	for (size_t i = 0; i < s->n_skipped; i++)
 		if ((rc = pack_s(b, s->skipped[i].location)) < 0 || (rc = pack_s(b, s->skipped[i].reason)) < 0)
 			return rc;
+	if ((rc = pack_u(b, TRAWL_TYPE_COUNT)) < 0)
+		return rc;
+	for (int t = 0; t < TRAWL_TYPE_COUNT; t++)
+		if ((rc = pack_u(b, s->findings[t])) < 0)
+			return rc;
 	return TRAWL_OK;
 }
 
@@ -522,6 +503,13 @@ unpack_source(trawl_index_source_t *s, const void *data, size_t len)
 	for (; s->n_skipped < n && !c.bad; s->n_skipped++) {
 		s->skipped[s->n_skipped].location = take_s(&c, &oom);
 		s->skipped[s->n_skipped].reason = take_s(&c, &oom);
+	}
+	/* the findings by type, as many types as the trawl that wrote it knew */
+	uint64_t types = take_u(&c);
+	for (uint64_t t = 0; t < types && !c.bad; t++) {
+		uint64_t v = take_u(&c);
+		if (t < TRAWL_TYPE_COUNT)
+			s->findings[t] = v;
 	}
 	if (c.bad || !s->source)
 		rc = TRAWL_ECORRUPT;
@@ -850,12 +838,15 @@ srcrec_free(void *p)
 	free(r);
 }
 
-/* Which form of terms and records the index holds: 4 since a message's
- * links are on its record and terms hold 78 bits (3 kept links in a
+/* Which form of terms and records the index holds: 5 since a source's
+ * record counts the findings of its records by type and message records
+ * have no unique term (4 had a T term with that count, and a Q term, on
+ * every message record: a quarter of its postings); 4 put a
+ * message's links on its record and terms of 78 bits (3 kept links in a
  * document of their own, and terms of 96 bits; records have been in a value
  * slot since 3, 2 kept them in Xapian's document data; terms have been in
  * base64url since 2; 1, unmarked, had hex). */
-#define INDEX_FORMAT "4"
+#define INDEX_FORMAT "5"
 #define INDEX_FORMAT_KEY "trawl.format"
 
 /* An index of another format is refused: its terms would not match. A new
@@ -1109,8 +1100,8 @@ get_srcrec(trawl_index_t *idx, const char *source, const char *kind, srcrec_t **
 
 /* A record made ready for the writer: its documents built (index/xdb.h). */
 struct trawl_index_prepared {
-	char qterm[DOC_TERM_LEN];
 	trawl_xdb_built_t *doc; /* the message record, its links on it */
+	unsigned per_type[TRAWL_TYPE_COUNT]; /* its findings, for its source's record */
 };
 
 void
@@ -1133,8 +1124,6 @@ trawl_index_prepare(const trawl_index_t *idx, const trawl_message_t *msg, trawl_
 	size_t n_aterms = 0;
 	trawl_xdb_term_t *terms = NULL;
 	char *subject = NULL;
-	char tterm[TRAWL_TYPE_COUNT][16];
-	unsigned per_type[TRAWL_TYPE_COUNT] = {0};
 	size_t nf = msg->findings.len, nt = 0;
 	trawl_index_prepared_t *p = NULL;
 
@@ -1145,7 +1134,6 @@ trawl_index_prepare(const trawl_index_t *idx, const trawl_message_t *msg, trawl_
 		rc = TRAWL_ENOMEM;
 		goto done;
 	}
-	message_term(p->qterm, msg->source, msg->location);
 	source_term(sterm, 'S', msg->source);
 	if ((rc = masked_subject(msg, &subject)) < 0)
 		goto done;
@@ -1202,12 +1190,12 @@ trawl_index_prepare(const trawl_index_t *idx, const trawl_message_t *msg, trawl_
 		g_free(shown);
 		if (rc < 0)
 			goto done;
-		per_type[type]++;
+		p->per_type[type]++;
 	}
 	/* the identifiers it ties to people (index/link.c) */
 	if ((rc = trawl_index__prepare_links(idx, msg, (const char(*)[TERM_LEN])idterms, &links, &aterms, &n_aterms)) < 0)
 		goto done;
-	if (!(terms = calloc(nf + n_aterms + 3 + TRAWL_TYPE_COUNT, sizeof *terms))) {
+	if (!(terms = calloc(nf + n_aterms + 2, sizeof *terms))) {
 		rc = TRAWL_ENOMEM;
 		goto done;
 	}
@@ -1215,15 +1203,8 @@ trawl_index_prepare(const trawl_index_t *idx, const trawl_message_t *msg, trawl_
 		terms[nt++] = (trawl_xdb_term_t){idterms[i], 0};
 	for (size_t i = 0; i < n_aterms; i++)
 		terms[nt++] = (trawl_xdb_term_t){aterms[i], 0};
-	terms[nt++] = (trawl_xdb_term_t){p->qterm, 0};
 	terms[nt++] = (trawl_xdb_term_t){sterm, 0};
 	terms[nt++] = (trawl_xdb_term_t){kind_term[kind], 0};
-	for (int t = 0; t < TRAWL_TYPE_COUNT; t++) {
-		if (!per_type[t])
-			continue;
-		type_term(tterm[t], (trawl_type_t)t);
-		terms[nt++] = (trawl_xdb_term_t){tterm[t], per_type[t]};
-	}
 	trawl_xdb_doc_t doc = {
 		.data = b.data,
 		.data_len = b.len,
@@ -1250,6 +1231,35 @@ done:
 	return rc;
 }
 
+/* The record of one location among a source's (trawl_xdb__each_id()). */
+typedef struct {
+	const char *location;
+	uint32_t docid; /* 0 until found */
+	trawl_item_kind_t kind;
+	uint64_t per_type[TRAWL_TYPE_COUNT];
+} same_location_t;
+
+static trawl_status_t
+same_location_cb(uint32_t docid, const void *data, size_t len, void *payload)
+{
+	same_location_t *o = payload;
+	trawl_index_message_t m = {0};
+	trawl_status_t rc = unpack_message(&m, data, len, NULL);
+	if (rc == TRAWL_ECORRUPT)
+		return TRAWL_OK; /* not a message record: not the one */
+	if (rc < 0)
+		return rc;
+	if (!o->docid && m.location && strcmp(m.location, o->location) == 0) {
+		o->docid = docid;
+		o->kind = m.kind;
+		for (size_t i = 0; i < m.n_findings; i++)
+			if ((unsigned)m.findings[i].type < TRAWL_TYPE_COUNT)
+				o->per_type[m.findings[i].type]++;
+	}
+	message_clear(&m);
+	return TRAWL_OK;
+}
+
 trawl_status_t
 trawl_index_add_prepared(trawl_index_t *idx, const trawl_message_t *msg, trawl_index_prepared_t *prep)
 {
@@ -1266,10 +1276,30 @@ trawl_index_add_prepared(trawl_index_t *idx, const trawl_message_t *msg, trawl_i
 		goto done;
 	if (r->fresh) {
 		/* its SOURCE_BEGIN deleted every document of the source: nothing to
-		 * replace, and Xapian need not look up the unique terms */
+		 * replace */
 		rc = trawl_xdb__add_built(idx->db, prep->doc);
 	} else {
-		rc = trawl_xdb__replace_built(idx->db, prep->qterm, prep->doc);
+		/* a message of a source this session did not begin (only
+		 * trawl_index_add_message() alone does that): the record of its
+		 * location, if there is one, is replaced, found among its
+		 * source's (records have no unique term: a scan never needs one) */
+		same_location_t old = {.location = msg->location};
+		char sterm[DOC_TERM_LEN];
+		const char *terms[] = {sterm};
+		source_term(sterm, 'S', msg->source);
+		rc = trawl_xdb__each_id(idx->db, terms, 1, same_location_cb, &old);
+		if (rc == TRAWL_OK && old.docid) {
+			rc = trawl_xdb__replace_built_id(idx->db, old.docid, prep->doc);
+			uint64_t *count = old.kind == TRAWL_ITEM_CONTACT       ? &r->s.contacts
+			                  : old.kind == TRAWL_ITEM_APPOINTMENT ? &r->s.appointments
+			                                                       : &r->s.messages;
+			if (*count)
+				(*count)--;
+			for (int t = 0; t < TRAWL_TYPE_COUNT; t++)
+				r->s.findings[t] -= old.per_type[t] < r->s.findings[t] ? old.per_type[t] : r->s.findings[t];
+		} else if (rc == TRAWL_OK) {
+			rc = trawl_xdb__add_built(idx->db, prep->doc);
+		}
 	}
 	if (rc < 0) {
 		rc = xerr(idx, rc);
@@ -1281,6 +1311,8 @@ trawl_index_add_prepared(trawl_index_t *idx, const trawl_message_t *msg, trawl_i
 		r->s.appointments++;
 	else
 		r->s.messages++;
+	for (int t = 0; t < TRAWL_TYPE_COUNT; t++)
+		r->s.findings[t] += prep->per_type[t];
 	r->dirty = true;
 done:
 	if (rc == TRAWL_ENOMEM && !idx->err.len)
@@ -2036,7 +2068,6 @@ stats_once(trawl_index_t *idx, trawl_stats_t *st)
 {
 	trawl_status_t rc;
 	srclist_t list = {0};
-	uint64_t docs;
 
 	if ((rc = trawl_xdb__each_value(idx->db, TRAWL_XDB_SLOT_SOURCE, NULL, 0, srclist_cb, &list)) < 0)
 		goto done;
@@ -2044,12 +2075,11 @@ stats_once(trawl_index_t *idx, trawl_stats_t *st)
 	    (rc = trawl_xdb__term_freq(idx->db, kind_term[TRAWL_ITEM_CONTACT], &st->contacts, NULL)) < 0 ||
 	    (rc = trawl_xdb__term_freq(idx->db, kind_term[TRAWL_ITEM_APPOINTMENT], &st->appointments, NULL)) < 0)
 		goto done;
-	for (int t = 0; t < TRAWL_TYPE_COUNT; t++) {
-		char term[16];
-		type_term(term, (trawl_type_t)t);
-		if ((rc = trawl_xdb__term_freq(idx->db, term, &docs, &st->findings[t])) < 0)
-			goto done;
-	}
+	/* the findings by type: each source record counts its own */
+	memset(st->findings, 0, sizeof st->findings);
+	for (size_t i = 0; i < list.len; i++)
+		for (int t = 0; t < TRAWL_TYPE_COUNT; t++)
+			st->findings[t] += list.items[i].findings[t];
 	if (list.len > 1)
 		qsort(list.items, list.len, sizeof *list.items, cmp_source);
 	st->sources = list.items;
@@ -2566,7 +2596,7 @@ trawl_index__message_clear(trawl_index_message_t *m)
  * is dropped; the terms are rebuilt from it as trawl_index_add_message()
  * makes them (each finding keeps its own identifier term). */
 trawl_status_t
-trawl_index__rewrite_message(trawl_index_t *idx, const void *data, size_t len, const bool *drop,
+trawl_index__rewrite_message(trawl_index_t *idx, uint32_t docid, const void *data, size_t len, const bool *drop,
                              bool clear_sender, bool clear_subject, const void *links, size_t links_len,
                              const trawl_index__aterm_t *aterms, size_t n_aterms, bool *deleted)
 {
@@ -2575,11 +2605,9 @@ trawl_index__rewrite_message(trawl_index_t *idx, const void *data, size_t len, c
 	bool oom = false;
 	trawl_buf_t b = {0};
 	trawl_index_message_t m = {0};
-	char qterm[DOC_TERM_LEN], sterm[DOC_TERM_LEN];
+	char sterm[DOC_TERM_LEN];
 	char **idterms = NULL;
 	trawl_xdb_term_t *terms = NULL;
-	char tterm[TRAWL_TYPE_COUNT][16];
-	unsigned per_type[TRAWL_TYPE_COUNT] = {0};
 	size_t nt = 0, kept = 0;
 	uint64_t n = 0;
 	srcrec_t *r;
@@ -2609,15 +2637,31 @@ trawl_index__rewrite_message(trawl_index_t *idx, const void *data, size_t len, c
 	}
 	for (uint64_t i = 0; i < n; i++)
 		kept += !drop[i];
+	/* the findings that go come off their source's counts */
+	if ((rc = get_srcrec(idx, m.source, "unknown", &r)) < 0)
+		goto done;
+	cursor_t types = c;
+	for (uint64_t i = 0; i < n && !types.bad && !oom; i++) {
+		uint64_t type = take_u(&types);
+		take_u(&types);
+		free(take_s(&types, &oom));
+		free(take_s(&types, &oom));
+		take_u(&types), take_u(&types), take_u(&types);
+		free(take_s(&types, &oom));
+		if (drop[i] && type < TRAWL_TYPE_COUNT && r->s.findings[type])
+			r->s.findings[type]--;
+	}
+	if (types.bad || oom) {
+		rc = oom ? TRAWL_ENOMEM : seterr(idx, TRAWL_ECORRUPT, "a message record in the index cannot be read");
+		goto done;
+	}
+	r->dirty = true;
 	if (kept == 0) {
 		/* nothing of anyone left: the record goes */
-		message_term(qterm, m.source, m.location);
-		if ((rc = trawl_xdb__delete(idx->db, qterm)) < 0) {
+		if ((rc = trawl_xdb__delete_id(idx->db, docid)) < 0) {
 			rc = xerr(idx, rc);
 			goto done;
 		}
-		if ((rc = get_srcrec(idx, m.source, "unknown", &r)) < 0)
-			goto done;
 		uint64_t *count = m.kind == TRAWL_ITEM_CONTACT       ? &r->s.contacts
 		                  : m.kind == TRAWL_ITEM_APPOINTMENT ? &r->s.appointments
 		                                                     : &r->s.messages;
@@ -2628,7 +2672,7 @@ trawl_index__rewrite_message(trawl_index_t *idx, const void *data, size_t len, c
 		goto done;
 	}
 	idterms = calloc(kept, sizeof *idterms);
-	terms = calloc(kept + n_aterms + 3 + TRAWL_TYPE_COUNT, sizeof *terms);
+	terms = calloc(kept + n_aterms + 2, sizeof *terms);
 	if (!idterms || !terms) {
 		rc = TRAWL_ENOMEM;
 		goto done;
@@ -2673,27 +2717,18 @@ trawl_index__rewrite_message(trawl_index_t *idx, const void *data, size_t len, c
 		idterms[k] = term;
 		if (rc < 0)
 			goto done;
-		per_type[type]++;
 		if (term)
 			terms[nt++] = (trawl_xdb_term_t){idterms[k], 0};
 		k++;
 	}
-	message_term(qterm, m.source, m.location);
 	source_term(sterm, 'S', m.source);
 	for (size_t i = 0; i < n_aterms; i++)
 		terms[nt++] = (trawl_xdb_term_t){aterms[i], 0};
-	terms[nt++] = (trawl_xdb_term_t){qterm, 0};
 	terms[nt++] = (trawl_xdb_term_t){sterm, 0};
 	terms[nt++] = (trawl_xdb_term_t){kind_term[kind], 0};
-	for (int t = 0; t < TRAWL_TYPE_COUNT; t++) {
-		if (!per_type[t])
-			continue;
-		type_term(tterm[t], (trawl_type_t)t);
-		terms[nt++] = (trawl_xdb_term_t){tterm[t], per_type[t]};
-	}
 	trawl_xdb_doc_t doc = {.data = b.data, .data_len = b.len, .links = links, .links_len = links_len,
 	                       .terms = terms, .n_terms = nt, .has_time = m.time != 0, .time = m.time};
-	if ((rc = trawl_xdb__replace(idx->db, qterm, &doc)) < 0)
+	if ((rc = trawl_xdb__replace_id(idx->db, docid, &doc)) < 0)
 		rc = xerr(idx, rc);
 done:
 	if (rc == TRAWL_ENOMEM && !idx->err.len)

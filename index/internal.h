@@ -76,14 +76,14 @@ void trawl_index__message_clear(trawl_index_message_t *m);
 /* An A term: 'A' and an identifier term (index/link.c). */
 typedef char trawl_index__aterm_t[1 + TRAWL_INDEX__TERM_LEN];
 
-/* Stores a message record again without the findings marked in drop (one
+/* Stores message record docid (data, len) again without the findings marked in drop (one
  * flag per finding, as trawl_index__unpack_message() lists them), with the
  * sender (from, from_name) and the subject line cleared when asked, and
  * with the links given (links_len bytes of index/link.c's value, standing
  * on the n_aterms A terms; none when links_len is 0). A record left with
  * no finding is deleted instead (*deleted set) and its source's count
  * lowered. Writable handles. */
-trawl_status_t trawl_index__rewrite_message(trawl_index_t *idx, const void *data, size_t len, const bool *drop,
+trawl_status_t trawl_index__rewrite_message(trawl_index_t *idx, uint32_t docid, const void *data, size_t len, const bool *drop,
                                             bool clear_sender, bool clear_subject, const void *links,
                                             size_t links_len, const trawl_index__aterm_t *aterms,
                                             size_t n_aterms, bool *deleted);

@@ -788,7 +788,7 @@ trawl_index_forget(trawl_index_t *idx, const trawl_selector_t *sel, trawl_forget
 			goto done;
 		g_hash_table_remove(g.links, GUINT_TO_POINTER(docid)); /* done with */
 		bool deleted = false;
-		if ((rc = trawl_index__rewrite_message(idx, data, len, drop, clear_sender, clear_subject, left.links.data,
+		if ((rc = trawl_index__rewrite_message(idx, docid, data, len, drop, clear_sender, clear_subject, left.links.data,
 		                                       left.links.len, left.keep, left.n_keep, &deleted)) < 0)
 			goto done;
 		out->findings += dropped;

@@ -388,19 +388,6 @@ trawl_xdb__built_free(trawl_xdb_built_t *built) noexcept
 }
 
 extern "C" trawl_status_t
-trawl_xdb__replace_built(trawl_xdb_t *h, const char *unique_term, const trawl_xdb_built_t *built) noexcept
-{
-	if (!check_writable(h))
-		return TRAWL_EINVAL;
-	try {
-		h->wdb.replace_document(unique_term, built->doc);
-	} catch (...) {
-		return fail(h);
-	}
-	return TRAWL_OK;
-}
-
-extern "C" trawl_status_t
 trawl_xdb__add_built(trawl_xdb_t *h, const trawl_xdb_built_t *built) noexcept
 {
 	if (!check_writable(h))
@@ -586,6 +573,32 @@ trawl_xdb__rewrite_id(trawl_xdb_t *h, uint32_t docid, unsigned slot, const void 
 			}
 		}
 		h->wdb.replace_document(static_cast<Xapian::docid>(docid), doc);
+	} catch (...) {
+		return fail(h);
+	}
+	return TRAWL_OK;
+}
+
+extern "C" trawl_status_t
+trawl_xdb__replace_id(trawl_xdb_t *h, uint32_t docid, const trawl_xdb_doc_t *doc) noexcept
+{
+	if (!check_writable(h))
+		return TRAWL_EINVAL;
+	try {
+		h->wdb.replace_document(static_cast<Xapian::docid>(docid), make_doc(doc));
+	} catch (...) {
+		return fail(h);
+	}
+	return TRAWL_OK;
+}
+
+extern "C" trawl_status_t
+trawl_xdb__replace_built_id(trawl_xdb_t *h, uint32_t docid, const trawl_xdb_built_t *built) noexcept
+{
+	if (!check_writable(h))
+		return TRAWL_EINVAL;
+	try {
+		h->wdb.replace_document(static_cast<Xapian::docid>(docid), built->doc);
 	} catch (...) {
 		return fail(h);
 	}

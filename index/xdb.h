@@ -113,10 +113,6 @@ typedef struct trawl_xdb_built trawl_xdb_built_t;
 trawl_status_t trawl_xdb__build(const trawl_xdb_doc_t *doc, trawl_xdb_built_t **out) TRAWL_XDB_NOEXCEPT;
 void trawl_xdb__built_free(trawl_xdb_built_t *built) TRAWL_XDB_NOEXCEPT;
 
-/* trawl_xdb__replace() of a built document (borrowed). */
-trawl_status_t trawl_xdb__replace_built(trawl_xdb_t *db, const char *unique_term,
-                                        const trawl_xdb_built_t *built) TRAWL_XDB_NOEXCEPT;
-
 /* Adds a built document (borrowed) without looking for one to replace:
  * for documents whose unique term no document can hold. */
 trawl_status_t trawl_xdb__add_built(trawl_xdb_t *db, const trawl_xdb_built_t *built) TRAWL_XDB_NOEXCEPT;
@@ -170,6 +166,13 @@ trawl_status_t trawl_xdb__rewrite_id(trawl_xdb_t *db, uint32_t docid, unsigned s
 
 /* Deletes one document by id (no error when it is gone). Writable handles only. */
 trawl_status_t trawl_xdb__delete_id(trawl_xdb_t *db, uint32_t docid) TRAWL_XDB_NOEXCEPT;
+
+/* Stores doc (borrowed) as document docid, in place of what it held.
+ * Writable handles only. */
+trawl_status_t trawl_xdb__replace_id(trawl_xdb_t *db, uint32_t docid, const trawl_xdb_doc_t *doc) TRAWL_XDB_NOEXCEPT;
+/* The same with a built document (borrowed). */
+trawl_status_t trawl_xdb__replace_built_id(trawl_xdb_t *db, uint32_t docid,
+                                           const trawl_xdb_built_t *built) TRAWL_XDB_NOEXCEPT;
 
 #ifdef __cplusplus
 }

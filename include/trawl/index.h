@@ -166,6 +166,7 @@ typedef struct {
 	uint64_t size;      /* bytes on disk when read */
 	int64_t mtime;      /* modification time when read */
 	uint64_t messages, contacts, appointments;
+	uint64_t findings[TRAWL_TYPE_COUNT]; /* in its records, by type */
 	trawl_index_skip_t *skipped;
 	size_t n_skipped;
 } trawl_index_source_t;
