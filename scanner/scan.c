@@ -155,17 +155,13 @@ ring_pop(ring_t *r)
 	return item;
 }
 
-/* The records on their way to the caller's thread, bounded in number and
- * in weight: one for a record or an event, and one for each finding the
- * record was made from (what it holds is about that many terms and
- * fields). Room for OUT_RECORDS records, OUT_WEIGHT in all, lets the
- * workers go on while the caller's thread commits: with 256 records they
- * waited through every commit (trawl scan of the short bench mbox, 210 MB
- * and 1.7 million findings, two threads: 7.6 s, 110 MB peak RSS; with
- * 4096 records 6.6-6.8 s, 124-129 MB). A record heavier than OUT_WEIGHT
- * alone still goes, alone. */
-#define OUT_RECORDS 4096
-#define OUT_WEIGHT 65536
+/* The records on their way to the caller's thread, bounded in number
+ * (opts->queue_records, OUT_RECORDS when 0) and in weight (OUT_WEIGHT_PER
+ * times that): a record or an event weighs one, and one more for each
+ * finding the record was made from (what it holds is about that many terms
+ * and fields). A record heavier than the bound alone still goes, alone. */
+#define OUT_RECORDS 256
+#define OUT_WEIGHT_PER 16
 typedef struct {
 	ring_t ring;
 	size_t weight, max_weight;
@@ -971,10 +967,11 @@ trawl_scan_run(const trawl_scan_opts_t *opts, const char *const *paths, size_t n
 	if (!workers)
 		return TRAWL_ENOMEM;
 
+	unsigned out_records = opts->queue_records ? opts->queue_records : OUT_RECORDS;
 	trawl_scan__global_init();
 	/* batches: enough that no worker waits for the splitting one, few
 	 * enough that the pages they pin stay a few megabytes */
-	if (ring_init(&p.jobs, 64) < 0 || ring_init(&p.batches, 2 * n) < 0 || queue_init(&p.out, OUT_RECORDS, OUT_WEIGHT) < 0) {
+	if (ring_init(&p.jobs, 64) < 0 || ring_init(&p.batches, 2 * n) < 0 || queue_init(&p.out, out_records, (size_t)out_records * OUT_WEIGHT_PER) < 0) {
 		free(p.jobs.items);
 		free(p.batches.items);
 		free(workers);

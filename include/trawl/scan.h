@@ -105,6 +105,12 @@ typedef struct {
 	 * on_message will not read, such as the findings). Runs on several
 	 * threads at once. trawl_scan_buffer() does not call it. */
 	trawl_prepare_fn prepare;
+	/* How many records may wait for on_message; 0 means 256. Room lets
+	 * the workers go on while on_message is busy for a while (trawl scan
+	 * commits every few thousand records). The records waiting are also
+	 * bounded by their findings, 16 a record on average, so that memory
+	 * stays bounded whatever the mail. */
+	unsigned queue_records;
 } trawl_scan_opts_t;
 
 /* Reads every path ("-" is standard input) and calls on_message for every
