@@ -915,6 +915,17 @@ bad_after(const char *s, size_t len, const run_t *r)
 	} units[] = {{"eur", 3}, {"euro", 4}, {"euros", 5}, {"usd", 3}, {"gbp", 3}, {"chf", 3}, {"pln", 3},
 	             {"dkk", 3}, {"sek", 3}, {"\xe2\x82\xac", 3}, {"$", 1}, {"\xc2\xa3", 2}, {"\xc2\xa5", 2},
 	             {"%", 1}, {"kg", 2}, {"km", 2}, {"kb", 2}, {"mb", 2}, {"gb", 2}, {"bytes", 5}};
+	/* The first byte of a unit in either case (strncasecmp() folds ASCII
+	 * only in the C locale trawl runs in): most runs are followed by
+	 * none, and need not be compared with each unit. */
+	static const bool unit_first[256] = {
+		['e'] = true, ['E'] = true, ['u'] = true, ['U'] = true, ['g'] = true, ['G'] = true,
+		['c'] = true, ['C'] = true, ['p'] = true, ['P'] = true, ['d'] = true, ['D'] = true,
+		['s'] = true, ['S'] = true, ['k'] = true, ['K'] = true, ['m'] = true, ['M'] = true,
+		['b'] = true, ['B'] = true, ['$'] = true, ['%'] = true, [0xe2] = true, [0xc2] = true,
+	};
+	if (!unit_first[(unsigned char)s[p]])
+		return false;
 	/* the first byte rules out most, folded as strncasecmp() folds it */
 	int c0 = tolower((unsigned char)s[p]);
 	for (size_t u = 0; u < sizeof units / sizeof *units; u++)
