@@ -688,7 +688,12 @@ may_start_at(const char *s, size_t len, size_t i)
 static size_t
 read_run(const char *s, size_t len, size_t i, run_t *r)
 {
-	memset(r, 0, sizeof *r);
+	/* A run is read wherever a number may start, most of them a figure
+	 * or two; run_t is some 200 bytes. Not cleared: the scalars are set
+	 * here, and the entries of each group as it is added. */
+	r->ngroups = 0;
+	r->ndigits = 0;
+	r->plus = r->idd = false;
 	size_t p = i;
 	int depth = 0;
 	if (s[p] == '(') {
@@ -713,6 +718,8 @@ read_run(const char *s, size_t len, size_t i, run_t *r)
 		}
 		r->gstart[r->ngroups] = g;
 		r->glen[r->ngroups] = (unsigned char)(p - g);
+		r->sep_after[r->ngroups] = 0;
+		r->list_sep[r->ngroups] = false;
 		r->ndigits += (int)(p - g);
 		r->ngroups++;
 		last_end = p;
