@@ -1193,8 +1193,9 @@ typedef struct {
 	size_t ctx_at;
 	int ctx;
 	bool ctx_no, ctx_known;
-	/* where the runs start, noted by the first pass so that the second
-	 * need not read every byte again (starts_known) */
+	/* where the runs of MIN_DIGITS to MAX_DIGITS digits start, noted by
+	 * the first pass so that the second need not read every byte, nor
+	 * every other run, again (starts_known) */
 	size_t *starts;
 	size_t nstarts, capstarts;
 	bool starts_known;
@@ -1658,7 +1659,8 @@ next_start(const char *s, size_t len, size_t i)
 }
 
 /* One pass over the text: every run judged. The first pass notes where the
- * runs start; the second goes there directly. */
+ * runs with a number's count of digits start; the second goes there
+ * directly. */
 static trawl_status_t
 scan_runs(scan_ctx_t *c, hits_t *hits)
 {
@@ -1673,17 +1675,21 @@ scan_runs(scan_ctx_t *c, hits_t *hits)
 			i = next_start(s, len, i);
 		if (i >= len)
 			break;
-		if (c->collecting) {
+		size_t next = read_run(s, len, i, &r);
+		bool candidate = r.ngroups && r.ndigits >= MIN_DIGITS && r.ndigits <= MAX_DIGITS;
+		/* the second pass does nothing with a run of too few or too many
+		 * digits (most of them: years, times, amounts): it is told only
+		 * where the others start */
+		if (c->collecting && candidate) {
 			void *p = grow(c->starts, c->nstarts, &c->capstarts, sizeof *c->starts);
 			if (!p)
 				return TRAWL_ENOMEM;
 			c->starts = p;
 			c->starts[c->nstarts++] = i;
 		}
-		size_t next = read_run(s, len, i, &r);
 		/* collecting, only international numbers matter */
 		bool wanted = !c->collecting || r.plus || r.idd;
-		if (wanted && r.ngroups && r.ndigits >= MIN_DIGITS && r.ndigits <= MAX_DIGITS) {
+		if (wanted && candidate) {
 			/* a run glued to letters, a unit or a decimal part: drop its last
 			 * group when a space sets that apart ("030 1234567 24h"), else
 			 * the whole run */
