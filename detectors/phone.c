@@ -171,6 +171,16 @@ static const char *ctx_all_src[WORDSET_MAX + 1];
 static unsigned char ctx_all_bits[WORDSET_MAX];
 static wordset_t ws_ctx = {.src = ctx_all_src};
 static bool ctx_ok;
+/* The entries of ws_ctx again, by the letter_of() of the first two bytes
+ * of the words they can match (27 for the second of a word of one byte):
+ * a word is compared only with the entries of its pair, not with every
+ * entry of its first letter. An entry of one letter and a '*' is in every
+ * pair of that letter. ctx_pairs_ok is false when an entry is empty (or
+ * the pairs would not fit); ws_ctx is then read by first letter. */
+#define CTX_PAIRS (27 * 28)
+static unsigned short ctx_pair_first[CTX_PAIRS + 1]; /* ctx_pair_entry[first[k], first[k + 1]): pair k */
+static unsigned short ctx_pair_entry[2 * WORDSET_MAX];
+static bool ctx_pairs_ok;
 
 /* The function words of every language in one set, each with the languages
  * it belongs to (bits of languages[]): a word of a text is looked up once,
@@ -405,6 +415,49 @@ word_in(const char *word, size_t wl, const wordset_t *ws)
 	return false;
 }
 
+/* The pairs ctx_lists() reads entry e of ws_ctx in: [*lo, *hi]. */
+static void
+ctx_pair_range(unsigned e, size_t *lo, size_t *hi)
+{
+	const char *w = ws_ctx.by_letter[e];
+	size_t base = (size_t)letter_of((unsigned char)w[0]) * 28;
+	if (ws_ctx.len[e] >= 2)
+		*lo = *hi = base + (size_t)letter_of((unsigned char)w[1]);
+	else if (ws_ctx.prefix[e])
+		*lo = base, *hi = base + 27; /* "x*": whatever comes second */
+	else
+		*lo = *hi = base + 27; /* a word of one byte */
+}
+
+/* Fills ctx_pair_first[] and ctx_pair_entry[] from ws_ctx, as built. */
+static void
+ctx_pairs_build(void)
+{
+	unsigned count[CTX_PAIRS] = {0};
+	size_t n = ws_ctx.first[27], total = 0, lo, hi;
+	for (unsigned e = 0; e < n; e++) {
+		if (ws_ctx.len[e] == 0)
+			return; /* "*" would be in every pair */
+		ctx_pair_range(e, &lo, &hi);
+		for (size_t k = lo; k <= hi; k++)
+			count[k]++;
+		total += hi - lo + 1;
+	}
+	if (total > sizeof ctx_pair_entry / sizeof *ctx_pair_entry)
+		return;
+	ctx_pair_first[0] = 0;
+	for (size_t k = 0; k < CTX_PAIRS; k++)
+		ctx_pair_first[k + 1] = (unsigned short)(ctx_pair_first[k] + count[k]);
+	unsigned short fill[CTX_PAIRS];
+	memcpy(fill, ctx_pair_first, sizeof fill);
+	for (unsigned e = 0; e < n; e++) {
+		ctx_pair_range(e, &lo, &hi);
+		for (size_t k = lo; k <= hi; k++)
+			ctx_pair_entry[fill[k]++] = (unsigned short)e;
+	}
+	ctx_pairs_ok = true;
+}
+
 /* Fills ws_ctx from the three lists, as built. */
 static void
 ctx_set_build(void)
@@ -436,6 +489,7 @@ ctx_set_build(void)
 	for (size_t i = 0; i < n; i++)
 		ctx_all_bits[i] = bits[index_of[i]];
 	ctx_ok = true;
+	ctx_pairs_build();
 }
 
 /* strncasecmp(a, b, n) == 0 in the C locale, for a and b without a NUL in
@@ -460,8 +514,21 @@ ctx_lists(const char *word, size_t wl)
 	if (!ctx_ok)
 		return (word_in(word, wl, &ws_number) ? CW_NUMBER : 0) | (word_in(word, wl, &ws_neg) ? CW_NEG : 0) |
 		       (word_in(word, wl, &ws_hot) ? CW_HOT : 0);
-	int k = letter_of((unsigned char)word[0]);
 	unsigned bits = 0;
+	if (ctx_pairs_ok && wl) {
+		/* a word that matches an entry has the entry's pair, for letter_of()
+		 * folds case as same_folded() does */
+		size_t k = (size_t)letter_of((unsigned char)word[0]) * 28 +
+		           (size_t)(wl > 1 ? letter_of((unsigned char)word[1]) : 27);
+		for (unsigned j = ctx_pair_first[k]; j < ctx_pair_first[k + 1]; j++) {
+			unsigned e = ctx_pair_entry[j];
+			size_t pl = ws_ctx.len[e];
+			if ((ws_ctx.prefix[e] ? wl >= pl : wl == pl) && same_folded(word, ws_ctx.by_letter[e], pl))
+				bits |= ctx_all_bits[e];
+		}
+		return bits;
+	}
+	int k = letter_of((unsigned char)word[0]);
 	for (unsigned e = ws_ctx.first[k]; e < ws_ctx.first[k + 1]; e++) {
 		size_t pl = ws_ctx.len[e];
 		if ((ws_ctx.prefix[e] ? wl >= pl : wl == pl) && same_folded(word, ws_ctx.by_letter[e], pl))
