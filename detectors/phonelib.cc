@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <cstring>
 #include <deque>
 #include <list>
@@ -17,7 +18,6 @@
 #include <new>
 #include <set>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -1028,8 +1028,87 @@ placed(const char *e164)
 /* Answers by question, per thread. The same numbers come back in message
  * after message (a signature, a colleague's number), and each costs
  * libphonenumber tens of microseconds; one thread's cache needs no lock.
- * Bounded: emptied when full. */
+ * Bounded: emptied when full.
+ *
+ * A question is a few bytes (a region and a score of digits), asked for
+ * every region a run of digits might be from, and most answers take the
+ * plans a few microseconds: the keys are held in the table itself and
+ * found by a hash of a few multiplications, where a std::unordered_map
+ * built a std::string per question, hashed it twice (find, then emplace)
+ * and allocated a node per answer. A key longer than key_max is not
+ * cached. */
 constexpr size_t cache_max = 16384;
+constexpr size_t key_max = 40;
+
+/* A hash of k[0, n): eight bytes at a time, each word mixed in by a
+ * multiplication, the whole finished as splitmix64 finishes. */
+uint64_t
+key_hash(const char *k, size_t n)
+{
+	uint64_t h = n * 0x9e3779b97f4a7c15u;
+	for (; n; k += n < 8 ? n : 8, n -= n < 8 ? n : 8) {
+		uint64_t w = 0;
+		std::memcpy(&w, k, n < 8 ? n : 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9u;
+		h ^= h >> 31;
+	}
+	h ^= h >> 29;
+	h *= 0x94d049bb133111ebu;
+	return h ^ (h >> 32);
+}
+
+/* Up to cache_max answers of type V (trivially copyable) by key, in one
+ * block: the answers in the order they came, and twice as many slots of
+ * linear probing, each 0 (empty) or 16 bits of the key's hash and the
+ * answer's index + 1, so that a key is compared only when those agree. */
+template <typename V> class answer_cache
+{
+public:
+	/* the answer for key[0, len) with hash h, or NULL */
+	const V *find(const char *key, size_t len, uint64_t h) const
+	{
+		uint32_t tag = static_cast<uint32_t>(h >> 48) << 16;
+		for (size_t i = h & mask;; i = (i + 1) & mask) {
+			uint32_t s = slots_[i];
+			if (!s)
+				return nullptr;
+			if ((s & 0xffff0000u) != tag)
+				continue;
+			const entry &e = entries_[(s & 0xffffu) - 1];
+			if (e.len == len && std::memcmp(e.key, key, len) == 0)
+				return &e.val;
+		}
+	}
+	/* adds the answer for key[0, len) (len <= key_max), which find() did
+	 * not find */
+	void put(const char *key, size_t len, uint64_t h, const V &v)
+	{
+		if (n_ == cache_max) {
+			std::memset(slots_, 0, sizeof slots_);
+			n_ = 0;
+		}
+		entry &e = entries_[n_];
+		e.len = static_cast<unsigned char>(len);
+		std::memcpy(e.key, key, len);
+		e.val = v;
+		size_t i = h & mask;
+		while (slots_[i])
+			i = (i + 1) & mask;
+		slots_[i] = static_cast<uint32_t>(h >> 48) << 16 | static_cast<uint32_t>(++n_);
+	}
+
+private:
+	static constexpr size_t mask = 2 * cache_max - 1;
+	static_assert(cache_max < 0x10000, "an index + 1 takes 16 bits of a slot");
+	struct entry {
+		unsigned char len;
+		char key[key_max];
+		V val;
+	};
+	uint32_t slots_[2 * cache_max] = {};
+	entry entries_[cache_max];
+	size_t n_ = 0;
+};
 
 struct parsed_t {
 	trawl_status_t rc;
@@ -1039,35 +1118,44 @@ struct parsed_t {
 trawl_status_t
 parse_cached(trawl_phonelib_number_t *out, const char *text, size_t len, const char *region)
 {
-	thread_local std::unordered_map<std::string, parsed_t> cache;
-	std::string key(region ? region : "");
-	key.push_back('|');
-	key.append(text, len);
-	auto it = cache.find(key);
-	if (it != cache.end()) {
-		*out = it->second.num;
-		return it->second.rc;
+	/* some 2.4 MB a thread, allocated on its first question */
+	thread_local std::unique_ptr<answer_cache<parsed_t>> cache;
+	size_t rl = region ? std::strlen(region) : 0;
+	if (rl + 1 + len > key_max)
+		return parse(out, text, len, region);
+	if (!cache)
+		cache.reset(new answer_cache<parsed_t>);
+	char key[key_max];
+	if (rl)
+		std::memcpy(key, region, rl);
+	key[rl] = '|';
+	std::memcpy(key + rl + 1, text, len);
+	size_t kl = rl + 1 + len;
+	uint64_t h = key_hash(key, kl);
+	if (const parsed_t *hit = cache->find(key, kl, h)) {
+		*out = hit->num;
+		return hit->rc;
 	}
 	trawl_status_t rc = parse(out, text, len, region);
-	if (rc == TRAWL_OK || rc == TRAWL_ENOTFOUND || rc == TRAWL_EFORMAT) {
-		if (cache.size() >= cache_max)
-			cache.clear();
-		cache.emplace(std::move(key), parsed_t{rc, *out});
-	}
+	if (rc == TRAWL_OK || rc == TRAWL_ENOTFOUND || rc == TRAWL_EFORMAT)
+		cache->put(key, kl, h, parsed_t{rc, *out});
 	return rc;
 }
 
 bool
 placed_cached(const char *e164)
 {
-	thread_local std::unordered_map<std::string, bool> cache;
-	auto it = cache.find(e164);
-	if (it != cache.end())
-		return it->second;
+	thread_local std::unique_ptr<answer_cache<bool>> cache;
+	size_t len = std::strlen(e164);
+	if (len > key_max)
+		return placed(e164);
+	if (!cache)
+		cache.reset(new answer_cache<bool>);
+	uint64_t h = key_hash(e164, len);
+	if (const bool *hit = cache->find(e164, len, h))
+		return *hit;
 	bool p = placed(e164);
-	if (cache.size() >= cache_max)
-		cache.clear();
-	cache.emplace(e164, p);
+	cache->put(e164, len, h, p);
 	return p;
 }
 
