@@ -921,19 +921,26 @@ is_date_at(const char *s, const run_t *r, int g, int a, int b)
 	unsigned char sep = r->sep_after[g];
 	if ((sep != '.' && sep != '/' && sep != '-') || r->sep_after[g + 1] != sep)
 		return false;
+	/* the lengths rule out most groups before their values are read */
 	unsigned l0 = r->glen[g], l1 = r->glen[g + 1], l2 = r->glen[g + 2];
-	unsigned v0 = group_value(s, r, g), v1 = group_value(s, r, g + 1), v2 = group_value(s, r, g + 2);
-	if (l0 == 4 && l1 <= 2 && l2 <= 2) /* 2024-10-15 */
+	if (l0 == 4 && l1 <= 2 && l2 <= 2) { /* 2024-10-15 */
+		unsigned v0 = group_value(s, r, g), v1 = group_value(s, r, g + 1), v2 = group_value(s, r, g + 2);
 		return v0 >= 1900 && v0 <= 2099 && v1 >= 1 && v1 <= 12 && v2 >= 1 && v2 <= 31;
+	}
 	if (l0 > 2 || l1 > 2 || (l2 != 4 && l2 != 2))
 		return false;
-	bool dm = v0 >= 1 && v0 <= 31 && v1 >= 1 && v1 <= 12;
-	bool md = v0 >= 1 && v0 <= 12 && v1 >= 1 && v1 <= 31;
-	if (l2 == 4)
-		return (dm || md) && v2 >= 1900 && v2 <= 2099;
 	/* two-digit years only when the date is all there is: French numbers
 	 * are written 01.23.45.67.89 */
-	return (dm || md) && g == a && b - a == 3;
+	if (l2 == 2 && !(g == a && b - a == 3))
+		return false;
+	unsigned v0 = group_value(s, r, g), v1 = group_value(s, r, g + 1);
+	bool dm = v0 >= 1 && v0 <= 31 && v1 >= 1 && v1 <= 12;
+	bool md = v0 >= 1 && v0 <= 12 && v1 >= 1 && v1 <= 31;
+	if (l2 == 4) {
+		unsigned v2 = group_value(s, r, g + 2);
+		return (dm || md) && v2 >= 1900 && v2 <= 2099;
+	}
+	return dm || md;
 }
 
 static size_t
