@@ -722,6 +722,13 @@ typedef struct {
 	bool idd;  /* written with 00 */
 } run_t;
 
+/* The bytes sep_at() finds a separator at (an ASCII one, or the first
+ * byte of a UTF-8 space or dash). */
+static const bool starts_sep[256] = {
+	[' '] = true, ['-'] = true, ['.'] = true, ['/'] = true, ['('] = true, [')'] = true,
+	[0xc2] = true, [0xe2] = true,
+};
+
 /* Whether a number may start at i: not inside a word or a longer figure. */
 static bool
 may_start_at(const char *s, size_t len, size_t i)
@@ -793,6 +800,10 @@ read_run(const char *s, size_t len, size_t i, run_t *r)
 		r->ndigits += (int)(p - g);
 		r->ngroups++;
 		last_end = p;
+		/* most runs end at a byte that starts no separator (a year, a
+		 * time, an amount): nothing to read for the next group */
+		if (p >= len || !starts_sep[(unsigned char)s[p]])
+			break;
 		/* the separators up to the next digit */
 		size_t q = p;
 		int spaces = 0, punct = 0, opens = 0, closes = 0, cls;
