@@ -6,6 +6,7 @@
  */
 #include "detectors/detector.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -62,8 +63,14 @@ trawl_norm_email(const char *s, size_t len)
 			return NULL;
 		return to_malloc(g_utf8_strdown(s, (gssize)len));
 	}
-	char *out = trawl_strndup(s, len);
-	return out ? trawl_ascii_lower(out) : NULL;
+	/* copied and lower-cased in one pass (no NUL inside: see above) */
+	char *out = malloc(len + 1);
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len; i++)
+		out[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+	out[len] = '\0';
+	return out;
 }
 
 /* Display names are mostly ASCII, and glib's classes of a code point are
@@ -135,12 +142,18 @@ utf8_strdown(const gchar *s)
 static bool
 is_title(const char *w, size_t n)
 {
-	static const char *const titles[] = {"dr", "prof", "mr", "mrs", "ms", "mx", "herr", "frau",
-	                                     "mme", "mlle", "sir", "dame", NULL};
+	/* compared by length first: asked of the first word of every name */
+	static const struct {
+		char s[5];
+		uint8_t n;
+	} titles[] = {{"dr", 2}, {"prof", 4}, {"mr", 2}, {"mrs", 3}, {"ms", 2}, {"mx", 2}, {"herr", 4},
+	              {"frau", 4}, {"mme", 3}, {"mlle", 4}, {"sir", 3}, {"dame", 4}};
 	if (n && w[n - 1] == '.')
 		n--;
-	for (const char *const *t = titles; *t; t++)
-		if (strncmp(w, *t, n) == 0 && (*t)[n] == '\0')
+	if (n < 2 || n > 4)
+		return false;
+	for (size_t i = 0; i < sizeof titles / sizeof *titles; i++)
+		if (titles[i].n == n && memcmp(w, titles[i].s, n) == 0)
 			return true;
 	return false;
 }
@@ -213,11 +226,129 @@ cut_at_dash(char *s)
 	}
 }
 
+/* ---- trawl_norm_name() of ASCII ---- */
+
+/* put_words() of s[0, n) (ASCII, lower case already), appended to
+ * out[0, *olen), which has room for n more bytes: a space only ever stands
+ * for at least one separator of s. */
+static void
+put_words_ascii(char *out, size_t *olen, const char *s, size_t n, size_t *words)
+{
+	int depth = 0;
+	bool in_word = false;
+	size_t w = *olen;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '(' || c == '[') {
+			depth++;
+			in_word = false;
+			continue;
+		}
+		if ((c == ')' || c == ']') && depth > 0) {
+			depth--;
+			continue;
+		}
+		if (depth > 0)
+			continue;
+		if (cp_is_space((unsigned char)c) || c == ',' || c == '"') {
+			in_word = false;
+			continue;
+		}
+		if (!in_word) {
+			if (w)
+				out[w++] = ' ';
+			(*words)++;
+			in_word = true;
+		}
+		out[w++] = c;
+	}
+	*olen = w;
+}
+
+static bool
+is_ascii_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* trawl_norm_name() of s[0, len), bytes 0x01 to 0x7F only, which is valid
+ * UTF-8 that g_utf8_make_valid() copies as it is and whose code points
+ * are its bytes: the same steps on bytes, in two buffers, without glib's
+ * strings (display names are mostly ASCII; this was 3,000 instructions a
+ * name). */
+static char *
+norm_name_ascii(const char *s, size_t len)
+{
+	char stack[2][256];
+	char *lower = len < sizeof stack[0] ? stack[0] : malloc(len + 1);
+	char *b = len < sizeof stack[1] ? stack[1] : malloc(len + 1);
+	char *out = NULL;
+	if (!lower || !b)
+		goto done;
+	for (size_t i = 0; i < len; i++)
+		lower[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+	lower[len] = '\0';
+	cut_at_dash(lower);
+	size_t n = strlen(lower), blen = 0, words = 0;
+
+	const char *comma = memchr(lower, ',', n);
+	if (comma && !memchr(comma + 1, ',', n - (size_t)(comma + 1 - lower))) {
+		/* "Last, First": the first names, a space, the last names
+		 * (put_words() into two strings, joined) */
+		size_t wl = 0, wf = 0, cut;
+		put_words_ascii(b, &blen, comma + 1, n - (size_t)(comma + 1 - lower), &wf);
+		cut = blen;
+		size_t llen = 0;
+		char *lb = b + blen + 1; /* room: blen + 1 + (comma - lower) <= n */
+		put_words_ascii(lb, &llen, lower, (size_t)(comma - lower), &wl);
+		if (wf && wl) {
+			b[cut] = ' ';
+			blen = cut + 1 + llen;
+		} else {
+			blen = 0;
+			put_words_ascii(b, &blen, lower, n, &words);
+		}
+	} else {
+		put_words_ascii(b, &blen, lower, n, &words);
+	}
+	b[blen] = '\0';
+
+	/* surrounding quotes and punctuation */
+	char *p = b, *e = b + blen;
+	while (*p && !is_ascii_alnum((unsigned char)*p))
+		p++;
+	while (e > p && !is_ascii_alnum((unsigned char)e[-1]))
+		e--;
+	*e = '\0';
+
+	/* titles, as long as a name remains */
+	for (;;) {
+		char *sp = strchr(p, ' ');
+		if (!sp || !is_title(p, (size_t)(sp - p)))
+			break;
+		p = sp + 1;
+		while (*p && !is_ascii_alnum((unsigned char)*p))
+			p++;
+	}
+	out = *p ? strdup(p) : NULL;
+done:
+	if (lower != stack[0])
+		free(lower);
+	if (b != stack[1])
+		free(b);
+	return out;
+}
+
 char *
 trawl_norm_name(const char *s, size_t len)
 {
 	if (!s)
 		return NULL;
+	size_t i = 0;
+	while (i < len && (unsigned char)s[i] - 1u < 0x7Fu)
+		i++;
+	if (i == len)
+		return norm_name_ascii(s, len);
 	char *out = NULL;
 	gchar *valid = g_utf8_make_valid(s, (gssize)len);
 	gchar *lower = utf8_strdown(valid);
@@ -311,6 +442,9 @@ cmp_word(const void *key, const void *entry)
 {
 	const word_t *k = key;
 	const char *e = *(const char *const *)entry;
+	/* the first bytes decide most comparisons: without a call */
+	if (k->n && k->s[0] != e[0])
+		return (unsigned char)k->s[0] < (unsigned char)e[0] ? -1 : 1;
 	int c = strncmp(k->s, e, k->n);
 	if (c)
 		return c;
