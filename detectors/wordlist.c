@@ -560,12 +560,59 @@ alnum_at(const unsigned char *t, size_t j, size_t len)
 	return is_letter(c) || is_digit(c);
 }
 
+/* The TRAWL_TOK_* flags of a token from those its first code point gave
+ * (flags) and the C_* of its letters and digits (seen). */
+static uint16_t
+finish_flags(uint16_t flags, unsigned seen)
+{
+	if (seen & C_LETTER)
+		flags |= TRAWL_TOK_ALPHA;
+	if (seen & C_DIGIT)
+		flags |= TRAWL_TOK_DIGIT;
+	if (!(seen & C_LOWER)) {
+		flags &= (uint16_t)~TRAWL_TOK_CAP;
+		if (seen & C_LETTER)
+			flags |= TRAWL_TOK_UPPER;
+	}
+	/* without letters a token is ASCII digits and joiners */
+	if (!(flags & (TRAWL_TOK_ALPHA | TRAWL_TOK_JOINED)))
+		flags |= TRAWL_TOK_ALL_DIGITS;
+	return flags;
+}
+
+/* The flags a token's first ASCII letter or digit of byte_class cls gives. */
+static uint16_t
+first_flags(unsigned cls)
+{
+	return cls & C_DIGIT ? TRAWL_TOK_LEAD_DIGIT : cls & C_LOWER ? TRAWL_TOK_LOWER : TRAWL_TOK_CAP;
+}
+
+/* Tables the tokenizer reads instead of deciding byte by byte, built once
+ * from the functions above (so they cannot disagree with them):
+ * gap_class() of every ASCII byte, and the finished flags of a token of
+ * ASCII letters and digits alone by the class of its first byte and the
+ * C_* it holds. */
+static uint16_t ascii_gap[128];
+static uint16_t ascii_flags[8][8];
+static pthread_once_t tok_tables_once = PTHREAD_ONCE_INIT;
+
+static void
+tok_tables_build(void)
+{
+	for (unsigned b = 0; b < 128; b++)
+		ascii_gap[b] = gap_class(b);
+	for (unsigned cls = 1; cls < 8; cls++)
+		for (unsigned seen = 0; seen < 8; seen++)
+			ascii_flags[cls][seen] = finish_flags(first_flags(cls), seen | cls);
+}
+
 trawl_status_t
 trawl_detect__tokenize(trawl_toks_t *out, const char *text, size_t len)
 {
 	const unsigned char *t = (const unsigned char *)text;
 	size_t i = 0;
 	uint16_t gap = TRAWL_GAP_START, nl = 0;
+	pthread_once(&tok_tables_once, tok_tables_build);
 	out->n = 0;
 	while (i < len) {
 		size_t n;
@@ -574,14 +621,14 @@ trawl_detect__tokenize(trawl_toks_t *out, const char *text, size_t len)
 			i++;
 			continue;
 		}
-		unsigned cls;
+		unsigned cls = 0;
 		if (b < 0x80) {
 			cls = byte_class[b];
 			n = 1;
 			if (!cls) {
 				if (b == '\n' && nl < UINT16_MAX)
 					nl++;
-				gap |= gap_class(b);
+				gap |= ascii_gap[b];
 				i++;
 				continue;
 			}
@@ -594,15 +641,46 @@ trawl_detect__tokenize(trawl_toks_t *out, const char *text, size_t len)
 			}
 		}
 		/* a token */
+		if (out->n == out->cap) {
+			size_t cap = out->cap ? out->cap * 2 : 256;
+			trawl_tok_t *v = realloc(out->v, cap * sizeof *v);
+			if (!v)
+				return TRAWL_ENOMEM;
+			out->v = v;
+			out->cap = cap;
+		}
 		trawl_tok_t tok = { .start = (uint32_t)i, .gap = gap, .nl = nl };
 		/* C_* of its letters and digits: non-ASCII letters count as
 		 * C_LETTER, and C_LOWER too when lower case */
 		unsigned seen = 0;
 		size_t j = i, extra = 0; /* bytes of its code points past their first */
-		if (b < 0x80)
-			tok.flags = cls & C_DIGIT ? TRAWL_TOK_LEAD_DIGIT : cls & C_LOWER ? TRAWL_TOK_LOWER : TRAWL_TOK_CAP;
+		if (b < 0x80) {
+			/* ASCII letters and digits, the bulk of mail, a run at a
+			 * time; a run that ends the token (at the end of the text,
+			 * or at an ASCII byte that joins nothing) is finished here,
+			 * as the loop below would finish it */
+			unsigned k;
+			seen = cls;
+			j = i + 1;
+			while (j < len && (k = byte_class[t[j]]) != 0) {
+				seen |= k;
+				j++;
+			}
+			unsigned char e = j < len ? t[j] : 0;
+			if (e < 0x80 && e != '-' && e != '\'' && e != '/') {
+				tok.end = (uint32_t)j;
+				tok.ncp = j - i >= UINT16_MAX ? UINT16_MAX : (uint16_t)(j - i);
+				tok.flags = ascii_flags[cls][seen] | (e == '.' ? TRAWL_TOK_DOT : 0);
+				out->v[out->n++] = tok;
+				gap = 0;
+				nl = 0;
+				i = j;
+				continue;
+			}
+			tok.flags = first_flags(cls);
+		}
 		while (j < len) {
-			/* ASCII letters and digits, the bulk of mail, a run at a time */
+			/* ASCII letters and digits a run at a time */
 			while (j < len && (cls = byte_class[t[j]]) != 0) {
 				seen |= cls;
 				j++;
@@ -640,28 +718,9 @@ trawl_detect__tokenize(trawl_toks_t *out, const char *text, size_t len)
 		}
 		tok.end = (uint32_t)j;
 		tok.ncp = j - i - extra >= UINT16_MAX ? UINT16_MAX : (uint16_t)(j - i - extra);
-		if (seen & C_LETTER)
-			tok.flags |= TRAWL_TOK_ALPHA;
-		if (seen & C_DIGIT)
-			tok.flags |= TRAWL_TOK_DIGIT;
-		if (!(seen & C_LOWER)) {
-			tok.flags &= (uint16_t)~TRAWL_TOK_CAP;
-			if (seen & C_LETTER)
-				tok.flags |= TRAWL_TOK_UPPER;
-		}
-		/* without letters a token is ASCII digits and joiners */
-		if (!(tok.flags & (TRAWL_TOK_ALPHA | TRAWL_TOK_JOINED)))
-			tok.flags |= TRAWL_TOK_ALL_DIGITS;
+		tok.flags = finish_flags(tok.flags, seen);
 		if (j < len && t[j] == '.')
 			tok.flags |= TRAWL_TOK_DOT;
-		if (out->n == out->cap) {
-			size_t cap = out->cap ? out->cap * 2 : 256;
-			trawl_tok_t *v = realloc(out->v, cap * sizeof *v);
-			if (!v)
-				return TRAWL_ENOMEM;
-			out->v = v;
-			out->cap = cap;
-		}
 		out->v[out->n++] = tok;
 		gap = 0;
 		nl = 0;
