@@ -338,11 +338,62 @@ is_name_word(const ctx_t *c, size_t i)
 	return m & LX_NAME_KNOWN ? (m & LX_NAME_WORD) != 0 : name_word_lookup(c, i);
 }
 
+/* The particles of rules/names/particles.txt of one to five ASCII letters,
+ * one bit for each length, first and last letter: a token of ASCII
+ * letters alone is a particle only if its bit is set, which spares the
+ * look-up of most short words ("the", "and") that follow a capitalised
+ * one. Built once; particle_ok is false when it could not be. */
+#define PARTICLE_BIT(len, first, last) (((size_t)(len) - 1) * 676 + (size_t)((first) - 'a') * 26 + (size_t)((last) - 'a'))
+static uint8_t particle_bits[(5 * 676 + 7) / 8];
+static bool particle_ok;
+static pthread_once_t particle_once = PTHREAD_ONCE_INIT;
+
+static void
+particle_bits_build(void)
+{
+	const trawl_lexicon_t *lx = trawl_detect__lexicon(NULL);
+	if (!lx || !lx->particles.set)
+		return;
+	GHashTableIter it;
+	gpointer key;
+	g_hash_table_iter_init(&it, lx->particles.set);
+	while (g_hash_table_iter_next(&it, &key, NULL)) {
+		const char *w = key;
+		size_t len = strlen(w), j = 0;
+		while (j < len && w[j] >= 'a' && w[j] <= 'z')
+			j++;
+		if (j == len && len >= 1 && len <= 5) {
+			size_t b = PARTICLE_BIT(len, w[0], w[len - 1]);
+			particle_bits[b / 8] |= (uint8_t)(1u << (b % 8));
+		}
+	}
+	particle_ok = true;
+}
+
+/* Token k (of letters alone, at most five) may be a particle: false only
+ * when it is ASCII letters that no particle's length, first and last
+ * letter fit. */
+static bool
+maybe_particle(const ctx_t *c, const trawl_tok_t *k)
+{
+	size_t n = k->end - k->start;
+	if (n != k->ncp || (k->flags & TRAWL_TOK_JOINED))
+		return true; /* not ASCII letters alone: look it up */
+	pthread_once(&particle_once, particle_bits_build);
+	if (!particle_ok)
+		return true;
+	const char *s = c->text->text + k->start;
+	size_t b = PARTICLE_BIT(n, s[0] | 0x20, s[n - 1] | 0x20);
+	return (particle_bits[b / 8] >> (b % 8)) & 1;
+}
+
 static bool
 is_particle(const ctx_t *c, size_t i)
 {
 	const trawl_tok_t *k = &c->t[i];
 	if ((k->flags & (TRAWL_TOK_ALPHA | TRAWL_TOK_DIGIT)) != TRAWL_TOK_ALPHA || k->ncp > 5)
+		return false;
+	if (!(c->memo[i] & LX_DONE) && !maybe_particle(c, k))
 		return false;
 	return lists_of(c, i) & LX_PARTICLE;
 }
@@ -477,6 +528,30 @@ parse_run(const ctx_t *c, size_t i, run_t *r)
 		k++;
 	}
 	return true;
+}
+
+/* Word-shaped token i can be no more than a run of one word, and no
+ * "Last, First" pair can start at it: what follows on its line cannot
+ * go on a run (is_initial(), is_particle(), is_name_word() would all say
+ * no) nor be a first name after a comma. eval_reversed() would give 0
+ * and eval_run() i + 1 whether i is a name word or not, so the most
+ * capitalised words of prose ("The cat", "Thanks,") need no look-up. */
+static bool
+alone(const ctx_t *c, size_t i)
+{
+	if (i + 1 >= c->n)
+		return true;
+	const trawl_tok_t *k = &c->t[i + 1];
+	if (k->nl)
+		return true;
+	if (k->gap == TRAWL_GAP_COMMA)
+		return !is_word_shape(k);
+	if (k->gap != 0)
+		return true;
+	if (is_word_shape(k) || is_initial(c, i + 1))
+		return false;
+	return (k->flags & (TRAWL_TOK_ALPHA | TRAWL_TOK_DIGIT)) != TRAWL_TOK_ALPHA || k->ncp > 5 ||
+	       !((c->memo[i + 1] & LX_DONE) ? (c->memo[i + 1] & LX_PARTICLE) : maybe_particle(c, k));
 }
 
 static void
@@ -1539,7 +1614,7 @@ name_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_te
 	memset(c.memo, 0, c.n * sizeof *c.memo);
 
 	for (size_t i = 0; i < c.n;) {
-		if (!is_word_shape(&c.t[i])) {
+		if (!is_word_shape(&c.t[i]) || alone(&c, i)) {
 			i++;
 			continue;
 		}
