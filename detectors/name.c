@@ -1239,11 +1239,69 @@ cell_words(const ctx_t *c, const cell_t *cl, size_t *a, size_t *b, size_t *comma
 	return words;
 }
 
+/* The column headings of rules/names/columns.txt that are ASCII, one bit
+ * for each length, first and last byte (hashed into COLUMN_BITS): a cell
+ * of ASCII whose bit is not set is no heading, without lower-casing and
+ * looking it up (the cells of every line with a comma are asked). A cell
+ * of ASCII (bytes 1 to 0x7F) lower-cases to ASCII of its length, so it
+ * can only be one of these headings. Built once; column_ok is false when it could not be. */
+#define COLUMN_BITS 4096
+static uint8_t column_bits[COLUMN_BITS / 8];
+static bool column_ok;
+static pthread_once_t column_once = PTHREAD_ONCE_INIT;
+
+static unsigned
+column_bit(unsigned char first, unsigned char last, size_t len)
+{
+	return (unsigned)(((first * 131u + last) * 41u + len) % COLUMN_BITS);
+}
+
+static void
+column_bits_build(void)
+{
+	const trawl_lexicon_t *lx = trawl_detect__lexicon(NULL);
+	if (!lx || !lx->columns.set)
+		return;
+	GHashTableIter it;
+	gpointer key;
+	g_hash_table_iter_init(&it, lx->columns.set);
+	while (g_hash_table_iter_next(&it, &key, NULL)) {
+		const unsigned char *w = key;
+		size_t len = strlen(key);
+		bool ascii = len > 0;
+		for (size_t i = 0; i < len; i++)
+			ascii &= w[i] < 0x80;
+		if (ascii) {
+			unsigned b = column_bit(w[0], w[len - 1], len);
+			column_bits[b / 8] |= (uint8_t)(1u << (b % 8));
+		}
+	}
+	column_ok = true;
+}
+
+static unsigned char
+ascii_lower(unsigned char b)
+{
+	return (unsigned char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
+}
+
 static int
 column_of(const ctx_t *c, const cell_t *cl)
 {
 	if (cl->e - cl->s > 40 || cl->e == cl->s)
 		return 0;
+	const unsigned char *s = (const unsigned char *)c->text->text + cl->s;
+	size_t len = cl->e - cl->s;
+	pthread_once(&column_once, column_bits_build);
+	if (column_ok) {
+		/* (a NUL would end the string looked up early: not here) */
+		bool ascii = true;
+		for (size_t i = 0; i < len; i++)
+			ascii &= s[i] - 1u < 0x7Fu;
+		unsigned b = column_bit(ascii_lower(s[0]), ascii_lower(s[len - 1]), len);
+		if (ascii && !(column_bits[b / 8] & (1u << (b % 8))))
+			return 0;
+	}
 	return trawl_wordlist__get(&c->lx->columns, c->text->text + cl->s, cl->e - cl->s);
 }
 
@@ -1257,6 +1315,11 @@ scan_tables(ctx_t *c)
 	size_t ncols = 0;
 	char sep = 0;
 	size_t p = 0;
+	/* where each of seps[] next stands at or after p (len: nowhere), found
+	 * by one memchr() per occurrence rather than one per line */
+	static const char seps[] = { '\t', ';', ',', '|' };
+	size_t next_sep[sizeof seps] = { 0 };
+	bool sep_known[sizeof seps] = { false };
 	while (p < len) {
 		const char *nl = memchr(t + p, '\n', len - p);
 		size_t e = nl ? (size_t)(nl - t) : len;
@@ -1304,9 +1367,13 @@ scan_tables(ctx_t *c)
 		}
 		if (!sep && e > p) {
 			/* a header row? */
-			static const char seps[] = { '\t', ';', ',', '|' };
 			for (size_t si = 0; si < sizeof seps; si++) {
-				if (!memchr(t + p, seps[si], e - p))
+				if (!sep_known[si] || (next_sep[si] < p)) {
+					const char *q = memchr(t + p, seps[si], len - p);
+					next_sep[si] = q ? (size_t)(q - t) : len;
+					sep_known[si] = true;
+				}
+				if (next_sep[si] >= e)
 					continue;
 				split_cells(t, p, e, seps[si], cells);
 				if (cells->len < 2 || cells->len > 64)
