@@ -52,10 +52,16 @@ typedef struct {
 	const trawl_tok_t *t;
 	size_t n;
 	uint32_t *line_first;
+	/* per token: the TRAWL_LX_* lists it is in, with LISTS_DONE once
+	 * looked up (by in_list(), on first need: the walks back from every
+	 * number ask about the same words again); in the block of line_first */
+	uint32_t *lists;
 	/* per token: whether a hotword phrase ends there (HOT_*, found out
 	 * on first need by hotword_before()); in the block of line_first */
 	uint8_t *hot_end;
 } actx_t;
+
+#define LISTS_DONE (1u << 31)
 
 enum { PC_NONE, PC_5, PC_4, PC_NL, PC_PL, PC_US, PC_GB };
 
@@ -99,9 +105,14 @@ tok_lower(const actx_t *c, size_t i, char *buf)
 static bool
 in_list(const actx_t *c, unsigned bit, size_t i)
 {
-	char buf[WBUF];
-	size_t len = tok_lower(c, i, buf);
-	return len && (trawl_lexicon__lists(c->lx, buf, len) & bit);
+	uint32_t m = c->lists[i];
+	if (!(m & LISTS_DONE)) {
+		char buf[WBUF];
+		size_t len = tok_lower(c, i, buf);
+		m = LISTS_DONE | (len ? trawl_lexicon__lists(c->lx, buf, len) : 0);
+		c->lists[i] = m;
+	}
+	return m & bit;
 }
 
 static bool
@@ -277,13 +288,14 @@ suffix_ends_build(void)
 static bool
 is_street_type(const actx_t *c, size_t i)
 {
+	/* the list's entries are in the word table too */
+	if (in_list(c, TRAWL_LX_STREET_WORD, i))
+		return true;
+	if (!(c->t[i].flags & TRAWL_TOK_ALPHA))
+		return false;
 	char buf[WBUF];
 	size_t l = tok_lower(c, i, buf);
-	if (!l)
-		return false;
-	if (g_hash_table_contains(c->lx->street_word.set, buf))
-		return true;
-	if (!(c->t[i].flags & TRAWL_TOK_ALPHA) || l < 2)
+	if (l < 2)
 		return false;
 	pthread_once(&suffix_once, suffix_ends_build);
 	if (suffix_ok) {
@@ -1013,12 +1025,14 @@ address_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl
 	c.n = toks->n;
 	if (!c.n)
 		goto done;
-	c.line_first = malloc(c.n * (sizeof *c.line_first + sizeof *c.hot_end));
+	c.line_first = malloc(c.n * (sizeof *c.line_first + sizeof *c.lists + sizeof *c.hot_end));
 	if (!c.line_first) {
 		rc = TRAWL_ENOMEM;
 		goto done;
 	}
-	c.hot_end = (uint8_t *)(c.line_first + c.n);
+	c.lists = c.line_first + c.n;
+	memset(c.lists, 0, c.n * sizeof *c.lists);
+	c.hot_end = (uint8_t *)(c.lists + c.n);
 	memset(c.hot_end, HOT_UNKNOWN, c.n * sizeof *c.hot_end);
 	for (size_t i = 0; i < c.n; i++)
 		c.line_first[i] = (i == 0 || c.t[i].nl) ? (uint32_t)i : c.line_first[i - 1];
@@ -1026,6 +1040,11 @@ address_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl
 	size_t floor_tok = 0; /* nothing before this token is looked at again */
 	for (size_t i = 0; i < c.n && rc == TRAWL_OK; i++) {
 		anchor_t a;
+		/* what anchor_at() and anchor_us() ask first: a digit, or two
+		 * capitals */
+		const trawl_tok_t *k = &c.t[i];
+		if (!(k->flags & TRAWL_TOK_DIGIT) && (k->ncp != 2 || !(k->flags & TRAWL_TOK_UPPER)))
+			continue;
 		if (!(anchor_at(&c, i, &a) || anchor_us(&c, i, &a))) {
 			continue;
 		}
