@@ -604,12 +604,6 @@ norm_reversed(const ctx_t *c, size_t la, size_t lb, size_t fa, size_t fb)
 	return r;
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Order-free key of a norm: its words sorted, one space between, written to
  * key (strlen(norm) + 1 bytes). */
 static void
@@ -633,7 +627,16 @@ sort_words(const char *norm, char *key)
 			break;
 		p = sp + 1;
 	}
-	qsort(words, n, sizeof *words, cmp_str);
+	/* a name has a few words: an insertion sort, without qsort()'s
+	 * set-up (strings equal under strcmp() are the same, so the order is
+	 * qsort()'s) */
+	for (size_t i = 1; i < n; i++) {
+		const char *w = words[i];
+		size_t j = i;
+		for (; j > 0 && strcmp(words[j - 1], w) > 0; j--)
+			words[j] = words[j - 1];
+		words[j] = w;
+	}
 	size_t w = 0;
 	for (size_t i = 0; i < n; i++) {
 		size_t l = strlen(words[i]);
