@@ -993,6 +993,17 @@ bad_surroundings(const ctx_t *c, size_t a, size_t b)
 
 static void read_message(ctx_t *c);
 
+/* local_supports() of the first and last word of run r, kept in *known
+ * (-1: not asked yet): its strstr() over the message's local parts is
+ * needed by few runs. */
+static bool
+run_supported(const ctx_t *c, const run_t *r, int *known)
+{
+	if (*known < 0)
+		*known = local_supports(c, r->words[0], r->words[r->nwords - 1]);
+	return *known;
+}
+
 /* Forward candidate at run r. Returns the token after what it used. */
 static size_t
 eval_run(ctx_t *c, const run_t *r)
@@ -1029,7 +1040,8 @@ eval_run(ctx_t *c, const run_t *r)
 		return r->last + 1;
 	size_t a = r->first, b = r->last;
 	bool given = is_given(c, r->words[0]);
-	bool support = local_supports(c, r->words[0], r->words[r->nwords - 1]);
+	/* local_supports(), asked only where the answer counts: -1 until then */
+	int support = -1;
 	/* no word of a name (outside the given names) is an ordinary English word */
 	bool plain = true;
 	for (size_t w = 1; w < r->nwords; w++)
@@ -1056,9 +1068,9 @@ eval_run(ctx_t *c, const run_t *r)
 			conf = 0.8;
 		}
 	}
-	if (rule && !surround && (given || support || (plain && !first_common))) {
+	if (rule && !surround && (given || run_supported(c, r, &support) || (plain && !first_common))) {
 		conf += given ? 0.07 : 0;
-		conf += support ? 0.05 : 0;
+		conf += run_supported(c, r, &support) ? 0.05 : 0;
 		add_cand(c, c->t[a].start, c->t[b].end, norm_range(c, a, b), conf, rule);
 		return b + 1;
 	}
@@ -1100,14 +1112,14 @@ eval_run(ctx_t *c, const run_t *r)
 			double cf = weak ? 0.6 : first_common ? 0.62 : 0.72;
 			if (is_surname(c, last))
 				cf += 0.1;
-			if (support)
+			if (run_supported(c, r, &support))
 				cf += 0.2;
 			add_cand(c, c->t[a].start, c->t[last].end, norm_range(c, a, last), cf, "name.given-list");
 			return last + 1;
 		}
 	}
 	/* 4. both words in an email local part of the message */
-	if (support && !surround && r->nwords == 2 && plain) {
+	if (!surround && r->nwords == 2 && plain && run_supported(c, r, &support)) {
 		add_cand(c, c->t[a].start, c->t[b].end, norm_range(c, a, b), 0.75, "name.email-local");
 		return b + 1;
 	}
