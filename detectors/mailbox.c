@@ -30,6 +30,27 @@ is_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* What a byte of an address is to trawl_norm_email(): one it refuses
+ * (blanks and controls, < > , ; and DEL), an ASCII capital, or one from
+ * 0x80. */
+enum { EB_BAD = 1, EB_UPPER = 2, EB_HIGH = 4 };
+static const uint8_t email_byte[256] = {
+#define EB4(x) x, x, x, x
+#define EB16(x) EB4(x), EB4(x), EB4(x), EB4(x)
+	/* 0x00 - 0x1F */ EB16(EB_BAD), EB16(EB_BAD),
+	/* ' ' */ EB_BAD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	/* ',' */ EB_BAD, 0, 0, 0,
+	/* 0x30 - 0x3F: digits : ; < = > ? */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, EB_BAD, EB_BAD, 0, EB_BAD, 0,
+	/* '@' */ 0,
+	/* 'A' - 'Z' */ EB16(EB_UPPER), EB4(EB_UPPER), EB4(EB_UPPER), EB_UPPER, EB_UPPER,
+	/* [ \ ] ^ _ ` a - z { | } ~ */ 0, 0, 0, 0, 0, 0, EB16(0), EB4(0), EB4(0), 0, 0, 0, 0, 0, 0,
+	/* DEL */ EB_BAD,
+	/* 0x80 - 0xFF */ EB16(EB_HIGH), EB16(EB_HIGH), EB16(EB_HIGH), EB16(EB_HIGH),
+	EB16(EB_HIGH), EB16(EB_HIGH), EB16(EB_HIGH), EB16(EB_HIGH),
+#undef EB16
+#undef EB4
+};
+
 char *
 trawl_norm_email(const char *s, size_t len)
 {
@@ -48,28 +69,32 @@ trawl_norm_email(const char *s, size_t len)
 	const char *at = len ? memchr(s, '@', len) : NULL;
 	if (!at || at == s || at == s + len - 1)
 		return NULL;
-	bool ascii = true;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c <= ' ' || c == '<' || c == '>' || c == ',' || c == ';' || c == 0x7F)
-			return NULL;
-		ascii &= c < 0x80;
-	}
 	if (memchr(at + 1, '@', len - (size_t)(at + 1 - s)))
 		return NULL;
+	/* checked, copied and lower-cased in one pass: most addresses are
+	 * ASCII and good */
+	char *out = malloc(len + 1);
+	if (!out)
+		return NULL;
+	unsigned seen = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		unsigned k = email_byte[c];
+		if (k & EB_BAD) {
+			free(out);
+			return NULL;
+		}
+		seen |= k;
+		out[i] = (char)(k & EB_UPPER ? c + 32 : c);
+	}
+	out[len] = '\0';
 	/* ASCII without a NUL (taken out above) is valid UTF-8 */
-	if (!ascii) {
+	if (seen & EB_HIGH) {
+		free(out);
 		if (!g_utf8_validate(s, (gssize)len, NULL))
 			return NULL;
 		return to_malloc(g_utf8_strdown(s, (gssize)len));
 	}
-	/* copied and lower-cased in one pass (no NUL inside: see above) */
-	char *out = malloc(len + 1);
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < len; i++)
-		out[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
-	out[len] = '\0';
 	return out;
 }
 
