@@ -51,13 +51,13 @@ typedef struct {
 	const trawl_text_t *text;
 	const trawl_tok_t *t;
 	size_t n;
-	uint32_t *line_first;
+	const uint32_t *line_first;
 	/* per token: the TRAWL_LX_* lists it is in, with LISTS_DONE once
 	 * looked up (by in_list(), on first need: the walks back from every
-	 * number ask about the same words again); in the block of line_first */
+	 * number ask about the same words again); malloc'd with hot_end */
 	uint32_t *lists;
 	/* per token: whether a hotword phrase ends there (HOT_*, found out
-	 * on first need by hotword_before()); in the block of line_first */
+	 * on first need by hotword_before()); in the block of lists */
 	uint8_t *hot_end;
 } actx_t;
 
@@ -1025,17 +1025,15 @@ address_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl
 	c.n = toks->n;
 	if (!c.n)
 		goto done;
-	c.line_first = malloc(c.n * (sizeof *c.line_first + sizeof *c.lists + sizeof *c.hot_end));
-	if (!c.line_first) {
+	c.line_first = toks->line_first;
+	c.lists = malloc(c.n * (sizeof *c.lists + sizeof *c.hot_end));
+	if (!c.lists) {
 		rc = TRAWL_ENOMEM;
 		goto done;
 	}
-	c.lists = c.line_first + c.n;
 	memset(c.lists, 0, c.n * sizeof *c.lists);
 	c.hot_end = (uint8_t *)(c.lists + c.n);
 	memset(c.hot_end, HOT_UNKNOWN, c.n * sizeof *c.hot_end);
-	for (size_t i = 0; i < c.n; i++)
-		c.line_first[i] = (i == 0 || c.t[i].nl) ? (uint32_t)i : c.line_first[i - 1];
 
 	size_t floor_tok = 0; /* nothing before this token is looked at again */
 	for (size_t i = 0; i < c.n && rc == TRAWL_OK; i++) {
@@ -1101,7 +1099,7 @@ address_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl
 
 done:
 	g_array_free(spans, TRUE);
-	free(c.line_first);
+	free(c.lists);
 	return rc;
 }
 

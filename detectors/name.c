@@ -186,7 +186,7 @@ typedef struct {
 	const trawl_text_t *text;
 	const trawl_tok_t *t;
 	size_t n;
-	uint32_t *line_first; /* index of the first token of each token's line */
+	const uint32_t *line_first; /* index of the first token of each token's line */
 	uint32_t *memo;       /* per token: LX_DONE and the lists it is in, LX_NAME_* */
 	GHashTable *unaccented; /* the thread's answers of given_unaccented() */
 	/* from the message's findings, once read_message() has run */
@@ -1461,7 +1461,7 @@ typedef struct {
  * allocate and free again. */
 struct scratch {
 	msg_memo_t msg;
-	uint32_t *line_first, *memo; /* cap entries each */
+	uint32_t *memo; /* cap entries */
 	size_t cap;
 	GArray *cands, *cells;
 	GHashTable *unaccented; /* see given_unaccented() */
@@ -1619,7 +1619,6 @@ scratch_free(void *p)
 {
 	scratch_t *s = p;
 	msg_memo_free(&s->msg);
-	free(s->line_first);
 	free(s->memo);
 	g_array_free(s->cands, TRUE);
 	g_array_free(s->cells, TRUE);
@@ -1652,14 +1651,10 @@ scratch_get(size_t n)
 		}
 	}
 	if (n > s->cap) {
-		uint32_t *lf = realloc(s->line_first, n * sizeof *lf);
-		if (lf)
-			s->line_first = lf;
 		uint32_t *memo = realloc(s->memo, n * sizeof *memo);
-		if (memo)
-			s->memo = memo;
-		if (!lf || !memo)
+		if (!memo)
 			return NULL;
+		s->memo = memo;
 		s->cap = n;
 	}
 	return s;
@@ -1686,13 +1681,11 @@ name_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_te
 	ctx_t c = { .lx = lx, .text = text, .t = toks->v, .n = toks->n };
 	if (!(c.scratch = scratch_get(c.n)))
 		return TRAWL_ENOMEM;
-	c.line_first = c.scratch->line_first;
+	c.line_first = toks->line_first;
 	c.memo = c.scratch->memo;
 	c.cands = c.scratch->cands;
 	c.cells = c.scratch->cells;
 	c.unaccented = c.scratch->unaccented;
-	for (size_t i = 0; i < c.n; i++)
-		c.line_first[i] = (i == 0 || c.t[i].nl) ? (uint32_t)i : c.line_first[i - 1];
 	memset(c.memo, 0, c.n * sizeof *c.memo);
 
 	for (size_t i = 0; i < c.n;) {

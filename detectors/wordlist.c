@@ -459,7 +459,9 @@ void
 trawl_toks_free(trawl_toks_t *toks)
 {
 	free(toks->v);
+	free(toks->line_first);
 	toks->v = NULL;
+	toks->line_first = NULL;
 	toks->n = toks->cap = 0;
 }
 
@@ -647,8 +649,13 @@ trawl_detect__tokenize(trawl_toks_t *out, const char *text, size_t len)
 			if (!v)
 				return TRAWL_ENOMEM;
 			out->v = v;
+			uint32_t *lf = realloc(out->line_first, cap * sizeof *lf);
+			if (!lf)
+				return TRAWL_ENOMEM;
+			out->line_first = lf;
 			out->cap = cap;
 		}
+
 		trawl_tok_t tok = { .start = (uint32_t)i, .gap = gap, .nl = nl };
 		/* C_* of its letters and digits: non-ASCII letters count as
 		 * C_LETTER, and C_LOWER too when lower case */
@@ -725,6 +732,13 @@ trawl_detect__tokenize(trawl_toks_t *out, const char *text, size_t len)
 		gap = 0;
 		nl = 0;
 		i = j;
+	}
+	/* in a loop of its own: kept out of the one above, it costs less */
+	uint32_t line = 0;
+	for (size_t k = 0; k < out->n; k++) {
+		if (out->v[k].nl)
+			line = (uint32_t)k;
+		out->line_first[k] = line;
 	}
 	return TRAWL_OK;
 }

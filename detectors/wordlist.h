@@ -204,7 +204,10 @@ typedef struct {
 
 typedef struct {
 	trawl_tok_t *v;
-	size_t n, cap;
+	/* per token: the index of the first token of its line (one whose nl
+	 * is not 0, or the first), which both detectors ask about */
+	uint32_t *line_first;
+	size_t n, cap; /* of both arrays */
 } trawl_toks_t;
 
 /* Splits text[0, len) into tokens, appended to out (reset first). */
