@@ -74,11 +74,10 @@ trawl_wordtab__get(const trawl_wordtab_t *t, const char *s, size_t len, uint32_t
 	return 0;
 }
 
-/* Doubles the slots of t (the first time: makes them). */
+/* Gives t at least cap slots (a power of two, and more than it has). */
 static bool
-wordtab_grow(trawl_wordtab_t *t)
+wordtab_resize(trawl_wordtab_t *t, size_t cap)
 {
-	size_t cap = t->slots ? (t->mask + 1) * 2 : 1024;
 	trawl_wordtab_slot_t *v = calloc(cap, sizeof *v);
 	if (!v)
 		return false;
@@ -94,6 +93,24 @@ wordtab_grow(trawl_wordtab_t *t)
 	t->slots = v;
 	t->mask = cap - 1;
 	return true;
+}
+
+/* Doubles the slots of t (the first time: makes them). */
+static bool
+wordtab_grow(trawl_wordtab_t *t)
+{
+	return wordtab_resize(t, t->slots ? (t->mask + 1) * 2 : 1024);
+}
+
+/* Makes room in t for more entries at once, so that adding a list of
+ * them does not rehash the table at every doubling. */
+static bool
+wordtab_reserve(trawl_wordtab_t *t, size_t more)
+{
+	size_t have = t->slots ? t->mask + 1 : 0, cap = have ? have : 1024;
+	while ((t->n + more) * 4 > cap * 3)
+		cap *= 2;
+	return cap == have || wordtab_resize(t, cap);
 }
 
 /* ORs value into the entry low[0, len) of t, which is added when new. */
@@ -181,8 +198,8 @@ load_entries(trawl_wordlist_t *wl, const char *path, int (*map_value)(const char
              trawl_wordtab_t *table, char **errmsg)
 {
 	trawl_status_t rc = TRAWL_OK;
-	char *line = NULL;
-	size_t cap = 0, lineno = 0;
+	char *buf = NULL;
+	size_t blen = 0, bcap = 0, lineno = 0;
 	FILE *f = fopen(path, "r");
 	if (!f) {
 		*errmsg = errf(path, 0, strerror(errno));
@@ -192,10 +209,40 @@ load_entries(trawl_wordlist_t *wl, const char *path, int (*map_value)(const char
 		wl->table = table;
 	else if (!wl->set)
 		wl->set = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	ssize_t n;
-	while ((n = getline(&line, &cap, f)) >= 0) {
+	/* the whole file at once (the lists are a few hundred KB at most),
+	 * split at its newlines as getline() would: getline() was a good
+	 * part of the cost of loading the large lists */
+	for (;;) {
+		if (bcap - blen < 4096 + 1) {
+			size_t nc = bcap ? bcap * 2 : 64 * 1024;
+			char *nb = realloc(buf, nc);
+			if (!nb) {
+				rc = TRAWL_ENOMEM;
+				goto done;
+			}
+			buf = nb;
+			bcap = nc;
+		}
+		size_t got = fread(buf + blen, 1, bcap - blen - 1, f);
+		blen += got;
+		if (got == 0)
+			break;
+	}
+	if (table) {
+		size_t lines = 1;
+		for (const char *q = buf; (q = memchr(q, '\n', (size_t)(buf + blen - q))); q++)
+			lines++;
+		if (!wordtab_reserve(table, lines)) {
+			rc = TRAWL_ENOMEM;
+			goto done;
+		}
+	}
+	for (size_t at = 0; at < blen;) {
+		char *line = buf + at;
+		const char *eol = memchr(line, '\n', blen - at);
+		size_t len = eol ? (size_t)(eol - line) + 1 : blen - at;
+		at += len;
 		lineno++;
-		size_t len = (size_t)n;
 		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' ' ||
 		               line[len - 1] == '\t'))
 			len--;
@@ -204,9 +251,38 @@ load_entries(trawl_wordlist_t *wl, const char *path, int (*map_value)(const char
 			s++;
 		if (s == len || line[s] == '#')
 			continue;
+		char lbuf[256];
+		if (!map_value && len - s < sizeof lbuf) {
+			/* an entry of bytes 1 to 0x7F (most are), lower-cased,
+			 * its blanks made single spaces and its words counted in
+			 * one pass, as the steps below do it */
+			size_t w = 0, words = 1, r = s;
+			for (; r < len; r++) {
+				unsigned char c = (unsigned char)line[r];
+				if (c - 1u >= 0x7Fu)
+					break;
+				c = c == '\t' ? ' ' : c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+				if (c == ' ' && w && lbuf[w - 1] == ' ')
+					continue;
+				if (c == ' ')
+					words++;
+				lbuf[w++] = (char)c;
+			}
+			if (r == len) {
+				lbuf[w] = '\0';
+				if (words > wl->max_words)
+					wl->max_words = words;
+				if (table) {
+					if ((rc = wordtab_add(table, lbuf, w, wl->bit)) != TRAWL_OK)
+						goto done;
+				} else {
+					g_hash_table_replace(wl->set, g_memdup2(lbuf, w + 1), GINT_TO_POINTER(1));
+				}
+				continue;
+			}
+		}
 		/* trawl_detect__lower() takes valid UTF-8 only, so an entry
 		 * alone on its line that it lower-cases needs no other check */
-		char lbuf[256];
 		size_t ll = map_value ? 0 : trawl_detect__lower(lbuf, sizeof lbuf, line + s, len - s);
 		if (!ll && !g_utf8_validate(line + s, (gssize)(len - s), NULL)) {
 			*errmsg = errf(path, lineno, "not valid UTF-8");
@@ -272,7 +348,7 @@ load_entries(trawl_wordlist_t *wl, const char *path, int (*map_value)(const char
 		rc = TRAWL_EIO;
 	}
 done:
-	free(line);
+	free(buf);
 	fclose(f);
 	return rc;
 }
