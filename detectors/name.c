@@ -713,12 +713,15 @@ fold_in_place(char *buf, gchar **copy)
 	return buf;
 }
 
+static const strset_t *message_locals(const ctx_t *c);
+
 /* An email local part of the message holds both the first and the last
  * word (or the first's initial right before the last). */
 static bool
 local_supports(const ctx_t *c, size_t first, size_t last)
 {
-	if (!c->locals || !c->locals->n)
+	const strset_t *locals = message_locals(c);
+	if (!locals || !locals->n)
 		return false;
 	char b1[WBUF], b2[WBUF];
 	if (!tok_lower(c, first, b1) || !tok_lower(c, last, b2))
@@ -727,8 +730,8 @@ local_supports(const ctx_t *c, size_t first, size_t last)
 	const char *f = fold_in_place(b1, &fc), *l = fold_in_place(b2, &lc);
 	bool ok = false;
 	if (strlen(f) >= 2 && strlen(l) >= 3) {
-		for (size_t i = 0; i < c->locals->n && !ok; i++) {
-			const char *loc = strset_at(c->locals, i);
+		for (size_t i = 0; i < locals->n && !ok; i++) {
+			const char *loc = strset_at(locals, i);
 			const char *p = strstr(loc, l);
 			if (!p)
 				continue;
@@ -1450,6 +1453,7 @@ typedef struct {
 	strset_t known;       /* sorted-token keys of names seen in the message */
 	strset_t known_words; /* the words of those names */
 	strset_t locals;      /* ASCII-folded email local parts of the message */
+	size_t locals_read;   /* the first of read whose local part is not in locals yet */
 	read_t *read;         /* of each finding read, in order */
 	size_t nread, capread;
 	char *norms;          /* the norms read_t point to */
@@ -1473,6 +1477,7 @@ msg_memo_reset(msg_memo_t *mm)
 	strset_clear(&mm->known);
 	strset_clear(&mm->known_words);
 	strset_clear(&mm->locals);
+	mm->locals_read = 0;
 	mm->nread = 0;
 	mm->normlen = 0;
 }
@@ -1542,9 +1547,8 @@ msg_memo_add(msg_memo_t *mm, const trawl_finding_t *f)
 			if (*p)
 				p++;
 		}
-	} else if (r.use == USE_LOCAL) {
-		add_folded(&mm->locals, f->norm, (size_t)(strchr(f->norm, '@') - f->norm));
 	}
+	/* a local part goes into locals only when message_locals() is asked */
 	if (r.use != USE_NONE) {
 		size_t len = strlen(f->norm);
 		if (mm->normlen + len + 1 > mm->normcap) {
@@ -1586,6 +1590,26 @@ read_message(ctx_t *c)
 		c->known_words = &mm->known_words;
 	}
 	c->locals = &mm->locals;
+}
+
+/* The ASCII-folded email local parts of the message (NULL when it was not
+ * read, or has no findings): folded on first need, from the norms kept in
+ * the memo, since most texts ask about none (local_supports() is asked
+ * only where its answer counts). */
+static const strset_t *
+message_locals(const ctx_t *c)
+{
+	if (!c->locals)
+		return NULL;
+	msg_memo_t *mm = &c->scratch->msg;
+	for (; mm->locals_read < mm->nread; mm->locals_read++) {
+		const read_t *r = &mm->read[mm->locals_read];
+		if (r->use != USE_LOCAL)
+			continue;
+		const char *norm = mm->norms + r->off;
+		add_folded(&mm->locals, norm, (size_t)(strchr(norm, '@') - norm));
+	}
+	return c->locals;
 }
 
 /* ---- driver ---- */
