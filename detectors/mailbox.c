@@ -310,10 +310,15 @@ norm_name_ascii(const char *s, size_t len)
 	char *out = NULL;
 	if (!lower || !b)
 		goto done;
-	for (size_t i = 0; i < len; i++)
+	bool dash = false;
+	for (size_t i = 0; i < len; i++) {
 		lower[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+		dash |= s[i] == '-';
+	}
 	lower[len] = '\0';
-	cut_at_dash(lower);
+	/* a word of dashes alone needs a '-' (most names have none) */
+	if (dash)
+		cut_at_dash(lower);
 	size_t n = strlen(lower), blen = 0, words = 0;
 
 	const char *comma = memchr(lower, ',', n);
