@@ -732,11 +732,11 @@ trawl_detect__tokenize(trawl_toks_t *out, const char *text, size_t len)
 			out->cap = cap;
 		}
 
-		trawl_tok_t tok = { .start = (uint32_t)i, .gap = gap, .nl = nl };
 		/* C_* of its letters and digits: non-ASCII letters count as
 		 * C_LETTER, and C_LOWER too when lower case */
 		unsigned seen = 0;
 		size_t j = i, extra = 0; /* bytes of its code points past their first */
+		uint16_t flags = 0;
 		if (b < 0x80) {
 			/* ASCII letters and digits, the bulk of mail, a run at a
 			 * time; a run that ends the token (at the end of the text,
@@ -751,17 +751,22 @@ trawl_detect__tokenize(trawl_toks_t *out, const char *text, size_t len)
 			}
 			unsigned char e = j < len ? t[j] : 0;
 			if (e < 0x80 && e != '-' && e != '\'' && e != '/') {
-				tok.end = (uint32_t)j;
-				tok.ncp = j - i >= UINT16_MAX ? UINT16_MAX : (uint16_t)(j - i);
-				tok.flags = ascii_flags[cls][seen] | (e == '.' ? TRAWL_TOK_DOT : 0);
-				out->v[out->n++] = tok;
+				/* written field by field: a copy of tok cost more */
+				trawl_tok_t *o = &out->v[out->n++];
+				o->start = (uint32_t)i;
+				o->end = (uint32_t)j;
+				o->flags = ascii_flags[cls][seen] | (e == '.' ? TRAWL_TOK_DOT : 0);
+				o->gap = gap;
+				o->nl = nl;
+				o->ncp = j - i >= UINT16_MAX ? UINT16_MAX : (uint16_t)(j - i);
 				gap = 0;
 				nl = 0;
 				i = j;
 				continue;
 			}
-			tok.flags = first_flags(cls);
+			flags = first_flags(cls);
 		}
+		trawl_tok_t tok = { .start = (uint32_t)i, .flags = flags, .gap = gap, .nl = nl };
 		while (j < len) {
 			/* ASCII letters and digits a run at a time */
 			while (j < len && (cls = byte_class[t[j]]) != 0) {
