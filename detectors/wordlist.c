@@ -113,15 +113,15 @@ wordtab_reserve(trawl_wordtab_t *t, size_t more)
 	return cap == have || wordtab_resize(t, cap);
 }
 
-/* ORs value into the entry low[0, len) of t, which is added when new. */
+/* ORs value into the entry low[0, len) of t, whose trawl_word_hash() is
+ * h, which is added when new. */
 static trawl_status_t
-wordtab_add(trawl_wordtab_t *t, const char *low, size_t len, uint32_t value)
+wordtab_add_hashed(trawl_wordtab_t *t, const char *low, size_t len, uint32_t h, uint32_t value)
 {
 	/* at most three quarters full, so that a look-up of a word that is
 	 * no entry ends soon on an empty slot */
 	if ((!t->slots || (t->n + 1) * 4 > (t->mask + 1) * 3) && !wordtab_grow(t))
 		return TRAWL_ENOMEM;
-	uint32_t h = trawl_word_hash(low, len);
 	size_t k = h & t->mask;
 	for (; t->slots[k].key; k = (k + 1) & t->mask) {
 		trawl_wordtab_slot_t *e = &t->slots[k];
@@ -138,6 +138,13 @@ wordtab_add(trawl_wordtab_t *t, const char *low, size_t len, uint32_t value)
 	t->slots[k].value = value;
 	t->n++;
 	return TRAWL_OK;
+}
+
+/* wordtab_add_hashed() of low[0, len) with its hash. */
+static trawl_status_t
+wordtab_add(trawl_wordtab_t *t, const char *low, size_t len, uint32_t value)
+{
+	return wordtab_add_hashed(t, low, len, trawl_word_hash(low, len), value);
 }
 
 /* ---- word lists ---- */
@@ -257,6 +264,7 @@ load_entries(trawl_wordlist_t *wl, const char *path, int (*map_value)(const char
 			 * its blanks made single spaces and its words counted in
 			 * one pass, as the steps below do it */
 			size_t w = 0, words = 1, r = s;
+			uint32_t h = 2166136261u; /* trawl_word_hash() of lbuf[0, w) */
 			for (; r < len; r++) {
 				unsigned char c = (unsigned char)line[r];
 				if (c - 1u >= 0x7Fu)
@@ -267,13 +275,14 @@ load_entries(trawl_wordlist_t *wl, const char *path, int (*map_value)(const char
 				if (c == ' ')
 					words++;
 				lbuf[w++] = (char)c;
+				h = (h ^ c) * 16777619u;
 			}
 			if (r == len) {
 				lbuf[w] = '\0';
 				if (words > wl->max_words)
 					wl->max_words = words;
 				if (table) {
-					if ((rc = wordtab_add(table, lbuf, w, wl->bit)) != TRAWL_OK)
+					if ((rc = wordtab_add_hashed(table, lbuf, w, h, wl->bit)) != TRAWL_OK)
 						goto done;
 				} else {
 					g_hash_table_replace(wl->set, g_memdup2(lbuf, w + 1), GINT_TO_POINTER(1));
