@@ -583,25 +583,57 @@ put_tokens(const ctx_t *c, GString *s, size_t a, size_t b)
 	}
 }
 
-static char *
-norm_range(const ctx_t *c, size_t a, size_t b)
+/* put_tokens() into buf[0, *len) of cap bytes, each token lower-cased in
+ * place; false when a token might not fit (then the caller builds the
+ * norm with put_tokens()). */
+static bool
+put_tokens_buf(const ctx_t *c, char *buf, size_t cap, size_t *len, size_t a, size_t b)
 {
+	for (size_t k = a; k <= b; k++) {
+		size_t at = *len ? *len + 1 : 0;
+		if (at + WBUF > cap)
+			return false;
+		size_t l = tok_lower(c, k, buf + at);
+		if (!l)
+			continue;
+		if (*len)
+			buf[*len] = ' ';
+		*len = at + l;
+	}
+	return true;
+}
+
+/* The norm of tokens fa..fb then la..lb (la > lb: none), malloc'd: built
+ * on the stack, without a GString, when it fits there. */
+static char *
+norm_of(const ctx_t *c, size_t fa, size_t fb, size_t la, size_t lb)
+{
+	char buf[16 * WBUF];
+	size_t len = 0;
+	if (put_tokens_buf(c, buf, sizeof buf, &len, fa, fb) &&
+	    (la > lb || put_tokens_buf(c, buf, sizeof buf, &len, la, lb))) {
+		buf[len] = '\0';
+		return strdup(buf);
+	}
 	GString *s = g_string_new(NULL);
-	put_tokens(c, s, a, b);
+	put_tokens(c, s, fa, fb);
+	if (la <= lb)
+		put_tokens(c, s, la, lb);
 	char *r = strdup(s->str);
 	g_string_free(s, TRUE);
 	return r;
 }
 
 static char *
+norm_range(const ctx_t *c, size_t a, size_t b)
+{
+	return norm_of(c, a, b, 1, 0);
+}
+
+static char *
 norm_reversed(const ctx_t *c, size_t la, size_t lb, size_t fa, size_t fb)
 {
-	GString *s = g_string_new(NULL);
-	put_tokens(c, s, fa, fb);
-	put_tokens(c, s, la, lb);
-	char *r = strdup(s->str);
-	g_string_free(s, TRUE);
-	return r;
+	return norm_of(c, fa, fb, la, lb);
 }
 
 /* Order-free key of a norm: its words sorted, one space between, written to
