@@ -143,13 +143,15 @@ is_connector(const actx_t *c, size_t i)
 	                                     "sulla", "dem", "dels", "d'", NULL };
 	if (!is_lower_word(&c->t[i]) || c->t[i].ncp > 5)
 		return false;
+	/* the particles are in the word table too, and the token's lists
+	 * are kept */
+	if (in_list(c, TRAWL_LX_PARTICLE, i))
+		return true;
 	char buf[WBUF];
 	if (!tok_lower(c, i, buf))
 		return false;
-	if (g_hash_table_contains(c->lx->particles.set, buf))
-		return true;
 	for (const char *const *p = extra; *p; p++)
-		if (strcmp(buf, *p) == 0)
+		if (buf[0] == (*p)[0] && strcmp(buf, *p) == 0)
 			return true;
 	return false;
 }
@@ -227,6 +229,8 @@ is_direction(const actx_t *c, size_t i)
 	static const char *const dirs[] = { "N", "S", "E", "W", "NE", "NW", "SE", "SW", NULL };
 	size_t len;
 	const char *s = tok_text(c, i, &len);
+	if (len > 2)
+		return false;
 	for (const char *const *p = dirs; *p; p++)
 		if (strlen(*p) == len && memcmp(*p, s, len) == 0)
 			return true;
@@ -245,7 +249,7 @@ is_unit_word(const actx_t *c, size_t i)
 	if (!tok_lower(c, i, buf))
 		return false;
 	for (const char *const *p = units; *p; p++)
-		if (strcmp(buf, *p) == 0)
+		if (buf[0] == (*p)[0] && strcmp(buf, *p) == 0)
 			return true;
 	return false;
 }
