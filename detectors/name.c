@@ -825,8 +825,25 @@ after_salutation(const ctx_t *c, size_t i)
 	if (ls == i)
 		return false;
 	size_t maxw = c->lx->greetings.max_words;
+	/* the phrases from ls, longer by a word each time: built in buf as
+	 * phrase() builds them, each token lower-cased once. Where phrase()
+	 * would fail for one it fails for all longer ones. */
+	char buf[256];
+	size_t w = 0;
 	for (size_t g = 1; g <= maxw && ls + g <= i; g++) {
-		if (!phrase_in(c, &c->lx->greetings, ls, ls + g - 1))
+		size_t k = ls + g - 1;
+		if (k > ls && (c->t[k].gap != 0 || c->t[k].nl))
+			break;
+		char tb[WBUF];
+		size_t l = trawl_detect__lower(tb, sizeof tb, c->text->text + c->t[k].start, c->t[k].end - c->t[k].start);
+		if (!l || w + l + 2 > sizeof buf)
+			break;
+		if (k > ls)
+			buf[w++] = ' ';
+		memcpy(buf + w, tb, l);
+		w += l;
+		buf[w] = '\0';
+		if (!g_hash_table_contains(c->lx->greetings.set, buf))
 			continue;
 		if (skip_titles(c, ls + g, i) == i)
 			return true;
@@ -909,8 +926,27 @@ after_label(const ctx_t *c, size_t i)
 	if (gap & ~(TRAWL_GAP_COLON | TRAWL_GAP_DASH))
 		return false;
 	size_t ls = c->line_first[i];
+	/* the phrases ending before i, longer by a word at their front each
+	 * time: built right-aligned in buf, each token lower-cased once.
+	 * Where phrase() would fail for one (a gap inside, a token it cannot
+	 * lower-case, more than 255 bytes) it fails for all longer ones. */
+	char buf[256];
+	size_t pos = sizeof buf - 1; /* the phrase is buf[pos, 255) */
+	buf[pos] = '\0';
 	for (size_t g = 1; g <= maxw && g <= i - ls; g++) {
-		if (!phrase_in(c, &c->lx->labels, i - g, i - 1))
+		size_t k = i - g;
+		if (g > 1 && (c->t[k + 1].gap != 0 || c->t[k + 1].nl))
+			break;
+		char tb[WBUF];
+		size_t l = trawl_detect__lower(tb, sizeof tb, c->text->text + c->t[k].start, c->t[k].end - c->t[k].start);
+		size_t need = l + (g > 1);
+		if (!l || need > pos)
+			break;
+		pos -= need;
+		memcpy(buf + pos, tb, l);
+		if (g > 1)
+			buf[pos + l] = ' ';
+		if (!g_hash_table_contains(c->lx->labels.set, buf + pos))
 			continue;
 		/* "From:", "An:", "De :": header lines quoted in a body, colon required */
 		if (g == 1 && c->t[i - 1].ncp <= 4 && !(gap & TRAWL_GAP_COLON)) {
