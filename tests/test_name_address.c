@@ -188,6 +188,57 @@ Test(wordlist, tokens_keep_hyphens_apostrophes_and_house_number_ranges_inside)
 	trawl_toks_free(&tk);
 }
 
+Test(wordlist, tokens_know_the_first_token_of_their_line)
+{
+	trawl_toks_t tk = {0};
+	const char *s = "Erika Mustermann\nAhornweg 70\n\n  10115 Berlin, Germany";
+	cr_assert_eq(trawl_detect__tokenize(&tk, s, strlen(s)), TRAWL_OK);
+	cr_assert_eq(tk.n, 7);
+	static const uint32_t want[] = { 0, 0, 2, 2, 4, 4, 4 };
+	for (size_t i = 0; i < tk.n; i++)
+		cr_expect_eq(tk.line_first[i], want[i], "token %zu", i);
+	trawl_toks_free(&tk);
+}
+
+/* Display names of ASCII take a path of their own in trawl_norm_name();
+ * these answers are those of the general path. */
+Test(wordlist, ascii_display_names_normalised_as_any_other)
+{
+	struct {
+		const char *in, *out;
+	} v[] = {
+		{ "Mustermann, Erika (Sales)", "erika mustermann" },
+		{ "[ext] Erika Mustermann", "erika mustermann" },
+		{ "Prof. Dr. Erika Mustermann", "erika mustermann" },
+		{ "Erika Mustermann - Vertrieb", "erika mustermann" },
+		{ "Mustermann, Erika, Extra", "mustermann erika extra" },
+		{ "-- Erika", "erika" },
+		{ "Dr.", "dr" },
+		{ "Erika-Maria Muster", "erika-maria muster" },
+		{ "  ,Erika", "erika" },
+		{ "MR SMITH", "smith" },
+		{ "\"Mustermann, Erika\" (via List)", "erika mustermann" },
+		{ "Erika (Mustermann", "erika" },
+		{ "Ms. -", "ms" },
+	};
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+		char *n = trawl_norm_name(v[i].in, strlen(v[i].in));
+		cr_assert_not_null(n, "%s", v[i].in);
+		cr_expect_str_eq(n, v[i].out, "%s", v[i].in);
+		free(n);
+	}
+	/* longer than the stack buffers */
+	char big[700] = "";
+	for (int i = 0; i < 60; i++)
+		strcat(big, "Abcdefghij ");
+	strcat(big, ", Zed");
+	char *n = trawl_norm_name(big, strlen(big));
+	cr_assert_not_null(n);
+	cr_expect_eq(strlen(n), 663);
+	cr_expect(strncmp(n, "zed abcdefghij abcdefghij", 25) == 0, "%.30s", n);
+	free(n);
+}
+
 /* ---- names: English ---- */
 
 Test(name, english_salutation_with_full_name)
