@@ -195,7 +195,7 @@ typedef struct {
 	const strset_t *known_words; /* the words of those names */
 	const strset_t *locals;   /* ASCII-folded email local parts of the message */
 	GArray *cands;        /* cand_t */
-	GArray *cells;        /* cell_t of a line of a table */
+	struct cells *cells;  /* of a line of a table */
 } ctx_t;
 
 /* ---- token helpers ---- */
@@ -1258,11 +1258,19 @@ typedef struct {
 	size_t s, e; /* cell bytes, quotes and blanks trimmed */
 } cell_t;
 
+/* The cells of a line: an array of the thread's scratch, grown by
+ * doubling (a GArray's append was a call per cell of every line with a
+ * comma). */
+struct cells {
+	cell_t *v;
+	size_t len, cap;
+};
+
 /* Splits line [s, e) at sep, quote-aware. */
 static void
-split_cells(const char *t, size_t s, size_t e, char sep, GArray *cells)
+split_cells(const char *t, size_t s, size_t e, char sep, struct cells *cells)
 {
-	g_array_set_size(cells, 0);
+	cells->len = 0;
 	size_t p = s;
 	while (p <= e) {
 		size_t cs = p;
@@ -1277,8 +1285,11 @@ split_cells(const char *t, size_t s, size_t e, char sep, GArray *cells)
 			a++;
 		while (b > a && (t[b - 1] == ' ' || t[b - 1] == '"' || t[b - 1] == '\r'))
 			b--;
-		cell_t cl = { a, b };
-		g_array_append_val(cells, cl);
+		if (cells->len == cells->cap) {
+			cells->cap = cells->cap ? cells->cap * 2 : 64;
+			cells->v = g_renew(cell_t, cells->v, cells->cap);
+		}
+		cells->v[cells->len++] = (cell_t){ a, b };
 		p++;
 	}
 }
@@ -1396,7 +1407,7 @@ scan_tables(ctx_t *c)
 {
 	const char *t = c->text->text;
 	size_t len = c->text->len;
-	GArray *cells = c->cells;
+	struct cells *cells = c->cells;
 	int kinds[64];
 	size_t ncols = 0;
 	char sep = 0;
@@ -1422,7 +1433,7 @@ scan_tables(ctx_t *c)
 				size_t gi = 0, fi = 0;
 				const cell_t *gc = NULL, *fc = NULL;
 				for (size_t i = 0; i < cells->len && i < ncols; i++) {
-					const cell_t *cl = &g_array_index(cells, cell_t, i);
+					const cell_t *cl = &cells->v[i];
 					size_t a, b, comma;
 					size_t w = cell_words(c, cl, &a, &b, &comma);
 					if (!w)
@@ -1466,7 +1477,7 @@ scan_tables(ctx_t *c)
 					continue;
 				bool any = false;
 				for (size_t i = 0; i < cells->len; i++) {
-					kinds[i] = column_of(c, &g_array_index(cells, cell_t, i));
+					kinds[i] = column_of(c, &cells->v[i]);
 					any = any || kinds[i];
 				}
 				if (any) {
@@ -1535,7 +1546,8 @@ struct scratch {
 	msg_memo_t msg;
 	uint32_t *memo; /* cap entries */
 	size_t cap;
-	GArray *cands, *cells;
+	GArray *cands;
+	struct cells cells;
 	GHashTable *unaccented; /* see given_unaccented() */
 };
 
@@ -1713,7 +1725,7 @@ scratch_free(void *p)
 	msg_memo_free(&s->msg);
 	free(s->memo);
 	g_array_free(s->cands, TRUE);
-	g_array_free(s->cells, TRUE);
+	g_free(s->cells.v);
 	g_hash_table_destroy(s->unaccented);
 	free(s);
 }
@@ -1735,7 +1747,6 @@ scratch_get(size_t n)
 		if (!(s = calloc(1, sizeof *s)))
 			return NULL;
 		s->cands = g_array_new(FALSE, FALSE, sizeof(cand_t));
-		s->cells = g_array_new(FALSE, FALSE, sizeof(cell_t));
 		s->unaccented = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 		if (pthread_setspecific(scratch_key, s) != 0) {
 			scratch_free(s);
@@ -1776,7 +1787,7 @@ name_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_te
 	c.line_first = toks->line_first;
 	c.memo = c.scratch->memo;
 	c.cands = c.scratch->cands;
-	c.cells = c.scratch->cells;
+	c.cells = &c.scratch->cells;
 	c.unaccented = c.scratch->unaccented;
 	memset(c.memo, 0, c.n * sizeof *c.memo);
 
