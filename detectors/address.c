@@ -1022,7 +1022,11 @@ address_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl
 		return TRAWL_OK;
 	const trawl_toks_t *toks = NULL;
 	actx_t c = { .lx = lx, .text = text };
-	GArray *spans = g_array_new(FALSE, FALSE, sizeof(span_t));
+	/* the addresses found, on the stack while few (most texts have none;
+	 * a GArray made and freed per text cost more than the search) */
+	span_t span_buf[16];
+	span_t *spans = span_buf;
+	size_t nspans = 0, capspans = G_N_ELEMENTS(span_buf);
 	if (!text->len || (rc = trawl_detect__tokens(&toks, text)) < 0)
 		goto done;
 	c.t = toks->v;
@@ -1077,7 +1081,19 @@ address_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl
 			continue;
 		rc = emit(&c, out, start, a.end, conf, rule);
 		span_t sp = { start, a.end };
-		g_array_append_val(spans, sp);
+		if (nspans == capspans) {
+			span_t *v = malloc(2 * capspans * sizeof *v);
+			if (!v) {
+				rc = TRAWL_ENOMEM;
+				goto done;
+			}
+			memcpy(v, spans, nspans * sizeof *v);
+			if (spans != span_buf)
+				free(spans);
+			spans = v;
+			capspans *= 2;
+		}
+		spans[nspans++] = sp;
 		floor_tok = a.last + 1;
 		i = a.last;
 	}
@@ -1087,9 +1103,9 @@ address_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl
 	for (size_t i = 0; i < c.n && rc == TRAWL_OK; i++) {
 		if (!(c.t[i].flags & TRAWL_TOK_LEAD_DIGIT))
 			continue;
-		while (ci < spans->len && g_array_index(spans, span_t, ci).end <= c.t[i].start)
+		while (ci < nspans && spans[ci].end <= c.t[i].start)
 			ci++;
-		if (ci < spans->len && g_array_index(spans, span_t, ci).start <= c.t[i].start) {
+		if (ci < nspans && spans[ci].start <= c.t[i].start) {
 			floor_tok = i + 1;
 			continue;
 		}
@@ -1102,7 +1118,8 @@ address_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl
 	}
 
 done:
-	g_array_free(spans, TRUE);
+	if (spans != span_buf)
+		free(spans);
 	free(c.lists);
 	return rc;
 }
