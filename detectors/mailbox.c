@@ -259,23 +259,32 @@ cut_at_dash(char *s)
 static void
 put_words_ascii(char *out, size_t *olen, const char *s, size_t n, size_t *words)
 {
+	/* what put_words() makes of a byte: an opening or closing bracket,
+	 * a separator (cp_is_space(), ',' and '"'), or (0) part of a word */
+	enum { PW_OPEN = 1, PW_CLOSE, PW_SEP };
+	static const uint8_t pw_class[128] = {
+		['('] = PW_OPEN, ['['] = PW_OPEN, [')'] = PW_CLOSE, [']'] = PW_CLOSE,
+		[' '] = PW_SEP, ['\t'] = PW_SEP, ['\n'] = PW_SEP, ['\r'] = PW_SEP, ['\f'] = PW_SEP,
+		[','] = PW_SEP, ['"'] = PW_SEP,
+	};
 	int depth = 0;
 	bool in_word = false;
 	size_t w = *olen;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
-		if (c == '(' || c == '[') {
+		unsigned k = pw_class[(unsigned char)c & 0x7F];
+		if (k == PW_OPEN) {
 			depth++;
 			in_word = false;
 			continue;
 		}
-		if ((c == ')' || c == ']') && depth > 0) {
+		if (k == PW_CLOSE && depth > 0) {
 			depth--;
 			continue;
 		}
 		if (depth > 0)
 			continue;
-		if (cp_is_space((unsigned char)c) || c == ',' || c == '"') {
+		if (k == PW_SEP) {
 			in_word = false;
 			continue;
 		}
