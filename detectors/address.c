@@ -96,9 +96,7 @@ tok_text(const actx_t *c, size_t i, size_t *len)
 static size_t
 tok_lower(const actx_t *c, size_t i, char *buf)
 {
-	size_t len;
-	const char *s = tok_text(c, i, &len);
-	return trawl_detect__lower(buf, WBUF, s, len);
+	return trawl_detect__lower_tok(buf, WBUF, c->text->text, &c->t[i]);
 }
 
 /* Token i is in the list of the lexicon's word table with the TRAWL_LX_* bit. */

@@ -211,8 +211,7 @@ tok_len_ok(const ctx_t *c, size_t i)
 static size_t
 tok_lower(const ctx_t *c, size_t i, char *buf)
 {
-	const trawl_tok_t *k = &c->t[i];
-	size_t len = trawl_detect__lower(buf, WBUF, c->text->text + k->start, k->end - k->start);
+	size_t len = trawl_detect__lower_tok(buf, WBUF, c->text->text, &c->t[i]);
 	/* possessive: "Erika's" */
 	if (len > 3 && buf[len - 2] == '\'' && buf[len - 1] == 's')
 		buf[len -= 2] = '\0';
@@ -258,8 +257,8 @@ lists_lookup(const ctx_t *c, size_t i)
 		char buf[WBUF];
 		uint32_t h = 2166136261u;
 		for (size_t j = 0; j < n; j++) {
-			unsigned char ch = s[j];
-			ch = (unsigned char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+			/* a letter or a digit: 0x20 set lower-cases it */
+			unsigned char ch = s[j] | 0x20;
 			buf[j] = (char)ch;
 			h = (h ^ ch) * 16777619u;
 		}

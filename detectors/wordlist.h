@@ -210,6 +210,21 @@ typedef struct {
 	size_t n, cap; /* of both arrays */
 } trawl_toks_t;
 
+/* trawl_detect__lower() of token k of text: a token of ASCII letters and
+ * digits alone (the most) lower-cases without a call, each byte with 0x20
+ * set (which digits have already). */
+static inline size_t
+trawl_detect__lower_tok(char *buf, size_t cap, const char *text, const trawl_tok_t *k)
+{
+	size_t n = k->end - k->start;
+	if (n != k->ncp || (k->flags & TRAWL_TOK_JOINED) || n + 1 > cap)
+		return trawl_detect__lower(buf, cap, text + k->start, n);
+	for (size_t j = 0; j < n; j++)
+		buf[j] = (char)(text[k->start + j] | 0x20);
+	buf[n] = '\0';
+	return n;
+}
+
 /* Splits text[0, len) into tokens, appended to out (reset first). */
 trawl_status_t trawl_detect__tokenize(trawl_toks_t *out, const char *text, size_t len);
 void trawl_toks_free(trawl_toks_t *toks);
