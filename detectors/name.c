@@ -295,6 +295,9 @@ same_line(const ctx_t *c, size_t i)
 static bool
 is_word_shape(const trawl_tok_t *k)
 {
+	/* first what rules out most tokens (lower-case words, numbers) */
+	if (!(k->flags & (TRAWL_TOK_CAP | TRAWL_TOK_UPPER)))
+		return false;
 	if ((k->flags & (TRAWL_TOK_ALPHA | TRAWL_TOK_DIGIT)) != TRAWL_TOK_ALPHA)
 		return false;
 	if (k->ncp > 40)
