@@ -770,7 +770,8 @@ trawl_detect__tokenize(trawl_toks_t *out, const char *text, size_t len)
 				o->ncp = j - i >= UINT16_MAX ? UINT16_MAX : (uint16_t)(j - i);
 				gap = 0;
 				nl = 0;
-				i = j;
+				/* the blank after most words: no gap, no newline */
+				i = e == ' ' ? j + 1 : j;
 				continue;
 			}
 			flags = first_flags(cls);
