@@ -25,16 +25,18 @@
 #include "cli/cli.h"
 #include "trawl/trawl.h"
 
-/* Between commits Xapian keeps the changes in memory, some 250 bytes a
- * finding; a commit costs the more the larger the index (identifier terms
- * are keyed hashes, spread over the whole posting table, so a commit
- * rewrites blocks all over it). A commit every COMMIT_EVERY messages or
- * COMMIT_FINDINGS findings, whichever comes first, bounds memory whatever
- * the mail. trawl scan of the bench's 200 MB mbox (1.7 million findings),
- * two threads: a commit every 50,000 findings 24.6 s, 147 MB peak RSS;
- * every 200,000 20.9 s, 183 MB; every 1,000,000 19.9 s, 259 MB. */
-#define COMMIT_EVERY 5000
-#define COMMIT_FINDINGS 200000
+/* Between commits Xapian keeps the changes in memory, in sorted maps that
+ * grow with the batch; a commit costs the more the larger the index
+ * (identifier terms are keyed hashes, spread over the whole posting table,
+ * so a commit rewrites blocks all over it), and while it runs no record is
+ * stored. A commit every COMMIT_EVERY messages or COMMIT_FINDINGS findings,
+ * whichever comes first, bounds memory whatever the mail. trawl scan of
+ * the short bench mbox (210 MB, 1.8 million findings), two threads, three
+ * runs each, on a quiet host: every 625 messages 6.9-7.3 s (fsync), 1250
+ * 6.0-6.3 s, 2500 6.0-6.1 s (10.3-10.6 s user CPU, 99-113 MB peak RSS),
+ * 5000 6.4-6.6 s (11.1-11.3 s), 20,000 6.5-6.7 s (11.0-11.4 s). */
+#define COMMIT_EVERY 2500
+#define COMMIT_FINDINGS 100000
 
 /* Records that may wait for this thread (trawl_scan_opts_t.queue_records):
  * enough for the workers to go on through a commit. With the default 256
