@@ -621,6 +621,36 @@ source_records(void)
 	return n;
 }
 
+/* Reading k (0 or 1) of inbox.mbox begins: its SOURCE_BEGIN and its one
+ * message, inbox.mbox#1 the first time and #2 the second. */
+static void
+begin_inbox_reading(trawl_index_t *idx, int k)
+{
+	event(idx, TRAWL_EVENT_SOURCE_BEGIN, "inbox.mbox", "mbox", NULL, NULL, 0);
+	trawl_message_t *m =
+	    msg_new("inbox.mbox", k ? "inbox.mbox#2" : "inbox.mbox#1", "erika@example.net", NULL, NULL, 0, NULL);
+	finding(m, TRAWL_TYPE_EMAIL, TRAWL_WHERE_HEADER, "header:From", "erika@example.net", "erika@example.net", 0);
+	add(idx, m);
+}
+
+/* Only the second reading of inbox.mbox is in the index, among `sources`
+ * sources with one record each; frees idx. */
+static void
+assert_second_inbox_reading(trawl_index_t *idx, size_t sources)
+{
+	trawl_access_t *a = access_of(idx, "erika@example.net", NULL, NULL);
+	cr_assert_eq(a->n_messages, 1);
+	cr_assert_str_eq(a->messages[0].location, "inbox.mbox#2");
+	trawl_access_free(a);
+	trawl_stats_t *st = NULL;
+	cr_assert_eq(trawl_index_stats(idx, &st), TRAWL_OK);
+	cr_assert_eq(st->messages, 1);
+	cr_assert_eq(st->n_sources, sources, "got %zu sources", st->n_sources);
+	trawl_stats_free(st);
+	trawl_index_free(idx);
+	cr_assert_eq(source_records(), sources);
+}
+
 /* In an index that was empty when opened, sources are added without a
  * look-up for what they replace; one read twice in the same session is
  * replaced all the same, and its record written twice is one record. */
@@ -629,27 +659,13 @@ Test(index, a_source_read_twice_in_a_fresh_index_keeps_the_second_reading)
 	trawl_index_t *idx = NULL;
 	cr_assert_eq(trawl_index_open(&idx, idxdir, TRAWL_INDEX_WRITE), TRAWL_OK);
 	for (int k = 0; k < 2; k++) {
-		event(idx, TRAWL_EVENT_SOURCE_BEGIN, "inbox.mbox", "mbox", NULL, NULL, 0);
-		trawl_message_t *m = msg_new("inbox.mbox", k ? "inbox.mbox#2" : "inbox.mbox#1", "erika@example.net",
-		                             NULL, NULL, 0, NULL);
-		finding(m, TRAWL_TYPE_EMAIL, TRAWL_WHERE_HEADER, "header:From", "erika@example.net", "erika@example.net", 0);
-		add(idx, m);
+		begin_inbox_reading(idx, k);
 		cr_assert_eq(trawl_index_commit(idx), TRAWL_OK); /* writes the record halfway */
 		cr_assert_eq(source_records(), 1, "after the commit of reading %d", k + 1);
 		event(idx, TRAWL_EVENT_SOURCE_END, "inbox.mbox", "mbox", NULL, NULL, 1);
 	}
 	cr_assert_eq(trawl_index_commit(idx), TRAWL_OK);
-	trawl_access_t *a = access_of(idx, "erika@example.net", NULL, NULL);
-	cr_assert_eq(a->n_messages, 1);
-	cr_assert_str_eq(a->messages[0].location, "inbox.mbox#2");
-	trawl_access_free(a);
-	trawl_stats_t *st = NULL;
-	cr_assert_eq(trawl_index_stats(idx, &st), TRAWL_OK);
-	cr_assert_eq(st->messages, 1);
-	cr_assert_eq(st->n_sources, 1, "got %zu sources", st->n_sources);
-	trawl_stats_free(st);
-	trawl_index_free(idx);
-	cr_assert_eq(source_records(), 1);
+	assert_second_inbox_reading(idx, 1);
 }
 
 /* The same after the first reading's record has left memory: a commit
@@ -660,11 +676,7 @@ Test(index, a_source_read_again_after_its_record_left_memory_keeps_the_second_re
 	trawl_index_t *idx = NULL;
 	cr_assert_eq(trawl_index_open(&idx, idxdir, TRAWL_INDEX_WRITE), TRAWL_OK);
 	for (int k = 0; k < 2; k++) {
-		event(idx, TRAWL_EVENT_SOURCE_BEGIN, "inbox.mbox", "mbox", NULL, NULL, 0);
-		trawl_message_t *m = msg_new("inbox.mbox", k ? "inbox.mbox#2" : "inbox.mbox#1", "erika@example.net",
-		                             NULL, NULL, 0, NULL);
-		finding(m, TRAWL_TYPE_EMAIL, TRAWL_WHERE_HEADER, "header:From", "erika@example.net", "erika@example.net", 0);
-		add(idx, m);
+		begin_inbox_reading(idx, k);
 		event(idx, TRAWL_EVENT_SOURCE_END, "inbox.mbox", "mbox", NULL, NULL, 1);
 		/* a source read once in between, and one still being read */
 		event(idx, TRAWL_EVENT_SOURCE_BEGIN, k ? "later.mbox" : "other.mbox", "mbox", NULL, NULL, 0);
@@ -675,17 +687,7 @@ Test(index, a_source_read_again_after_its_record_left_memory_keeps_the_second_re
 	}
 	event(idx, TRAWL_EVENT_SOURCE_END, "later.mbox", "mbox", NULL, NULL, 0);
 	cr_assert_eq(trawl_index_commit(idx), TRAWL_OK);
-	trawl_access_t *a = access_of(idx, "erika@example.net", NULL, NULL);
-	cr_assert_eq(a->n_messages, 1);
-	cr_assert_str_eq(a->messages[0].location, "inbox.mbox#2");
-	trawl_access_free(a);
-	trawl_stats_t *st = NULL;
-	cr_assert_eq(trawl_index_stats(idx, &st), TRAWL_OK);
-	cr_assert_eq(st->messages, 1);
-	cr_assert_eq(st->n_sources, 3, "got %zu sources", st->n_sources);
-	trawl_stats_free(st);
-	trawl_index_free(idx);
-	cr_assert_eq(source_records(), 3);
+	assert_second_inbox_reading(idx, 3);
 }
 
 /* The findings by type in stats are what the records hold, also after a
