@@ -348,6 +348,8 @@ pack_u(trawl_buf_t *b, uint64_t v)
 {
 	unsigned char tmp[10];
 	size_t n = 0;
+	if (v < 0x80) /* most are: types, positions, short lengths */
+		return trawl_buf_putc(b, (char)v);
 	do {
 		unsigned char c = v & 0x7F;
 		v >>= 7;

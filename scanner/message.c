@@ -301,7 +301,13 @@ typedef struct {
 static bool
 is_atom_char(unsigned char ch)
 {
-	return ch > ' ' && ch < 0x7f && !strchr("()<>@,;:\\\".[]", ch);
+	switch (ch) { /* the specials, and '.' */
+	case '(': case ')': case '<': case '>': case '@': case ',': case ';':
+	case ':': case '\\': case '"': case '.': case '[': case ']':
+		return false;
+	default:
+		return ch > ' ' && ch < 0x7f;
+	}
 }
 
 /* Atoms joined by single dots at p; the end, or NULL. An IDN label in a

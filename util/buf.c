@@ -50,7 +50,12 @@ trawl_buf_puts(trawl_buf_t *b, const char *s)
 trawl_status_t
 trawl_buf_putc(trawl_buf_t *b, char c)
 {
-	return trawl_buf_put(b, &c, 1);
+	trawl_status_t rc;
+	if (b->len + 2 > b->cap && (rc = trawl_buf_grow(b, 1)) < 0)
+		return rc;
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+	return TRAWL_OK;
 }
 
 trawl_status_t
