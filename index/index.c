@@ -991,11 +991,12 @@ done:
 static trawl_status_t
 load_source_once(trawl_index_t *idx, const char *source, trawl_index_source_t *out);
 
-/* Two independent 64-bit hashes of source, for the Bloom filter. */
+/* The bits of source in the Bloom filter: from two independent 64-bit
+ * hashes of it (FNV-1a, then splitmix64's finaliser twice), h1 + i h2. */
 static void
-evicted_hashes(const char *source, uint64_t *h1, uint64_t *h2)
+evicted_bits(const char *source, uint64_t bits[EVICTED_HASHES])
 {
-	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a, then splitmix64's finaliser */
+	uint64_t h = 0xcbf29ce484222325ull, hh[2];
 	for (const unsigned char *p = (const unsigned char *)source; *p; p++)
 		h = (h ^ *p) * 0x100000001b3ull;
 	for (int i = 0; i < 2; i++) {
@@ -1003,23 +1004,23 @@ evicted_hashes(const char *source, uint64_t *h1, uint64_t *h2)
 		uint64_t z = h;
 		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
 		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-		*(i ? h2 : h1) = z ^ (z >> 31);
+		hh[i] = z ^ (z >> 31);
 	}
+	for (uint64_t i = 0; i < EVICTED_HASHES; i++)
+		bits[i] = (hh[0] + i * hh[1]) % EVICTED_BITS;
 }
 
 /* Whether source may have had a record this session that left memory. */
 static bool
 maybe_evicted(const trawl_index_t *idx, const char *source)
 {
-	uint64_t h1, h2;
+	uint64_t bits[EVICTED_HASHES];
 	if (!idx->evicted)
 		return false;
-	evicted_hashes(source, &h1, &h2);
-	for (uint64_t i = 0; i < EVICTED_HASHES; i++) {
-		uint64_t bit = (h1 + i * h2) % EVICTED_BITS;
-		if (!(idx->evicted[bit / 64] & (1ull << (bit % 64))))
+	evicted_bits(source, bits);
+	for (size_t i = 0; i < EVICTED_HASHES; i++)
+		if (!(idx->evicted[bits[i] / 64] & (1ull << (bits[i] % 64))))
 			return false;
-	}
 	return true;
 }
 
@@ -1041,20 +1042,19 @@ evict_sources(trawl_index_t *idx)
 			continue;
 		if (!idx->evicted && !(idx->evicted = calloc(EVICTED_BITS / 64, sizeof *idx->evicted)))
 			return TRAWL_ENOMEM;
-		uint64_t h1, h2;
-		evicted_hashes(r->s.source, &h1, &h2);
-		for (uint64_t i = 0; i < EVICTED_HASHES; i++) {
-			uint64_t bit = (h1 + i * h2) % EVICTED_BITS;
-			idx->evicted[bit / 64] |= 1ull << (bit % 64);
-		}
+		uint64_t bits[EVICTED_HASHES];
+		evicted_bits(r->s.source, bits);
+		for (size_t i = 0; i < EVICTED_HASHES; i++)
+			idx->evicted[bits[i] / 64] |= 1ull << (bits[i] % 64);
 		g_hash_table_iter_remove(&it);
 	}
 	return TRAWL_OK;
 }
 
-/* A fresh in-memory record for source, replacing any this session had. */
+/* A fresh in-memory record for source, replacing any this session had;
+ * stored: a record of it may be in the index already (replace, not add). */
 static trawl_status_t
-new_srcrec(trawl_index_t *idx, const char *source, const char *kind, srcrec_t **out)
+new_srcrec(trawl_index_t *idx, const char *source, const char *kind, bool stored, srcrec_t **out)
 {
 	srcrec_t *r = calloc(1, sizeof *r);
 	*out = NULL;
@@ -1067,7 +1067,7 @@ new_srcrec(trawl_index_t *idx, const char *source, const char *kind, srcrec_t **
 		return TRAWL_ENOMEM;
 	}
 	r->dirty = true;
-	r->stored = maybe_evicted(idx, source);
+	r->stored = stored;
 	g_hash_table_replace(idx->sources, r->s.source, r);
 	*out = r;
 	return TRAWL_OK;
@@ -1086,7 +1086,7 @@ get_srcrec(trawl_index_t *idx, const char *source, const char *kind, srcrec_t **
 	trawl_index_source_t old = {0};
 	rc = load_source_once(idx, source, &old);
 	if (rc == TRAWL_ENOTFOUND)
-		return new_srcrec(idx, source, kind, out);
+		return new_srcrec(idx, source, kind, maybe_evicted(idx, source), out);
 	if (rc < 0)
 		return rc;
 	if (!(r = calloc(1, sizeof *r))) {
@@ -1383,7 +1383,7 @@ trawl_index_add_event(trawl_index_t *idx, const trawl_event_t *ev)
 		 * the source before). */
 		r = g_hash_table_lookup(idx->sources, source);
 		bool seen = r || maybe_evicted(idx, source);
-		bool stored = r ? r->stored : seen;
+		bool stored = r ? r->stored : seen; /* its record is replaced, not added again */
 		if (!idx->was_empty || seen) {
 			source_term(sterm, 'S', source);
 			if ((rc = trawl_xdb__delete(idx->db, sterm)) < 0) {
@@ -1393,17 +1393,16 @@ trawl_index_add_event(trawl_index_t *idx, const trawl_event_t *ev)
 		}
 		/* size and mtime wait for SOURCE_END: a record committed halfway
 		 * through a source must not look unchanged to an incremental scan */
-		if ((rc = new_srcrec(idx, source, ev->kind, &r)) < 0)
+		if ((rc = new_srcrec(idx, source, ev->kind, stored, &r)) < 0)
 			goto done;
 		r->fresh = true;
-		r->stored = stored; /* its record in the index is replaced, not added again */
 		break;
 	case TRAWL_EVENT_SKIP:
 		/* A file that could not be opened at all has no BEGIN: its record
 		 * starts here. Records an earlier scan made of it stay: the data may
 		 * well still be in there. */
 		r = g_hash_table_lookup(idx->sources, source);
-		if (!r && (rc = new_srcrec(idx, source, "unreadable", &r)) < 0)
+		if (!r && (rc = new_srcrec(idx, source, "unreadable", maybe_evicted(idx, source), &r)) < 0)
 			goto done;
 		if ((rc = add_skip(r, ev->location, ev->reason)) < 0)
 			goto done;
@@ -1412,7 +1411,7 @@ trawl_index_add_event(trawl_index_t *idx, const trawl_event_t *ev)
 		break; /* nothing of any source */
 	case TRAWL_EVENT_SOURCE_END:
 		r = g_hash_table_lookup(idx->sources, source);
-		if (!r && (rc = new_srcrec(idx, source, ev->kind, &r)) < 0)
+		if (!r && (rc = new_srcrec(idx, source, ev->kind, maybe_evicted(idx, source), &r)) < 0)
 			goto done;
 		if (ev->kind && *ev->kind) {
 			char *k = strdup(ev->kind);

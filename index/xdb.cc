@@ -170,6 +170,36 @@ remove_flat_dir(const std::string &dir) noexcept
 	(void)rmdir(dir.c_str());
 }
 
+/* The version file of the database in dir, opened with flags (and closed
+ * by the caller) and its start read as GlassVersion::read() reads it; at:
+ * where its term list table's compress_min is, or -1. False when it cannot
+ * be opened or read (errno says why; nothing is left open). */
+struct version_file {
+	int fd = -1;
+	unsigned char buf[256];
+	size_t len = 0;
+	long at = -1;
+};
+
+bool
+read_version(const std::string &dir, int flags, version_file &v)
+{
+	v.fd = open((dir + "/iamglass").c_str(), flags | O_CLOEXEC);
+	if (v.fd < 0)
+		return false;
+	ssize_t n = pread(v.fd, v.buf, sizeof v.buf, 0);
+	if (n <= 0) {
+		int e = n < 0 ? errno : EIO;
+		close(v.fd);
+		v.fd = -1;
+		errno = e;
+		return false;
+	}
+	v.len = static_cast<size_t>(n);
+	v.at = termlist_compress_min_at(v.buf, v.len);
+	return true;
+}
+
 /* Makes the database at path, which does not exist yet, with term lists
  * stored as they are. Glass deflates every term list over 18 bytes as it
  * stores a document; a message record's terms are keyed hashes, which do
@@ -190,20 +220,16 @@ create_undeflated(const char *path)
 		throw Xapian::DatabaseCreateError(std::string(path) + ": cannot make a folder beside it", errno);
 	try {
 		Xapian::WritableDatabase(tmp, Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS).close();
-		std::string version = tmp + "/iamglass";
-		int fd = open(version.c_str(), O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			throw Xapian::DatabaseCreateError(version + ": cannot open", errno);
-		unsigned char buf[256]; /* what GlassVersion::read() reads */
-		ssize_t n = pread(fd, buf, sizeof buf, 0);
-		long at = n > 0 ? termlist_compress_min_at(buf, static_cast<size_t>(n)) : -1;
+		version_file v;
+		if (!read_version(tmp, O_RDWR, v))
+			throw Xapian::DatabaseCreateError(tmp + "/iamglass: cannot read", errno);
 		bool ok = true;
-		if (at >= 0 && buf[at] == 18 /* glass_version.cc's COMPRESS_MIN */)
-			ok = pwrite(fd, "", 1, at) == 1 && fsync(fd) == 0;
+		if (v.at >= 0 && v.buf[v.at] == 18 /* glass_version.cc's COMPRESS_MIN */)
+			ok = pwrite(v.fd, "", 1, v.at) == 1 && fsync(v.fd) == 0;
 		int e = errno;
-		close(fd);
+		close(v.fd);
 		if (!ok)
-			throw Xapian::DatabaseCreateError(version + ": cannot write", e);
+			throw Xapian::DatabaseCreateError(tmp + "/iamglass: cannot write", e);
 		if (rename(tmp.c_str(), path) < 0) {
 			if (errno != EEXIST && errno != ENOTEMPTY)
 				throw Xapian::DatabaseCreateError(std::string(path) + ": cannot move the new database into place", errno);
@@ -221,17 +247,15 @@ extern "C" long
 trawl_xdb__termlist_compress_min(const char *path) noexcept
 {
 	try {
-		std::string version = std::string(path) + "/iamglass";
-		int fd = open(version.c_str(), O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+		version_file v;
+		if (!read_version(path, O_RDONLY, v))
 			return -1;
-		unsigned char buf[256];
-		ssize_t n = read(fd, buf, sizeof buf);
-		close(fd);
-		long at = n > 0 ? termlist_compress_min_at(buf, static_cast<size_t>(n)) : -1;
-		const unsigned char *p = buf + at;
-		unsigned long long v;
-		return at >= 0 && unpack_uint(p, buf + n, &v) ? static_cast<long>(v) : -1;
+		close(v.fd);
+		if (v.at < 0)
+			return -1;
+		const unsigned char *p = v.buf + v.at;
+		unsigned long long min;
+		return unpack_uint(p, v.buf + v.len, &min) ? static_cast<long>(min) : -1;
 	} catch (...) {
 		return -1;
 	}
