@@ -26,7 +26,8 @@
  * metadata "trawl.format" says which form of terms and records it holds
  * (INDEX_FORMAT); an index of another is refused, not misread.
  *
- * A document's record (in a value slot, index/xdb.h) is a compact record of length-prefixed fields (pack_*
+ * A document's record (a message's in its data, a source's in a value slot:
+ * index/xdb.h) is a compact record of length-prefixed fields (pack_*
  * below) holding what the reports print. Each finding keeps its norm, except
  * cards and IBANs which keep only a masked form; so no full card number or
  * IBAN is anywhere in the index, and card and IBAN findings in a Subject are
@@ -840,15 +841,17 @@ srcrec_free(void *p)
 	free(r);
 }
 
-/* Which form of terms and records the index holds: 5 since a source's
+/* Which form of terms and records the index holds: 6 since a message's
+ * record is its document's data again, stored undeflated (index/xdb.h); 5
+ * since a source's
  * record counts the findings of its records by type and message records
  * have no unique term (4 had a T term with that count, and a Q term, on
  * every message record: a quarter of its postings); 4 put a
  * message's links on its record and terms of 78 bits (3 kept links in a
- * document of their own, and terms of 96 bits; records have been in a value
- * slot since 3, 2 kept them in Xapian's document data; terms have been in
- * base64url since 2; 1, unmarked, had hex). */
-#define INDEX_FORMAT "5"
+ * document of their own, and terms of 96 bits; records were in a value
+ * slot from 3 to 5, 2 kept them in Xapian's document data, deflated; terms
+ * have been in base64url since 2; 1, unmarked, had hex). */
+#define INDEX_FORMAT "6"
 #define INDEX_FORMAT_KEY "trawl.format"
 
 /* An index of another format is refused: its terms would not match. A new

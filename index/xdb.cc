@@ -95,8 +95,11 @@ Xapian::Document
 make_doc(const trawl_xdb_doc_t *d)
 {
 	Xapian::Document doc;
-	doc.add_value(d->source_record ? TRAWL_XDB_SLOT_SOURCE : TRAWL_XDB_SLOT_DATA,
-	              std::string(static_cast<const char *>(d->data), d->data_len));
+	std::string data(static_cast<const char *>(d->data), d->data_len);
+	if (d->source_record)
+		doc.add_value(TRAWL_XDB_SLOT_SOURCE, data);
+	else
+		doc.set_data(data);
 	if (d->links_len)
 		doc.add_value(TRAWL_XDB_SLOT_LINKS, std::string(static_cast<const char *>(d->links), d->links_len));
 	for (size_t i = 0; i < d->n_terms; i++) {
@@ -127,17 +130,16 @@ unpack_uint(const unsigned char *&p, const unsigned char *end, unsigned long lon
 	return false;
 }
 
-/* Where glass's version file (iamglass, buf[0..len)) keeps the term list
- * table's compress_min, or -1 when the file is not laid out as Xapian 1.4's
+/* Where glass's version file (iamglass, buf[0..len)) keeps one table's
+ * compress_min, or -1 when the file is not laid out as Xapian 1.4's
  * glass_version.cc writes it: a 16-byte magic and format version, a 16-byte
  * UUID, the revision, then a root record per table (postlist, docdata,
  * termlist, ...), each the root block, flags, entry count, block size,
  * compress_min (all pack_uint) and the free list (pack_string). */
 long
-termlist_compress_min_at(const unsigned char *buf, size_t len)
+compress_min_at(const unsigned char *buf, size_t len, trawl_xdb_table_t which)
 {
 	static const char magic[] = "\x0f\x0dXapian Glass";
-	const unsigned TERMLIST = 2; /* Glass::TERMLIST in glass_defs.h */
 	const unsigned char *p = buf + 32, *end = buf + len;
 	unsigned long long v;
 	if (len < 32 || memcmp(buf, magic, sizeof magic - 1) != 0 || !unpack_uint(p, end, &v))
@@ -149,7 +151,7 @@ termlist_compress_min_at(const unsigned char *buf, size_t len)
 		long at = static_cast<long>(p - buf);
 		if (!unpack_uint(p, end, &v))
 			return -1;
-		if (table == TERMLIST)
+		if (table == static_cast<unsigned>(which))
 			return at;
 		if (!unpack_uint(p, end, &v) || v > static_cast<unsigned long long>(end - p))
 			return -1;
@@ -171,14 +173,12 @@ remove_flat_dir(const std::string &dir) noexcept
 }
 
 /* The version file of the database in dir, opened with flags (and closed
- * by the caller) and its start read as GlassVersion::read() reads it; at:
- * where its term list table's compress_min is, or -1. False when it cannot
- * be opened or read (errno says why; nothing is left open). */
+ * by the caller) and its start read as GlassVersion::read() reads it. False
+ * when it cannot be opened or read (errno says why; nothing is left open). */
 struct version_file {
 	int fd = -1;
 	unsigned char buf[256];
 	size_t len = 0;
-	long at = -1;
 };
 
 bool
@@ -196,22 +196,23 @@ read_version(const std::string &dir, int flags, version_file &v)
 		return false;
 	}
 	v.len = static_cast<size_t>(n);
-	v.at = termlist_compress_min_at(v.buf, v.len);
 	return true;
 }
 
 /* Makes the database at path, which does not exist yet, with term lists
- * stored as they are. Glass deflates every term list over 18 bytes as it
- * stores a document; a message record's terms are keyed hashes, which do
- * not compress (the bench's 200 MB index: 221 MB deflated, 226 MB not), and
- * zlib was a quarter of the writer thread's time (trawl scan of that mbox,
- * two threads: 8.6-9.5 s with it, 7.7 s without). Xapian has no call for
- * it: the threshold is a field of each table's record in the version file,
- * "0 for no compression" (glass_version.h), set when the database is made
- * and kept by every commit. So the database is made in a folder of its own,
- * that byte set to 0, and the folder moved into place; a database someone
- * else made there meanwhile wins, and a version file not laid out as
- * expected is left as it is (the index works, deflated). */
+ * and document data stored as they are. Glass deflates every term list and
+ * every document's data over 18 bytes as it stores a document; a message
+ * record's terms are keyed hashes, which do not compress (the bench's 200
+ * MB index: 221 MB deflated, 226 MB not), and zlib was a quarter of the
+ * writer thread's time (trawl scan of that mbox, two threads: 8.6-9.5 s
+ * with it, 7.7 s without); deflating the records too made the writer three
+ * times as slow. Xapian has no call for it: the threshold is a field of
+ * each table's record in the version file, "0 for no compression"
+ * (glass_version.h), set when the database is made and kept by every
+ * commit. So the database is made in a folder of its own, those bytes set
+ * to 0, and the folder moved into place; a database someone else made
+ * there meanwhile wins, and a version file not laid out as expected is left
+ * as it is (the index works, deflated). */
 void
 create_undeflated(const char *path)
 {
@@ -224,8 +225,12 @@ create_undeflated(const char *path)
 		if (!read_version(tmp, O_RDWR, v))
 			throw Xapian::DatabaseCreateError(tmp + "/iamglass: cannot read", errno);
 		bool ok = true;
-		if (v.at >= 0 && v.buf[v.at] == 18 /* glass_version.cc's COMPRESS_MIN */)
-			ok = pwrite(v.fd, "", 1, v.at) == 1 && fsync(v.fd) == 0;
+		for (trawl_xdb_table_t table : {TRAWL_XDB_DOCDATA, TRAWL_XDB_TERMLIST}) {
+			long at = compress_min_at(v.buf, v.len, table);
+			if (ok && at >= 0 && v.buf[at] == 18 /* glass_version.cc's COMPRESS_MIN */)
+				ok = pwrite(v.fd, "", 1, at) == 1;
+		}
+		ok = ok && fsync(v.fd) == 0;
 		int e = errno;
 		close(v.fd);
 		if (!ok)
@@ -244,16 +249,17 @@ create_undeflated(const char *path)
 } // namespace
 
 extern "C" long
-trawl_xdb__termlist_compress_min(const char *path) noexcept
+trawl_xdb__compress_min(const char *path, trawl_xdb_table_t table) noexcept
 {
 	try {
 		version_file v;
 		if (!read_version(path, O_RDONLY, v))
 			return -1;
 		close(v.fd);
-		if (v.at < 0)
+		long at = compress_min_at(v.buf, v.len, table);
+		if (at < 0)
 			return -1;
-		const unsigned char *p = v.buf + v.at;
+		const unsigned char *p = v.buf + at;
 		unsigned long long min;
 		return unpack_uint(p, v.buf + v.len, &min) ? static_cast<long>(min) : -1;
 	} catch (...) {
@@ -482,9 +488,13 @@ trawl_xdb__term_freq(trawl_xdb_t *h, const char *term, uint64_t *out, uint64_t *
 
 namespace {
 
+/* each_in_slot()'s slot for the document data, which no value slot is. */
+const unsigned DOC_DATA = Xapian::BAD_VALUENO;
+
 /* The body of trawl_xdb__each_id() and trawl_xdb__each_value(): slot's
- * value of each document holding any of the n terms, or of every document
- * with a value in slot when terms is NULL (its value stream: no query). */
+ * value (or the data, DOC_DATA) of each document holding any of the n
+ * terms, or of every document with a value in slot when terms is NULL (its
+ * value stream: no query; not for DOC_DATA). */
 trawl_status_t
 each_in_slot(trawl_xdb_t *h, unsigned slot, bool skip_empty, const char *const *terms, size_t n,
              trawl_xdb_doc_fn fn, void *payload) noexcept
@@ -515,7 +525,8 @@ each_in_slot(trawl_xdb_t *h, unsigned slot, bool skip_empty, const char *const *
 		enq.set_docid_order(Xapian::Enquire::ASCENDING);
 		Xapian::MSet mset = enq.get_mset(0, h->db.get_doccount());
 		for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
-			std::string value = it.get_document().get_value(slot);
+			Xapian::Document doc = it.get_document();
+			std::string value = slot == DOC_DATA ? doc.get_data() : doc.get_value(slot);
 			if (skip_empty && value.empty())
 				continue;
 			trawl_status_t rc = fn(static_cast<uint32_t>(*it), value.data(), value.size(), payload);
@@ -544,7 +555,7 @@ trawl_xdb__each_id(trawl_xdb_t *h, const char *const *terms, size_t n, trawl_xdb
 {
 	if (n == 0)
 		return TRAWL_OK;
-	return each_in_slot(h, TRAWL_XDB_SLOT_DATA, false, terms, n, fn, payload);
+	return each_in_slot(h, DOC_DATA, false, terms, n, fn, payload);
 }
 
 extern "C" trawl_status_t

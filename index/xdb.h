@@ -33,12 +33,13 @@ typedef struct trawl_xdb trawl_xdb_t;
 /* The value slot holding a message's date (Xapian::sortable_serialise of
  * Unix seconds), for range queries and sorting. */
 #define TRAWL_XDB_SLOT_TIME 0
-/* The value slot holding a document's record (trawl_xdb_doc_t.data). Not
- * Xapian's document data: glass deflates every data and termlist entry over
- * 18 bytes as it is added, which was a third of the writer thread's time
- * (records are short and many); value slots live uncompressed in the
- * posting table. The index grows by about a quarter. */
-#define TRAWL_XDB_SLOT_DATA 1
+/* A message record (trawl_xdb_doc_t.data) is Xapian's document data,
+ * stored as it is: glass deflates data over 18 bytes by default, so a new
+ * database is made with that threshold at 0 (trawl_xdb__open()). Slot 1
+ * held it in index formats 3 to 5: a value goes through a map of pending
+ * changes and into glass's value chunks at each commit, the data straight
+ * into its table (the writer thread's instructions, trawl scan of 20 MB:
+ * 1,625 M in slot 1, 1,547 M as data; deflated, 4,635 M). */
 /* The value slot holding the links of a message record
  * (trawl_xdb_doc_t.links, index/link.c): on the record itself rather than
  * a document of their own, which doubled the documents the writer thread
@@ -59,7 +60,7 @@ typedef struct {
 
 /* A document to store. Everything is borrowed for the call. */
 typedef struct {
-	const void *data; /* stored in TRAWL_XDB_SLOT_DATA, or TRAWL_XDB_SLOT_SOURCE */
+	const void *data; /* the document data, or in TRAWL_XDB_SLOT_SOURCE */
 	size_t data_len;
 	bool source_record; /* data goes to TRAWL_XDB_SLOT_SOURCE */
 	const void *links; /* stored in TRAWL_XDB_SLOT_LINKS when links_len > 0 */
@@ -75,10 +76,17 @@ typedef struct {
  * that trawl_xdb__last_error() can say why; free it all the same. */
 trawl_status_t trawl_xdb__open(trawl_xdb_t **out, const char *path, bool writable) TRAWL_XDB_NOEXCEPT;
 
-/* The compress_min of the term list table of the database at path (0:
- * term lists stored as they are, xdb.cc's create_undeflated()), or -1 when
- * it cannot be read. For tests. */
-long trawl_xdb__termlist_compress_min(const char *path) TRAWL_XDB_NOEXCEPT;
+/* The glass tables a new database stores undeflated (their numbers in
+ * glass_defs.h's Glass::table_type). */
+typedef enum {
+	TRAWL_XDB_DOCDATA = 1,
+	TRAWL_XDB_TERMLIST = 2,
+} trawl_xdb_table_t;
+
+/* The compress_min of one table of the database at path (0: stored as it
+ * is, xdb.cc's create_undeflated()), or -1 when it cannot be read. For
+ * tests. */
+long trawl_xdb__compress_min(const char *path, trawl_xdb_table_t table) TRAWL_XDB_NOEXCEPT;
 
 /* The database's metadata value for key into *out (malloc'd, "" when it
  * has none; the caller frees it) and its number of documents. */

@@ -322,11 +322,11 @@ Test(index, a_database_without_its_secret_is_refused_as_corrupt)
  * or write, rather than searched and found empty. */
 Test(index, an_index_of_another_format_is_refused)
 {
-	/* unmarked, as format 1 was; and 3, whose links were documents of
-	 * their own */
-	static const char *const marks[] = {"", "3", "4"};
-	static const char *const said[] = {"index format 1, this trawl reads 5", "index format 3, this trawl reads 5",
-	                                   "index format 4, this trawl reads 5"};
+	/* unmarked, as format 1 was; 3, whose links were documents of their
+	 * own; and 5, whose records were in a value slot */
+	static const char *const marks[] = {"", "3", "5"};
+	static const char *const said[] = {"index format 1, this trawl reads 6", "index format 3, this trawl reads 6",
+	                                   "index format 5, this trawl reads 6"};
 	trawl_index_t *idx = open_filled(); /* committed, open to read */
 	trawl_index_free(idx);
 	idx = NULL;
@@ -348,16 +348,18 @@ Test(index, an_index_of_another_format_is_refused)
 	}
 }
 
-/* A new index's Xapian database stores term lists undeflated (index/xdb.cc,
- * create_undeflated()): made beside its place and moved there, leaving
- * nothing else behind, and searched as any other. A database folder that
- * was already there (here an empty one) is opened as Xapian makes it. */
-Test(index, a_new_database_stores_term_lists_undeflated)
+/* A new index's Xapian database stores term lists and records undeflated
+ * (index/xdb.cc, create_undeflated()): made beside its place and moved
+ * there, leaving nothing else behind, and searched as any other. A database
+ * folder that was already there (here an empty one) is opened as Xapian
+ * makes it. */
+Test(index, a_new_database_stores_term_lists_and_records_undeflated)
 {
 	char path[256];
 	snprintf(path, sizeof path, "%s/xapian", idxdir);
 	trawl_index_t *idx = open_filled();
-	cr_assert_eq(trawl_xdb__termlist_compress_min(path), 0);
+	cr_assert_eq(trawl_xdb__compress_min(path, TRAWL_XDB_TERMLIST), 0);
+	cr_assert_eq(trawl_xdb__compress_min(path, TRAWL_XDB_DOCDATA), 0);
 	trawl_access_t *a = access_of(idx, "Erika@Example.net", NULL, NULL);
 	cr_assert_eq(a->n_messages, 2);
 	trawl_access_free(a);
@@ -376,7 +378,8 @@ Test(index, a_new_database_stores_term_lists_undeflated)
 	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	cr_assert_eq(mkdir(path, 0700), 0);
 	idx = open_filled();
-	cr_assert_eq(trawl_xdb__termlist_compress_min(path), 18);
+	cr_assert_eq(trawl_xdb__compress_min(path, TRAWL_XDB_TERMLIST), 18);
+	cr_assert_eq(trawl_xdb__compress_min(path, TRAWL_XDB_DOCDATA), 18);
 	a = access_of(idx, "Erika@Example.net", NULL, NULL);
 	cr_assert_eq(a->n_messages, 2);
 	trawl_access_free(a);
