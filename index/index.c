@@ -842,7 +842,8 @@ srcrec_free(void *p)
 }
 
 /* Which form of terms and records the index holds: 6 since a message's
- * record is its document's data again, stored undeflated (index/xdb.h); 5
+ * record is its document's data again, stored undeflated, and its date in
+ * no value slot of its own (index/xdb.h); 5
  * since a source's
  * record counts the findings of its records by type and message records
  * have no unique term (4 had a T term with that count, and a Q term, on
@@ -1217,8 +1218,6 @@ trawl_index_prepare(const trawl_index_t *idx, const trawl_message_t *msg, trawl_
 		.links_len = links.len,
 		.terms = terms,
 		.n_terms = nt,
-		.has_time = msg->time != 0,
-		.time = msg->time,
 	};
 	rc = trawl_xdb__build(&doc, &p->doc);
 done:
@@ -2731,7 +2730,7 @@ trawl_index__rewrite_message(trawl_index_t *idx, uint32_t docid, const void *dat
 	terms[nt++] = (trawl_xdb_term_t){sterm, 0};
 	terms[nt++] = (trawl_xdb_term_t){kind_term[kind], 0};
 	trawl_xdb_doc_t doc = {.data = b.data, .data_len = b.len, .links = links, .links_len = links_len,
-	                       .terms = terms, .n_terms = nt, .has_time = m.time != 0, .time = m.time};
+	                       .terms = terms, .n_terms = nt};
 	if ((rc = trawl_xdb__replace_id(idx->db, docid, &doc)) < 0)
 		rc = xerr(idx, rc);
 done:

@@ -108,8 +108,6 @@ make_doc(const trawl_xdb_doc_t *d)
 		else
 			doc.add_boolean_term(d->terms[i].name);
 	}
-	if (d->has_time)
-		doc.add_value(TRAWL_XDB_SLOT_TIME, Xapian::sortable_serialise(static_cast<double>(d->time)));
 	return doc;
 }
 

@@ -30,9 +30,9 @@ extern "C" {
 
 typedef struct trawl_xdb trawl_xdb_t;
 
-/* The value slot holding a message's date (Xapian::sortable_serialise of
- * Unix seconds), for range queries and sorting. */
-#define TRAWL_XDB_SLOT_TIME 0
+/* Slot 0 held a message's date until index format 6, for range queries
+ * and sorting no query made (the record holds the date): 2% of the writer
+ * thread's instructions. */
 /* A message record (trawl_xdb_doc_t.data) is Xapian's document data,
  * stored as it is: glass deflates data over 18 bytes by default, so a new
  * database is made with that threshold at 0 (trawl_xdb__open()). Slot 1
@@ -67,8 +67,6 @@ typedef struct {
 	size_t links_len;
 	const trawl_xdb_term_t *terms;
 	size_t n_terms;
-	bool has_time;
-	int64_t time; /* stored in TRAWL_XDB_SLOT_TIME when has_time */
 } trawl_xdb_doc_t;
 
 /* Opens the database at path: writable (created when absent) or read-only.
