@@ -1244,10 +1244,19 @@ set_split_fields(trawl_message_t *msg, const trawl_headers_t *hs, const plain_t 
 	if ((raw = last_header(hs, "Subject")) && (v = split_value(raw, &value)))
 		msg->subject = strdup(v);
 	if ((raw = last_header(hs, "Date")) && (v = split_value(raw, &value))) {
-		GDateTime *dt = g_mime_utils_header_decode_date(v);
-		put_date(msg, dt);
-		if (dt)
-			g_date_time_unref(dt);
+		/* the common form by arithmetic, the rest by GMime's GDateTime */
+		int64_t t;
+		if (trawl_scan__date_parse(&t, v)) {
+			char s[32];
+			trawl_scan__date_format(s, t);
+			msg->date = strdup(s);
+			msg->time = t;
+		} else {
+			GDateTime *dt = g_mime_utils_header_decode_date(v);
+			put_date(msg, dt);
+			if (dt)
+				g_date_time_unref(dt);
+		}
 	}
 	put_mailbox(msg, pm->sender, pm->sender_name);
 	trawl_buf_free(&value);

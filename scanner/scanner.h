@@ -167,6 +167,16 @@ typedef struct {
 bool trawl_scan__headers_split(trawl_headers_t *out, const char *data, size_t len);
 void trawl_scan__headers_free(trawl_headers_t *h);
 
+/* A Date header's value (unfolded) as the instant, in Unix seconds,
+ * that g_mime_utils_header_decode_date() reads in it, for the common form
+ * "Tue, 1 Jan 2024 10:00:00 +0100" (date.c); false for anything else,
+ * which is GMime's to read. */
+bool trawl_scan__date_parse(int64_t *out, const char *value);
+
+/* t as "%d-%02d-%02dT%02d:%02d:%02dZ" of its UTC date and time, the year
+ * unpadded (years 1 to 9999). */
+void trawl_scan__date_format(char out[32], int64_t t);
+
 /* Parses one RFC 822 message and emits its record. */
 trawl_status_t trawl_scan__message(trawl_worker_t *w, const char *data, size_t len, const char *location,
                                    unsigned depth);

@@ -256,6 +256,29 @@ Test(header, a_last_date_gmime_cannot_read_leaves_no_date)
 	t_got_free(&g);
 }
 
+/* Dates of the common form are read by arithmetic (scanner/date.c), the
+ * others by GMime: each must come to the instant GMime reads. */
+Test(header, dates_read_without_gmime_come_to_gmimes_instant)
+{
+	static const char *const dates[] = {
+		"Mon, 1 Jan 2024 10:00:00 +0000",  "Tue, 02 Jan 2024 10:00:00 +0530",
+		"wednesday, 29 Feb 2024 23:59:59 -0930", "1 Mar 2100 00:00:00 +2359",
+		"Thu, 31 Dec 1970 23:00:00 -0100", "Fri, 1 Jan 1969 00:00:00 +0100",
+		"Sat, 5 Jun 2021 7:8:9 -0000",     "Sun, 6 Jun 2021 07:08 +0200 (CEST)",
+		"7 Jun 2021 07:08:09",             "Mon, 8 Jun 2021 07:08:09 GMT",
+		"Mon, 31 Feb 2021 07:08:09 +0000", "Mon, 1 Jan 2021 07:08:60 +0000",
+		"Mon, 1 Jan 21 07:08:09 +0000",    "Mon, 1-Jan-2021 07:08:09 +0100",
+		"Mon, 1 Jan 2021 07:08:09 +0160",  "Mon, 1 Jan 2021 07:08:09 +2400",
+	};
+	for (size_t i = 0; i < sizeof dates / sizeof *dates; i++) {
+		char *raw = g_strdup_printf("Date: %s\nSubject: x\n\nbody\n", dates[i]);
+		t_got_t g;
+		assert_same_as_gmime(&g, raw, true);
+		t_got_free(&g);
+		g_free(raw);
+	}
+}
+
 Test(header, encoded_word_and_eight_bit_subjects_decoded_as_gmime_does)
 {
 	t_got_t g;
