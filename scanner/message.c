@@ -12,6 +12,7 @@
 #include <gmime/gmime.h>
 #include <libxml/parser.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -187,6 +188,39 @@ header_kind(const char *name)
 	return &text_header;
 }
 
+/* g_utf8_validate(data, len, NULL), which checks byte by byte: most text
+ * is ASCII, so ASCII is passed over here, eight bytes at a time where it
+ * can be (a NUL or a byte from 0x80 sets a top bit of v or of v - 0x01...;
+ * the lowest such byte borrows from no other), and glib is asked about
+ * each other character alone: the bytes its lead byte says it has (one
+ * for a byte that leads none, or a NUL), which glib takes as valid only
+ * where it would take them so within the whole. */
+static bool
+utf8_valid(const char *data, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		uint64_t v;
+		if (i + 8 <= len && (memcpy(&v, data + i, sizeof v),
+		                     !((v | (v - 0x0101010101010101u)) & 0x8080808080808080u))) {
+			i += 8;
+			continue;
+		}
+		unsigned char b = (unsigned char)data[i];
+		if (b != 0 && b < 0x80) {
+			i++;
+			continue;
+		}
+		size_t n = (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : (b & 0xF8) == 0xF0 ? 4 : 1;
+		if (n > len - i)
+			n = len - i;
+		if (!g_utf8_validate(data + i, (gssize)n, NULL))
+			return false;
+		i += n;
+	}
+	return true;
+}
+
 /* Converts bytes in charset to UTF-8 in out. Mislabelled and unknown
  * charsets fall back: valid UTF-8 is kept as it is, anything else is read
  * as windows-1252 (a superset of ISO-8859-1 that maps every byte but five). */
@@ -196,7 +230,7 @@ to_utf8(trawl_worker_t *w, trawl_buf_t *out, const char *charset, const char *da
 	trawl_buf_reset(out);
 	bool declared_utf8 = !charset || !g_ascii_strcasecmp(charset, "utf-8") ||
 	                     !g_ascii_strcasecmp(charset, "utf8") || !g_ascii_strcasecmp(charset, "us-ascii");
-	bool valid = g_utf8_validate(data, (gssize)len, NULL);
+	bool valid = utf8_valid(data, len);
 	if (declared_utf8 || valid) {
 		if (valid)
 			return trawl_buf_put(out, data, len);
