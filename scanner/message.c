@@ -176,15 +176,49 @@ static const header_kind_t header_kinds[] = {
 
 static const header_kind_t text_header = {NULL, 0, HEADER_TEXT, -1};
 
-/* The entry for a header name; lengths first, as every message asks this
- * of each of its headers. */
+/* header_kinds[] by the length of their names, built once: each message
+ * asks header_kind() of every one of its headers. At each length up to
+ * MAX_SAME_LEN entries (1 + their index), then 0. */
+#define MAX_KIND_LEN 48
+#define MAX_SAME_LEN 4
+static uint8_t kinds_by_len[MAX_KIND_LEN][MAX_SAME_LEN + 1];
+static pthread_once_t kinds_once = PTHREAD_ONCE_INIT;
+
+static void
+index_kinds(void)
+{
+	for (size_t i = 0; i < sizeof header_kinds / sizeof *header_kinds; i++) {
+		g_assert(header_kinds[i].len < MAX_KIND_LEN);
+		uint8_t *at = kinds_by_len[header_kinds[i].len];
+		while (*at)
+			at++;
+		g_assert(at < kinds_by_len[header_kinds[i].len] + MAX_SAME_LEN); /* else raise it */
+		*at = (uint8_t)(i + 1);
+	}
+}
+
+/* Case-blind equality of two ASCII letters, or of anything else that
+ * differs from another only in bit 0x20: a test before the comparison. */
+static bool
+same_letter(char a, char b)
+{
+	return ((a ^ b) & ~0x20) == 0;
+}
+
+/* The entry for a header name: those of its length, where its first
+ * letter matches, compared. */
 static const header_kind_t *
 header_kind(const char *name)
 {
+	pthread_once(&kinds_once, index_kinds);
 	size_t len = strlen(name);
-	for (size_t i = 0; i < sizeof header_kinds / sizeof *header_kinds; i++)
-		if (header_kinds[i].len == len && g_ascii_strcasecmp(name, header_kinds[i].name) == 0)
-			return &header_kinds[i];
+	if (len >= MAX_KIND_LEN)
+		return &text_header;
+	for (const uint8_t *at = kinds_by_len[len]; *at; at++) {
+		const header_kind_t *k = &header_kinds[*at - 1];
+		if (same_letter(name[0], k->name[0]) && g_ascii_strcasecmp(name, k->name) == 0)
+			return k;
+	}
 	return &text_header;
 }
 
@@ -615,7 +649,7 @@ scan_headers(msg_ctx_t *c, GMimeObject *obj, const char *prefix, trawl_where_t w
 static bool
 is_content_header(const char *name)
 {
-	return g_ascii_strncasecmp(name, "Content-", 8) == 0;
+	return same_letter(name[0], 'C') && g_ascii_strncasecmp(name, "Content-", 8) == 0;
 }
 
 /* scan_headers() for the headers of a top-level message split here: those
@@ -1130,7 +1164,7 @@ static const char *
 last_header(const trawl_headers_t *hs, const char *name)
 {
 	for (size_t i = hs->len; i > 0; i--)
-		if (g_ascii_strcasecmp(hs->items[i - 1].name, name) == 0)
+		if (same_letter(hs->items[i - 1].name[0], name[0]) && g_ascii_strcasecmp(hs->items[i - 1].name, name) == 0)
 			return hs->items[i - 1].raw;
 	return NULL;
 }
@@ -1150,7 +1184,7 @@ first_mailbox(const trawl_headers_t *hs, const char *name, int *count, char **ad
 	*count = 0;
 	for (size_t i = 0; i < hs->len && *count == 0; i++) {
 		const char *raw = hs->items[i].raw;
-		if (g_ascii_strcasecmp(hs->items[i].name, name) != 0)
+		if (!same_letter(hs->items[i].name[0], name[0]) || g_ascii_strcasecmp(hs->items[i].name, name) != 0)
 			continue;
 		int n = plain_mailboxes(raw, mb, MAX_PLAIN_MAILBOXES);
 		if (n >= 0) {
