@@ -531,6 +531,23 @@ parsed_mailboxes(GMimeMessage *m, const header_kind_t *k, const int *seen, const
 	return g_mime_message_get_addresses(m, (GMimeAddressType)k->list);
 }
 
+/* Has v a byte 0x00 (haszero(): the lowest zero byte of v borrows from
+ * no other, so its top bit is set in v - 0x01... and not in v)? */
+static uint64_t
+has_zero_byte(uint64_t v)
+{
+	return (v - 0x0101010101010101u) & ~v & 0x8080808080808080u;
+}
+
+/* Does unfolded_value() have to look at one of the eight bytes in v: a
+ * byte from 0x80, a '?', a CR or an LF? */
+static bool
+needs_a_look(uint64_t v)
+{
+	return (v & 0x8080808080808080u) || has_zero_byte(v ^ 0x3F3F3F3F3F3F3F3Fu) ||
+	       has_zero_byte(v ^ 0x0D0D0D0D0D0D0D0Du) || has_zero_byte(v ^ 0x0A0A0A0A0A0A0A0Au);
+}
+
 /* The value of a header as g_mime_header_get_value() gives it, made in buf
  * from its raw value; NULL when it needs GMime's decoder. GMime decodes a
  * value by splitting it into words for RFC 2047, which costs more than
@@ -549,12 +566,21 @@ unfolded_value(const char *p, trawl_buf_t *buf)
 	if (trawl_buf_grow(buf, (size_t)(end - p)) < 0)
 		return NULL;
 	char *out = buf->data;
-	for (; p < end; p++) {
-		unsigned char ch = (unsigned char)*p;
-		if (ch >= 0x80 || (ch == '?' && out > buf->data && out[-1] == '='))
-			return NULL;
-		if (ch != '\r' && ch != '\n')
-			*out++ = (char)ch;
+	while (p < end) {
+		/* eight bytes at a time while none of them is one looked at below */
+		uint64_t v;
+		if (end - p >= 8 && (memcpy(&v, p, sizeof v), !needs_a_look(v))) {
+			memcpy(out, p, sizeof v);
+			out += sizeof v, p += sizeof v;
+			continue;
+		}
+		for (const char *stop = end - p >= 8 ? p + 8 : end; p < stop; p++) {
+			unsigned char ch = (unsigned char)*p;
+			if (ch >= 0x80 || (ch == '?' && out > buf->data && out[-1] == '='))
+				return NULL;
+			if (ch != '\r' && ch != '\n')
+				*out++ = (char)ch;
+		}
 	}
 	*out = '\0';
 	buf->len = (size_t)(out - buf->data);
