@@ -255,6 +255,37 @@ utf8_valid(const char *data, size_t len)
 	return true;
 }
 
+/* Is name (an iconv name from g_mime_charset_iconv_name()) ISO-8859-1? */
+static bool
+is_latin1(const char *name)
+{
+	return name && (g_ascii_strcasecmp(name, "iso-8859-1") == 0 || g_ascii_strcasecmp(name, "latin1") == 0);
+}
+
+/* ISO-8859-1 to UTF-8 in out, as iconv converts it (never failing: each
+ * byte is the code point of its value), without a call a character
+ * through g_convert_with_iconv(). */
+static trawl_status_t
+put_latin1(trawl_buf_t *out, const char *data, size_t len)
+{
+	trawl_status_t rc = trawl_buf_grow(out, 2 * len);
+	if (rc < 0)
+		return rc;
+	char *d = out->data + out->len;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char b = (unsigned char)data[i];
+		if (b < 0x80) {
+			*d++ = (char)b;
+		} else {
+			*d++ = (char)(0xC0 | b >> 6);
+			*d++ = (char)(0x80 | (b & 0x3F));
+		}
+	}
+	out->len = (size_t)(d - out->data);
+	*d = '\0';
+	return TRAWL_OK;
+}
+
 /* Converts bytes in charset to UTF-8 in out. Mislabelled and unknown
  * charsets fall back: valid UTF-8 is kept as it is, anything else is read
  * as windows-1252 (a superset of ISO-8859-1 that maps every byte but five). */
@@ -278,6 +309,8 @@ to_utf8(trawl_worker_t *w, trawl_buf_t *out, const char *charset, const char *da
 		charset = "windows-1252";
 	}
 	const char *name = g_mime_charset_iconv_name(charset);
+	if (is_latin1(name))
+		return put_latin1(out, data, len);
 	gsize written = 0;
 	char *conv = trawl_scan__convert(w, data, len, name, &written);
 	if (!conv)
