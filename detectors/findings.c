@@ -173,11 +173,70 @@ cmp_finding(const void *a, const void *b)
 	return (x->confidence < y->confidence) - (x->confidence > y->confidence);
 }
 
+/* Sorts ptrs[0, n) by cmp_finding(), equal ones kept in their order, with
+ * tmp room for n / 2. Two halves already in order are not merged: the
+ * findings of one detector in one text mostly are. */
+static void
+merge_sort(const trawl_finding_t **ptrs, const trawl_finding_t **tmp, size_t n)
+{
+	if (n <= 8) {
+		for (size_t i = 1; i < n; i++) {
+			const trawl_finding_t *x = ptrs[i];
+			size_t j = i;
+			for (; j > 0 && cmp_finding(ptrs[j - 1], x) > 0; j--)
+				ptrs[j] = ptrs[j - 1];
+			ptrs[j] = x;
+		}
+		return;
+	}
+	size_t h = n / 2;
+	merge_sort(ptrs, tmp, h);
+	merge_sort(ptrs + h, tmp, n - h);
+	if (cmp_finding(ptrs[h - 1], ptrs[h]) <= 0)
+		return;
+	memcpy(tmp, ptrs, h * sizeof *ptrs);
+	size_t i = 0, j = h, k = 0;
+	while (i < h && j < n) /* the right one first only when it sorts before */
+		ptrs[k++] = cmp_finding(ptrs[j], tmp[i]) < 0 ? ptrs[j++] : tmp[i++];
+	while (i < h)
+		ptrs[k++] = tmp[i++];
+}
+
+/* Sorts the list by cmp_finding() as glibc's qsort() does for elements of
+ * this size: a merge sort (stable) of pointers to them, then the elements
+ * put in that order. Here the comparisons are inlined, merges of halves in
+ * order skipped, and small lists sorted on the stack. False when out of
+ * memory. */
+static bool
+sort_findings(trawl_findings_t *list)
+{
+	enum { ON_STACK = 64 };
+	const trawl_finding_t *stack[ON_STACK + ON_STACK / 2];
+	size_t n = list->len;
+	const trawl_finding_t **ptrs = n <= ON_STACK ? stack : malloc((n + n / 2) * sizeof *ptrs);
+	trawl_finding_t *sorted = malloc(list->cap * sizeof *sorted);
+	bool ok = ptrs && sorted;
+	if (ok) {
+		for (size_t i = 0; i < n; i++)
+			ptrs[i] = &list->items[i];
+		merge_sort(ptrs, ptrs + n, n);
+		for (size_t i = 0; i < n; i++)
+			sorted[i] = *ptrs[i];
+		free(list->items);
+		list->items = sorted;
+		sorted = NULL;
+	}
+	if (ptrs != stack)
+		free(ptrs);
+	free(sorted);
+	return ok;
+}
+
 void
 trawl_findings_finish(const trawl_detector_set_t *set, trawl_findings_t *list)
 {
 	double min = set ? set->min_confidence : TRAWL_DEFAULT_MIN_CONFIDENCE;
-	if (list->len > 1)
+	if (list->len > 1 && !sort_findings(list))
 		qsort(list->items, list->len, sizeof *list->items, cmp_finding);
 	size_t w = 0;
 	for (size_t i = 0; i < list->len; i++) {
