@@ -36,8 +36,9 @@ is_name_char(unsigned char ch)
 static size_t
 name_len(const char *p, const char *nl)
 {
-	const char *q = p;
-	while (q < nl && q - p <= MAX_NAME && is_name_char((unsigned char)*q))
+	/* no further than a name of MAX_NAME bytes and its colon: one bound */
+	const char *limit = nl - p > MAX_NAME ? p + MAX_NAME + 1 : nl, *q = p;
+	while (q < limit && is_name_char((unsigned char)*q))
 		q++;
 	return q > p && q < nl && q - p <= MAX_NAME && *q == ':' ? (size_t)(q - p) : 0;
 }
@@ -98,7 +99,8 @@ trawl_scan__headers_split(trawl_headers_t *out, const char *data, size_t len)
 		if (*p != ' ' && *p != '\t') {
 			if (out->len)
 				*s++ = '\0'; /* the end of the value before */
-			size_t k = name_len(p, nl);
+			/* a field, as the first pass found: its name ends at the first colon */
+			size_t k = (size_t)((const char *)memchr(p, ':', (size_t)(nl - p)) - p);
 			trawl_header_t *h = &out->items[out->len++];
 			h->name = s;
 			memcpy(s, p, k);
