@@ -1352,6 +1352,23 @@ hash_message_id(const char hash[65])
 	return mid;
 }
 
+/* g_mime_utils_decode_message_id() of the plain form most messages have,
+ * "<local@domain>", dot-atoms of ASCII with nothing between their words
+ * (as addr_spec() reads them): the bytes between the brackets, which is
+ * what GMime's decode_addrspec() joins from the words and dots. NULL for
+ * anything else (comments, quoted words, blanks, a bracket missing, 8-bit
+ * bytes), which is GMime's to read. malloc'd. */
+static char *
+plain_message_id(const char *v)
+{
+	while (is_lwsp(*v))
+		v++;
+	if (*v != '<')
+		return NULL;
+	const char *end = addr_spec(v + 1);
+	return end && *end == '>' ? trawl_strndup(v + 1, (size_t)(end - (v + 1))) : NULL;
+}
+
 /* Message-ID, subject, date and sender of a message split here, as
  * g_mime_message_get_*() give them: each Message-Id, Subject and Date
  * header replaces what the message took from one before it. */
@@ -1360,7 +1377,8 @@ set_split_fields(trawl_message_t *msg, const trawl_headers_t *hs, const plain_t 
 {
 	trawl_buf_t value = {0};
 	const char *raw, *v;
-	if ((raw = last_header(hs, "Message-Id")) && (v = split_value(raw, &value))) {
+	if ((raw = last_header(hs, "Message-Id")) && (v = split_value(raw, &value)) &&
+	    !(msg->message_id = plain_message_id(v))) {
 		char *mid = g_mime_utils_decode_message_id(v);
 		if (mid && *mid)
 			msg->message_id = strdup(mid);
