@@ -197,6 +197,32 @@ index_kinds(void)
 	}
 }
 
+static char
+ascii_lower(char ch)
+{
+	return ch >= 'A' && ch <= 'Z' ? (char)(ch + 32) : ch;
+}
+
+/* g_ascii_strcasecmp(a, b) == 0 and g_ascii_strncasecmp(a, b, n) == 0
+ * without a call into glib: asked of header names, of every header. */
+static bool
+ascii_case_equal(const char *a, const char *b)
+{
+	for (; ascii_lower(*a) == ascii_lower(*b); a++, b++)
+		if (!*a)
+			return true;
+	return false;
+}
+
+static bool
+ascii_case_equal_n(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n && (a[i] || b[i]); i++)
+		if (ascii_lower(a[i]) != ascii_lower(b[i]))
+			return false;
+	return true;
+}
+
 /* Case-blind equality of two ASCII letters, or of anything else that
  * differs from another only in bit 0x20: a test before the comparison. */
 static bool
@@ -216,7 +242,7 @@ header_kind(const char *name)
 		return &text_header;
 	for (const uint8_t *at = kinds_by_len[len]; *at; at++) {
 		const header_kind_t *k = &header_kinds[*at - 1];
-		if (same_letter(name[0], k->name[0]) && g_ascii_strcasecmp(name, k->name) == 0)
+		if (same_letter(name[0], k->name[0]) && ascii_case_equal(name, k->name))
 			return k;
 	}
 	return &text_header;
@@ -420,7 +446,7 @@ dot_atom(const char *p, bool domain)
 		const char *atom = p;
 		while (is_atom_char((unsigned char)*p))
 			p++;
-		if (p == atom || (domain && g_ascii_strncasecmp(atom, "xn--", 4) == 0))
+		if (p == atom || (domain && ascii_case_equal_n(atom, "xn--", 4)))
 			return NULL;
 		if (*p != '.')
 			return p;
@@ -708,7 +734,7 @@ scan_headers(msg_ctx_t *c, GMimeObject *obj, const char *prefix, trawl_where_t w
 static bool
 is_content_header(const char *name)
 {
-	return same_letter(name[0], 'C') && g_ascii_strncasecmp(name, "Content-", 8) == 0;
+	return same_letter(name[0], 'C') && ascii_case_equal_n(name, "Content-", 8);
 }
 
 /* scan_headers() for the headers of a top-level message split here: those
@@ -1106,7 +1132,13 @@ plain_free(plain_t *pm)
 static bool
 is_token_char(unsigned char ch)
 {
-	return ch > ' ' && ch < 0x7f && !strchr("()<>@,;:\\\"/[]?=", ch);
+	switch (ch) { /* RFC 2045's tspecials */
+	case '(': case ')': case '<': case '>': case '@': case ',': case ';': case ':':
+	case '\\': case '"': case '/': case '[': case ']': case '?': case '=':
+		return false;
+	default:
+		return ch > ' ' && ch < 0x7f;
+	}
 }
 
 /* Would GMime's parser make the message with this Content-Type (raw value)
@@ -1125,8 +1157,7 @@ is_leaf_type(const char *raw)
 	size_t n = (size_t)(p - raw);
 	if (n == 0 || *p != '/')
 		return false;
-	return !(n == 9 && g_ascii_strncasecmp(raw, "multipart", 9) == 0) &&
-	       !(n == 7 && g_ascii_strncasecmp(raw, "message", 7) == 0);
+	return !(n == 9 && ascii_case_equal_n(raw, "multipart", 9)) && !(n == 7 && ascii_case_equal_n(raw, "message", 7));
 }
 
 /* The end of a token at p (ASCII: GMime takes 8-bit bytes as token bytes
@@ -1203,7 +1234,7 @@ plain_content_type(const char *v, char mime[128], char **charset)
 		for (const char *q = value; q < value + value_len; q++)
 			if ((unsigned char)*q >= 0x80 || (*q == '=' && q[1] == '?'))
 				goto done;
-		if (!*charset && name_len == 7 && g_ascii_strncasecmp(name, "charset", 7) == 0)
+		if (!*charset && name_len == 7 && ascii_case_equal_n(name, "charset", 7))
 			*charset = g_strndup(value, value_len);
 	}
 	if (*p)
@@ -1223,7 +1254,7 @@ static const char *
 last_header(const trawl_headers_t *hs, const char *name)
 {
 	for (size_t i = hs->len; i > 0; i--)
-		if (same_letter(hs->items[i - 1].name[0], name[0]) && g_ascii_strcasecmp(hs->items[i - 1].name, name) == 0)
+		if (ascii_case_equal(hs->items[i - 1].name, name))
 			return hs->items[i - 1].raw;
 	return NULL;
 }
@@ -1243,7 +1274,7 @@ first_mailbox(const trawl_headers_t *hs, const char *name, int *count, char **ad
 	*count = 0;
 	for (size_t i = 0; i < hs->len && *count == 0; i++) {
 		const char *raw = hs->items[i].raw;
-		if (!same_letter(hs->items[i].name[0], name[0]) || g_ascii_strcasecmp(hs->items[i].name, name) != 0)
+		if (!ascii_case_equal(hs->items[i].name, name))
 			continue;
 		int n = plain_mailboxes(raw, mb, MAX_PLAIN_MAILBOXES);
 		if (n >= 0) {
@@ -1288,11 +1319,11 @@ plain_message(plain_t *pm, const trawl_headers_t *hs)
 		const trawl_header_t *h = &hs->items[i];
 		if (!is_content_header(h->name))
 			continue;
-		if (g_ascii_strcasecmp(h->name + 8, "Type") == 0)
+		if (ascii_case_equal(h->name + 8, "Type"))
 			type = h->raw;
-		else if (g_ascii_strcasecmp(h->name + 8, "Transfer-Encoding") == 0)
+		else if (ascii_case_equal(h->name + 8, "Transfer-Encoding"))
 			encoding = h->raw;
-		else if (g_ascii_strcasecmp(h->name + 8, "Disposition") == 0)
+		else if (ascii_case_equal(h->name + 8, "Disposition"))
 			disposition = h->raw;
 	}
 	if (type && !is_leaf_type(type))
