@@ -829,13 +829,29 @@ content_of(GMimeDataWrapper *dw, trawl_buf_t *buf, const char **data, size_t *le
 	return decode_content(enc, buf, data, len);
 }
 
+/* snprintf(mime, 128, "%.*s/%.*s", type_len, type, sub_len, sub) without
+ * its format parser: cut at 127 bytes as snprintf() cuts. */
+static void
+put_mime(char mime[128], const char *type, size_t type_len, const char *sub, size_t sub_len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < type_len && n < 127; i++)
+		mime[n++] = type[i];
+	if (n < 127)
+		mime[n++] = '/';
+	for (size_t i = 0; i < sub_len && n < 127; i++)
+		mime[n++] = sub[i];
+	mime[n] = '\0';
+}
+
 /* "type/subtype" of a part, as leaf() names it. */
 static void
 mime_name(char mime[128], GMimeContentType *ct)
 {
 	const char *type = ct ? g_mime_content_type_get_media_type(ct) : "text";
 	const char *sub = ct ? g_mime_content_type_get_media_subtype(ct) : "plain";
-	snprintf(mime, 128, "%s/%s", type ? type : "application", sub ? sub : "octet-stream");
+	type = type ? type : "application", sub = sub ? sub : "octet-stream";
+	put_mime(mime, type, strlen(type), sub, strlen(sub));
 }
 
 /* The decoded content of a leaf part, scanned unless over the limit. */
@@ -1239,7 +1255,7 @@ plain_content_type(const char *v, char mime[128], char **charset)
 	}
 	if (*p)
 		goto done;
-	snprintf(mime, 128, "%.*s/%.*s", (int)type_len, type, (int)sub_len, sub);
+	put_mime(mime, type, type_len, sub, sub_len);
 	ok = true;
 done:
 	if (!ok) {
