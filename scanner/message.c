@@ -544,11 +544,18 @@ static char *
 mailbox_name(const plain_mailbox_t *mb)
 {
 	char *buf = g_strndup(mb->phrase, mb->phrase_len);
-	g_mime_utils_unquote_string(buf);
+	/* A phrase without a quoted word (most names) has nothing to unquote
+	 * (atoms hold no backslash), and starts and ends with a word
+	 * (phrase_len()): nothing to strip unless decoded. */
+	bool quoted = memchr(mb->phrase, '"', mb->phrase_len) != NULL;
+	if (quoted)
+		g_mime_utils_unquote_string(buf);
 	if (strstr(buf, "=?")) {
 		char *decoded = g_mime_utils_header_decode_phrase(parser_options, buf);
 		g_free(buf);
 		buf = decoded;
+	} else if (!quoted) {
+		return buf;
 	}
 	return g_strstrip(buf);
 }
