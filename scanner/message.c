@@ -208,7 +208,9 @@ ascii_lower(char ch)
 static bool
 ascii_case_equal(const char *a, const char *b)
 {
-	for (; ascii_lower(*a) == ascii_lower(*b); a++, b++)
+	/* names mostly come as the table spells them: folded only where
+	 * the bytes differ */
+	for (; *a == *b || ascii_lower(*a) == ascii_lower(*b); a++, b++)
 		if (!*a)
 			return true;
 	return false;
@@ -1277,7 +1279,7 @@ static const char *
 last_header(const trawl_headers_t *hs, const char *name)
 {
 	for (size_t i = hs->len; i > 0; i--)
-		if (ascii_case_equal(hs->items[i - 1].name, name))
+		if (same_letter(hs->items[i - 1].name[0], name[0]) && ascii_case_equal(hs->items[i - 1].name, name))
 			return hs->items[i - 1].raw;
 	return NULL;
 }
@@ -1297,7 +1299,7 @@ first_mailbox(const trawl_headers_t *hs, const char *name, int *count, char **ad
 	*count = 0;
 	for (size_t i = 0; i < hs->len && *count == 0; i++) {
 		const char *raw = hs->items[i].raw;
-		if (!ascii_case_equal(hs->items[i].name, name))
+		if (!same_letter(hs->items[i].name[0], name[0]) || !ascii_case_equal(hs->items[i].name, name))
 			continue;
 		int n = plain_mailboxes(raw, mb, MAX_PLAIN_MAILBOXES);
 		if (n >= 0) {
