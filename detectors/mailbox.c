@@ -62,7 +62,7 @@ trawl_norm_email(const char *s, size_t len)
 		len--;
 	if (len >= 2 && s[0] == '<' && s[len - 1] == '>')
 		s++, len -= 2;
-	if (len > 7 && strncasecmp(s, "mailto:", 7) == 0)
+	if (len > 7 && (s[0] | 0x20) == 'm' && strncasecmp(s, "mailto:", 7) == 0) /* 'm' first: no call */
 		s += 7, len -= 7;
 	while (len && s[len - 1] == '.')
 		len--;
@@ -576,6 +576,17 @@ emit_located(trawl_findings_t *out, const trawl_text_t *text, trawl_type_t type,
 	return trawl_findings_add(out, &f);
 }
 
+/* g_utf8_validate(s, -1, NULL), glib asked only when s is not all ASCII
+ * (display names mostly are). */
+static bool
+is_utf8(const char *s)
+{
+	const char *p = s;
+	while (*p && (unsigned char)*p < 0x80)
+		p++;
+	return !*p || g_utf8_validate(p, -1, NULL);
+}
+
 /* The display name without the blanks and quotes round it. */
 static char *
 strip_quotes(const char *s)
@@ -612,7 +623,7 @@ trawl_detect_mailbox(const trawl_detector_set_t *set, trawl_findings_t *out, con
 		rc = TRAWL_ENOMEM;
 		goto done;
 	}
-	if (!*bare || !g_utf8_validate(bare, -1, NULL))
+	if (!*bare || !is_utf8(bare))
 		goto done;
 	nnorm = trawl_norm_name(bare, strlen(bare));
 	if (!nnorm || !looks_like_person(bare, nnorm, addr))
