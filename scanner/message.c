@@ -806,22 +806,137 @@ raw_content(GMimeDataWrapper *dw, const char **data, size_t *len)
 	return true;
 }
 
+/* The value of each byte in base64 (RFC 4648's alphabet: 'A' to 'Z' 0 to
+ * 25, 'a' to 'z' 26 to 51, '0' to '9' 52 to 61, '+' 62, '/' 63), 255 for a
+ * byte outside it. */
+static const unsigned char base64_value[256] = {
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,  62, 255, 255, 255,  63,
+	 52,  53,  54,  55,  56,  57,  58,  59,  60,  61, 255, 255, 255, 255, 255, 255,
+	255,   0,   1,   2,   3,   4,   5,   6,   7,   8,   9,  10,  11,  12,  13,  14,
+	 15,  16,  17,  18,  19,  20,  21,  22,  23,  24,  25, 255, 255, 255, 255, 255,
+	255,  26,  27,  28,  29,  30,  31,  32,  33,  34,  35,  36,  37,  38,  39,  40,
+	 41,  42,  43,  44,  45,  46,  47,  48,  49,  50,  51, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+};
+
+/* Base64 decoded from out of in[0, len) as GMime 3.2's decoder does it in
+ * one step from its first state: bytes outside the alphabet are passed
+ * over, every four in it make three bytes, a '=' ends the data (with two
+ * or three in the last quartet, the one or two bytes they hold), a quartet
+ * left unfinished without one is dropped. Here four in a row are taken at
+ * once, as most of every line is. The number of bytes written (at most
+ * len * 3 / 4). */
+static size_t
+base64_decode(unsigned char *out, const unsigned char *in, size_t len)
+{
+	unsigned char *o = out;
+	uint32_t saved = 0;
+	int n = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (n == 0 && len - i >= 4) {
+			unsigned a = base64_value[in[i]], b = base64_value[in[i + 1]], c = base64_value[in[i + 2]],
+			         d = base64_value[in[i + 3]];
+			if ((a | b | c | d) < 64) {
+				*o++ = (unsigned char)(a << 2 | b >> 4);
+				*o++ = (unsigned char)(b << 4 | c >> 2);
+				*o++ = (unsigned char)(c << 6 | d);
+				i += 3;
+				continue;
+			}
+		}
+		unsigned v = base64_value[in[i]];
+		if (v < 64) {
+			saved = saved << 6 | v;
+			if (++n == 4) {
+				*o++ = (unsigned char)(saved >> 16);
+				*o++ = (unsigned char)(saved >> 8);
+				*o++ = (unsigned char)saved;
+				saved = 0, n = 0;
+			}
+		} else if (in[i] == '=') {
+			if (n > 1) {
+				saved <<= 6 * (4 - n);
+				*o++ = (unsigned char)(saved >> 16);
+				if (n > 2)
+					*o++ = (unsigned char)(saved >> 8);
+			}
+			break;
+		}
+	}
+	return (size_t)(o - out);
+}
+
+static int
+hex_value(unsigned char ch)
+{
+	return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+	       : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+}
+
+/* Quoted-printable decoded into out from in[0, len) as GMime 3.2's
+ * decoder does it in one step from its first state: "=XY" of two hex
+ * digits (either case) the byte, "=\n" and "=\r\n" nothing, '=' and the
+ * two bytes after it as they stand when they are neither, an '=' with less
+ * than that after it at the end dropped, every other byte as it is. Here
+ * the runs between the '='s are copied whole. The number of bytes written
+ * (at most len). */
+static size_t
+quoted_decode(unsigned char *out, const unsigned char *in, size_t len)
+{
+	unsigned char *o = out;
+	const unsigned char *p = in, *end = in + len;
+	while (p < end) {
+		const unsigned char *eq = memchr(p, '=', (size_t)(end - p));
+		size_t run = (size_t)((eq ? eq : end) - p);
+		memcpy(o, p, run);
+		o += run;
+		if (!eq || end - eq < 2)
+			break;
+		p = eq + 1;
+		if (*p == '\n') {
+			p++;
+			continue;
+		}
+		if (end - p < 2)
+			break;
+		int hi = hex_value(p[0]), lo = hex_value(p[1]);
+		if (hi >= 0 && lo >= 0) {
+			*o++ = (unsigned char)(hi << 4 | lo);
+		} else if (!(p[0] == '\r' && p[1] == '\n')) {
+			*o++ = '=';
+			*o++ = p[0];
+			*o++ = p[1];
+		}
+		p += 2;
+	}
+	return (size_t)(o - out);
+}
+
 /* The decoded content of a part, as g_mime_data_wrapper_write_to_stream()
  * gives it, without its streams and filters: 7bit, 8bit and binary content
  * where it stands, base64 and quoted-printable decoded into buf in one
- * step (GMime's decoders carry their state from block to block, so one
- * step over all is what its filter makes of the blocks). *data and *len:
+ * step as GMime's decoders do it (they carry their state from block to
+ * block, so one step over all is what its filter makes of the blocks). *data and *len:
  * the content as it stands before, decoded after. False when out of memory. */
 static bool
 decode_content(GMimeContentEncoding enc, trawl_buf_t *buf, const char **data, size_t *len)
 {
 	if (enc != GMIME_CONTENT_ENCODING_BASE64 && enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE)
 		return true;
-	GMimeEncoding dec;
-	g_mime_encoding_init_decode(&dec, enc);
-	if (trawl_buf_grow(buf, g_mime_encoding_outlen(&dec, *len)) < 0)
+	if (trawl_buf_grow(buf, *len) < 0)
 		return false;
-	buf->len = g_mime_encoding_step(&dec, *data, *len, buf->data);
+	const unsigned char *in = (const unsigned char *)*data;
+	unsigned char *out = (unsigned char *)buf->data;
+	buf->len = enc == GMIME_CONTENT_ENCODING_BASE64 ? base64_decode(out, in, *len) : quoted_decode(out, in, *len);
 	buf->data[buf->len] = '\0';
 	*data = buf->data, *len = buf->len;
 	return true;
