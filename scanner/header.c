@@ -61,57 +61,63 @@ bool
 trawl_scan__headers_split(trawl_headers_t *out, const char *data, size_t len)
 {
 	const char *p = data, *end = data + len;
-	size_t n = 0;
+	size_t cap = 0;
 	bool ok = false;
 
 	memset(out, 0, sizeof *out);
-	/* First the block is checked and its fields counted, then copied. */
+	/* First the block is checked and its fields found, each item pointing
+	 * into data for now (name: where the field starts, raw: its colon),
+	 * then the names and values copied. */
 	for (;;) {
 		const char *nl = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
 		if (!nl)
-			return false; /* no blank line before the end */
+			goto done; /* no blank line before the end */
 		if (is_blank_line(p, nl))
 			break;
+		size_t k = 0;
 		if (*p == ' ' || *p == '\t') {
-			if (n == 0)
-				return false; /* a fold of nothing: the parser fails on it */
-		} else if (name_len(p, nl)) {
-			n++;
+			if (out->len == 0)
+				goto done; /* a fold of nothing: the parser fails on it */
+		} else if ((k = name_len(p, nl))) {
+			if (out->len == cap) {
+				cap = cap ? 2 * cap : 32;
+				trawl_header_t *items = realloc(out->items, cap * sizeof *items);
+				if (!items)
+					goto done;
+				out->items = items;
+			}
+			out->items[out->len++] = (trawl_header_t){.name = p, .raw = p + k};
 		} else {
-			return false;
+			goto done;
 		}
 		p = nl + 1;
 	}
 	const char *block_end = p;
 	if (memchr(data, '\0', (size_t)(block_end - data)))
-		return false;
+		goto done;
 	out->body = memchr(p, '\n', (size_t)(end - p)) + 1;
 	out->body_len = (size_t)(end - out->body);
 
 	/* Each field's name and value, each with a NUL after it: the block's
-	 * bytes with its colons made NULs, and one more NUL a field. */
-	if (!(out->items = malloc((n ? n : 1) * sizeof *out->items)) ||
+	 * bytes with its colons made NULs, and one more NUL a field. A value
+	 * runs from its colon to the next field (its folds with it). */
+	size_t n = out->len;
+	if ((!out->items && !(out->items = malloc(sizeof *out->items))) ||
 	    !(out->store = malloc((size_t)(block_end - data) + n + 1)))
 		goto done;
 	char *s = out->store;
-	for (p = data; p < block_end;) {
-		const char *nl = memchr(p, '\n', (size_t)(block_end - p));
-		if (*p != ' ' && *p != '\t') {
-			if (out->len)
-				*s++ = '\0'; /* the end of the value before */
-			/* a field, as the first pass found: its name ends at the first colon */
-			size_t k = (size_t)((const char *)memchr(p, ':', (size_t)(nl - p)) - p);
-			trawl_header_t *h = &out->items[out->len++];
-			h->name = s;
-			memcpy(s, p, k);
-			s += k;
-			*s++ = '\0';
-			h->raw = s;
-			p += k + 1;
-		}
-		memcpy(s, p, (size_t)(nl + 1 - p));
-		s += nl + 1 - p;
-		p = nl + 1;
+	for (size_t i = 0; i < n; i++) {
+		trawl_header_t *h = &out->items[i];
+		const char *field = h->name, *colon = h->raw;
+		const char *next = i + 1 < n ? out->items[i + 1].name : block_end;
+		h->name = s;
+		memcpy(s, field, (size_t)(colon - field));
+		s += colon - field;
+		*s++ = '\0';
+		h->raw = s;
+		memcpy(s, colon + 1, (size_t)(next - (colon + 1)));
+		s += next - (colon + 1);
+		*s++ = '\0';
 	}
 	*s = '\0';
 	ok = true;
