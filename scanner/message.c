@@ -301,6 +301,13 @@ put_latin1(trawl_buf_t *out, const char *data, size_t len)
 		return rc;
 	char *d = out->data + out->len;
 	for (size_t i = 0; i < len; i++) {
+		/* eight ASCII bytes (no top bit set) stay as they are */
+		uint64_t v;
+		if (len - i >= 8 && (memcpy(&v, data + i, sizeof v), !(v & 0x8080808080808080u))) {
+			memcpy(d, &v, sizeof v);
+			d += sizeof v, i += sizeof v - 1;
+			continue;
+		}
 		unsigned char b = (unsigned char)data[i];
 		if (b < 0x80) {
 			*d++ = (char)b;
