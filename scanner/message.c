@@ -849,17 +849,19 @@ base64_decode(unsigned char *out, const unsigned char *in, size_t len)
 	uint32_t saved = 0;
 	int n = 0;
 	for (size_t i = 0; i < len; i++) {
-		if (n == 0 && len - i >= 4) {
+		while (n == 0 && len - i >= 4) {
 			unsigned a = base64_value[in[i]], b = base64_value[in[i + 1]], c = base64_value[in[i + 2]],
 			         d = base64_value[in[i + 3]];
-			if ((a | b | c | d) < 64) {
-				*o++ = (unsigned char)(a << 2 | b >> 4);
-				*o++ = (unsigned char)(b << 4 | c >> 2);
-				*o++ = (unsigned char)(c << 6 | d);
-				i += 3;
-				continue;
-			}
+			if ((a | b | c | d) >= 64)
+				break;
+			uint32_t quartet = a << 18 | b << 12 | c << 6 | d;
+			o[0] = (unsigned char)(quartet >> 16);
+			o[1] = (unsigned char)(quartet >> 8);
+			o[2] = (unsigned char)quartet;
+			o += 3, i += 4;
 		}
+		if (i == len)
+			break;
 		unsigned v = base64_value[in[i]];
 		if (v < 64) {
 			saved = saved << 6 | v;
