@@ -1273,10 +1273,18 @@ static void
 split_cells(const char *t, size_t s, size_t e, char sep, struct cells *cells)
 {
 	cells->len = 0;
+	/* without a quote on the line every sep ends a cell: found by
+	 * memchr(), not byte by byte (the most lines asked about are prose
+	 * with a comma or two) */
+	bool quotes = memchr(t + s, '"', e - s) != NULL;
 	size_t p = s;
 	while (p <= e) {
 		size_t cs = p;
 		bool q = false;
+		if (!quotes) {
+			const char *x = memchr(t + p, sep, e - p);
+			p = x ? (size_t)(x - t) : e;
+		}
 		while (p < e && (t[p] != sep || q)) {
 			if (t[p] == '"')
 				q = !q;
