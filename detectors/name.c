@@ -1412,6 +1412,14 @@ column_of(const ctx_t *c, const cell_t *cl)
 	return trawl_wordlist__get(&c->lx->columns, c->text->text + cl->s, cl->e - cl->s);
 }
 
+/* The offset of the first ch in t[p, len), or len. */
+static size_t
+next_at(const char *t, size_t len, size_t p, char ch)
+{
+	const char *q = memchr(t + p, ch, len - p);
+	return q ? (size_t)(q - t) : len;
+}
+
 static void
 scan_tables(ctx_t *c)
 {
@@ -1425,9 +1433,27 @@ scan_tables(ctx_t *c)
 	/* where each of seps[] next stands at or after p (len: nowhere), found
 	 * by one memchr() per occurrence rather than one per line */
 	static const char seps[] = { '\t', ';', ',', '|' };
-	size_t next_sep[sizeof seps] = { 0 };
-	bool sep_known[sizeof seps] = { false };
+	size_t next_sep[sizeof seps];
+	for (size_t si = 0; si < sizeof seps; si++)
+		next_sep[si] = next_at(t, len, 0, seps[si]);
 	while (p < len) {
+		if (!sep) {
+			/* outside a table only a line holding a separator can be
+			 * a header row: on to the line of the next one, past the
+			 * lines between without a look at each */
+			size_t m = len;
+			for (size_t si = 0; si < sizeof seps; si++) {
+				if (next_sep[si] < p)
+					next_sep[si] = next_at(t, len, p, seps[si]);
+				if (next_sep[si] < m)
+					m = next_sep[si];
+			}
+			if (m == len)
+				break;
+			const char *ls = memrchr(t + p, '\n', m - p);
+			if (ls)
+				p = (size_t)(ls - t) + 1;
+		}
 		const char *nl = memchr(t + p, '\n', len - p);
 		size_t e = nl ? (size_t)(nl - t) : len;
 		if (sep) {
@@ -1475,11 +1501,9 @@ scan_tables(ctx_t *c)
 		if (!sep && e > p) {
 			/* a header row? */
 			for (size_t si = 0; si < sizeof seps; si++) {
-				if (!sep_known[si] || (next_sep[si] < p)) {
-					const char *q = memchr(t + p, seps[si], len - p);
-					next_sep[si] = q ? (size_t)(q - t) : len;
-					sep_known[si] = true;
-				}
+				/* (known already, unless a blank line just ended a table) */
+				if (next_sep[si] < p)
+					next_sep[si] = next_at(t, len, p, seps[si]);
 				if (next_sep[si] >= e)
 					continue;
 				split_cells(t, p, e, seps[si], cells);
