@@ -1042,10 +1042,11 @@ address_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl
 	memset(c.hot_end, HOT_UNKNOWN, c.n * sizeof *c.hot_end);
 
 	size_t floor_tok = 0; /* nothing before this token is looked at again */
-	for (size_t i = 0; i < c.n && rc == TRAWL_OK; i++) {
+	/* what anchor_at() and anchor_us() ask first: a digit, or two
+	 * capitals (the flags step over the most tokens, the length after) */
+	for (size_t i = 0; rc == TRAWL_OK && (i = trawl_toks__next(c.t, i, c.n, TRAWL_TOK_DIGIT | TRAWL_TOK_UPPER)) < c.n;
+	     i++) {
 		anchor_t a;
-		/* what anchor_at() and anchor_us() ask first: a digit, or two
-		 * capitals */
 		const trawl_tok_t *k = &c.t[i];
 		if (!(k->flags & TRAWL_TOK_DIGIT) && (k->ncp != 2 || !(k->flags & TRAWL_TOK_UPPER)))
 			continue;
@@ -1098,9 +1099,7 @@ address_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl
 	/* streets with a number and no postcode, where no address was found */
 	floor_tok = 0;
 	size_t ci = 0; /* the next of the addresses above */
-	for (size_t i = 0; i < c.n && rc == TRAWL_OK; i++) {
-		if (!(c.t[i].flags & TRAWL_TOK_LEAD_DIGIT))
-			continue;
+	for (size_t i = 0; rc == TRAWL_OK && (i = trawl_toks__next(c.t, i, c.n, TRAWL_TOK_LEAD_DIGIT)) < c.n; i++) {
 		while (ci < nspans && spans[ci].end <= c.t[i].start)
 			ci++;
 		if (ci < nspans && spans[ci].start <= c.t[i].start) {

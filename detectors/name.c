@@ -1825,7 +1825,8 @@ name_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_te
 	c.unaccented = c.scratch->unaccented;
 	memset(c.memo, 0, c.n * sizeof *c.memo);
 
-	for (size_t i = 0; i < c.n;) {
+	/* (is_word_shape() rules out a token without these flags first) */
+	for (size_t i = 0; (i = trawl_toks__next(c.t, i, c.n, TRAWL_TOK_CAP | TRAWL_TOK_UPPER)) < c.n;) {
 		if (!is_word_shape(&c.t[i]) || alone(&c, i)) {
 			i++;
 			continue;

@@ -210,6 +210,17 @@ typedef struct {
 	size_t n, cap; /* of both arrays */
 } trawl_toks_t;
 
+/* The first of the tokens t[i, n) with any of the TRAWL_TOK_* flags, or n:
+ * what a detector's walk over every token of a text uses to step over
+ * those it never asks about (the most) in a loop of its own. */
+static inline size_t
+trawl_toks__next(const trawl_tok_t *t, size_t i, size_t n, unsigned flags)
+{
+	while (i < n && !(t[i].flags & flags))
+		i++;
+	return i;
+}
+
 /* trawl_detect__lower() of token k of text: a token of ASCII letters and
  * digits alone (the most) lower-cases without a call, each byte with 0x20
  * set (which digits have already). */
