@@ -252,11 +252,12 @@ is_unit_word(const actx_t *c, size_t i)
 	return false;
 }
 
-/* The last two bytes of the street suffixes (rules/address/
- * street-suffixes.txt) of two bytes or more, one bit for each pair: a word
- * can only end in a suffix that ends as it does. Built once; suffix_ok is
- * false when it could not be. */
-static uint8_t suffix_ends[65536 / 8];
+/* The street suffixes (rules/address/street-suffixes.txt) of two bytes or
+ * more by their last two bytes: for each pair, bit L set when a suffix of
+ * L bytes ends in it. A word can only end in a suffix that ends as it
+ * does and has one of those lengths, so its other endings need no
+ * look-up. Built once; suffix_ok is false when it could not be. */
+static uint16_t suffix_lens[65536];
 static bool suffix_ok;
 static pthread_once_t suffix_once = PTHREAD_ONCE_INIT;
 
@@ -267,7 +268,7 @@ last_two(const char *s, size_t len)
 }
 
 static void
-suffix_ends_build(void)
+suffix_lens_build(void)
 {
 	const trawl_lexicon_t *lx = trawl_detect__lexicon(NULL);
 	if (!lx || !lx->street_suffix.set)
@@ -277,10 +278,9 @@ suffix_ends_build(void)
 	g_hash_table_iter_init(&it, lx->street_suffix.set);
 	while (g_hash_table_iter_next(&it, &key, NULL)) {
 		size_t len = strlen(key);
-		if (len >= 2) {
-			unsigned b = last_two(key, len);
-			suffix_ends[b / 8] |= (uint8_t)(1u << (b % 8));
-		}
+		/* (is_street_type() tries no ending of more than 12 bytes) */
+		if (len >= 2 && len <= 12)
+			suffix_lens[last_two(key, len)] |= (uint16_t)(1u << len);
 	}
 	suffix_ok = true;
 }
@@ -299,15 +299,12 @@ is_street_type(const actx_t *c, size_t i)
 	size_t l = tok_lower(c, i, buf);
 	if (l < 2)
 		return false;
-	pthread_once(&suffix_once, suffix_ends_build);
-	if (suffix_ok) {
-		unsigned b = last_two(buf, l);
-		if (!(suffix_ends[b / 8] & (1u << (b % 8))))
-			return false; /* no suffix ends as the word does */
-	}
+	pthread_once(&suffix_once, suffix_lens_build);
+	/* the lengths of ending worth a look-up (all when not known) */
+	unsigned lens = suffix_ok ? suffix_lens[last_two(buf, l)] : ~0u;
 	/* endings of 2 to 12 bytes, on a character boundary */
-	for (size_t k = l > 12 ? l - 12 : 1; k + 2 <= l; k++) {
-		if (((unsigned char)buf[k] & 0xC0) == 0x80)
+	for (size_t k = l > 12 ? l - 12 : 1; lens && k + 2 <= l; k++) {
+		if (!(lens & (1u << (l - k))) || ((unsigned char)buf[k] & 0xC0) == 0x80)
 			continue;
 		if (g_hash_table_contains(c->lx->street_suffix.set, buf + k))
 			return true;
