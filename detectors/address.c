@@ -832,9 +832,20 @@ enum { HOT_UNKNOWN, HOT_NO, HOT_YES };
 
 /* The last words of the hotword phrases (the lexicon's strings), built
  * once: a phrase can end only at a token that is one of them. NULL when
- * it could not be built. */
+ * it could not be built. With it, one bit for each length, first and last
+ * byte of those words (hashed into HOT_BITS): a token of ASCII letters and
+ * digits whose bit is not set is none of them, which spares most tokens
+ * before an address their lower-casing and look-up. */
 static GHashTable *hot_last;
+#define HOT_BITS 4096
+static uint8_t hot_last_bits[HOT_BITS / 8];
 static pthread_once_t hot_last_once = PTHREAD_ONCE_INIT;
+
+static unsigned
+hot_bit(unsigned char first, unsigned char last, size_t len)
+{
+	return (unsigned)(((first * 131u + last) * 41u + len) % HOT_BITS);
+}
 
 static void
 hot_last_build(void)
@@ -848,7 +859,13 @@ hot_last_build(void)
 	g_hash_table_iter_init(&it, lx->hotwords.set);
 	while (g_hash_table_iter_next(&it, &key, NULL)) {
 		const char *last = strrchr(key, ' ');
-		g_hash_table_add(h, (gpointer)(last ? last + 1 : (const char *)key));
+		last = last ? last + 1 : (const char *)key;
+		g_hash_table_add(h, (gpointer)last);
+		size_t len = strlen(last);
+		if (len) {
+			unsigned b = hot_bit((unsigned char)last[0], (unsigned char)last[len - 1], len);
+			hot_last_bits[b / 8] |= (uint8_t)(1u << (b % 8));
+		}
 	}
 	hot_last = h;
 }
@@ -868,10 +885,21 @@ hotword_ends_at(const actx_t *c, low_cache_t *lc, size_t end)
 {
 	size_t maxw = c->lx->hotwords.max_words;
 	size_t l;
+	pthread_once(&hot_last_once, hot_last_build);
+	const trawl_tok_t *k = &c->t[end];
+	size_t n = k->end - k->start;
+	if (hot_last && n == k->ncp && !(k->flags & TRAWL_TOK_JOINED) && n <= 7) {
+		/* ASCII letters and digits, lower-cased as they stand with
+		 * 0x20 set: too short for a compound, so the token must be
+		 * the last word of a phrase for any to end here */
+		const char *s = c->text->text + k->start;
+		unsigned b = hot_bit((unsigned char)(s[0] | 0x20), (unsigned char)(s[n - 1] | 0x20), n);
+		if (!(hot_last_bits[b / 8] & (1u << (b % 8))))
+			return false;
+	}
 	const char *low = cached_lower(c, lc, end, &l);
 	if (!l || l + 2 > 256)
 		return false; /* as the first phrase below finds */
-	pthread_once(&hot_last_once, hot_last_build);
 	if (hot_last && !g_hash_table_contains(hot_last, low)) {
 		/* no phrase of the list ends with the token: what is left to
 		 * find is a compound in the token alone */
