@@ -49,19 +49,14 @@
 typedef struct {
 	const trawl_lexicon_t *lx;
 	const trawl_text_t *text;
-	const trawl_tok_t *t;
+	const trawl_toks_t *toks;
+	const trawl_tok_t *t; /* toks->v */
 	size_t n;
 	const uint32_t *line_first;
-	/* per token: the TRAWL_LX_* lists it is in, with LISTS_DONE once
-	 * looked up (by in_list(), on first need: the walks back from every
-	 * number ask about the same words again); malloc'd with hot_end */
-	uint32_t *lists;
 	/* per token: whether a hotword phrase ends there (HOT_*, found out
-	 * on first need by hotword_before()); in the block of lists */
+	 * on first need by hotword_before()); malloc'd */
 	uint8_t *hot_end;
 } actx_t;
-
-#define LISTS_DONE (1u << 31)
 
 enum { PC_NONE, PC_5, PC_4, PC_NL, PC_PL, PC_US, PC_GB };
 
@@ -103,14 +98,9 @@ tok_lower(const actx_t *c, size_t i, char *buf)
 static bool
 in_list(const actx_t *c, unsigned bit, size_t i)
 {
-	uint32_t m = c->lists[i];
-	if (!(m & LISTS_DONE)) {
-		char buf[WBUF];
-		size_t len = tok_lower(c, i, buf);
-		m = LISTS_DONE | (len ? trawl_lexicon__lists(c->lx, buf, len) : 0);
-		c->lists[i] = m;
-	}
-	return m & bit;
+	/* kept with the tokens (the walks back from every number ask about
+	 * the same words again, and the name detector has looked up many) */
+	return trawl_toks__lists(c->toks, c->lx, c->text->text, i) & bit;
 }
 
 static bool
@@ -1056,14 +1046,13 @@ address_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl
 	c.n = toks->n;
 	if (!c.n)
 		goto done;
+	c.toks = toks;
 	c.line_first = toks->line_first;
-	c.lists = malloc(c.n * (sizeof *c.lists + sizeof *c.hot_end));
-	if (!c.lists) {
+	c.hot_end = malloc(c.n * sizeof *c.hot_end);
+	if (!c.hot_end) {
 		rc = TRAWL_ENOMEM;
 		goto done;
 	}
-	memset(c.lists, 0, c.n * sizeof *c.lists);
-	c.hot_end = (uint8_t *)(c.lists + c.n);
 	memset(c.hot_end, HOT_UNKNOWN, c.n * sizeof *c.hot_end);
 
 	size_t floor_tok = 0; /* nothing before this token is looked at again */
@@ -1142,7 +1131,7 @@ address_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl
 done:
 	if (spans != span_buf)
 		free(spans);
-	free(c.lists);
+	free(c.hot_end);
 	return rc;
 }
 

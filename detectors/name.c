@@ -184,7 +184,8 @@ typedef struct {
 	const trawl_lexicon_t *lx;
 	scratch_t *scratch;   /* the calling thread's */
 	const trawl_text_t *text;
-	const trawl_tok_t *t;
+	const trawl_toks_t *toks;
+	const trawl_tok_t *t; /* toks->v */
 	size_t n;
 	const uint32_t *line_first; /* index of the first token of each token's line */
 	uint32_t *memo;       /* per token: LX_DONE and the lists it is in, LX_NAME_* */
@@ -253,17 +254,13 @@ lists_lookup(const ctx_t *c, size_t i)
 		 * tok_lower() makes of them (no apostrophe, so no possessive)
 		 * lower-cased and hashed in one loop; no hyphen nor accent for
 		 * given_word_parts() to find */
-		const unsigned char *s = (const unsigned char *)c->text->text + k->start;
 		char buf[WBUF];
-		uint32_t h = 2166136261u;
-		for (size_t j = 0; j < n; j++) {
-			/* a letter or a digit: 0x20 set lower-cases it */
-			unsigned char ch = s[j] | 0x20;
-			buf[j] = (char)ch;
-			h = (h ^ ch) * 16777619u;
-		}
-		if (n)
-			m |= trawl_wordtab__get(&c->lx->words, buf, n, h) << 1;
+		uint32_t h = trawl_word_lower_hash(buf, c->text->text + k->start, n);
+		unsigned lists = n ? trawl_wordtab__get(&c->lx->words, buf, n, h) : 0;
+		/* the same as trawl_toks__lists() would find: kept for the
+		 * address detector, which asks about many of these words */
+		c->toks->lists[i] = TRAWL_TOKS_LISTS_KNOWN | lists;
+		m |= lists << 1;
 	} else {
 		char buf[WBUF];
 		size_t len = tok_lower(c, i, buf);
@@ -1815,7 +1812,7 @@ name_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_te
 		return rc;
 	if (!toks->n)
 		return TRAWL_OK;
-	ctx_t c = { .lx = lx, .text = text, .t = toks->v, .n = toks->n };
+	ctx_t c = { .lx = lx, .text = text, .toks = toks, .t = toks->v, .n = toks->n };
 	if (!(c.scratch = scratch_get(c.n)))
 		return TRAWL_ENOMEM;
 	c.line_first = toks->line_first;

@@ -545,8 +545,10 @@ trawl_toks_free(trawl_toks_t *toks)
 {
 	free(toks->v);
 	free(toks->line_first);
+	free(toks->lists);
 	toks->v = NULL;
 	toks->line_first = NULL;
+	toks->lists = NULL;
 	toks->n = toks->cap = 0;
 }
 
@@ -738,6 +740,10 @@ trawl_detect__tokenize(trawl_toks_t *out, const char *text, size_t len)
 			if (!lf)
 				return TRAWL_ENOMEM;
 			out->line_first = lf;
+			uint32_t *ls = realloc(out->lists, cap * sizeof *ls);
+			if (!ls)
+				return TRAWL_ENOMEM;
+			out->lists = ls;
 			out->cap = cap;
 		}
 
@@ -831,7 +837,29 @@ trawl_detect__tokenize(trawl_toks_t *out, const char *text, size_t len)
 			line = (uint32_t)k;
 		out->line_first[k] = line;
 	}
+	if (out->n)
+		memset(out->lists, 0, out->n * sizeof *out->lists);
 	return TRAWL_OK;
+}
+
+unsigned
+trawl_toks__lists_lookup(const trawl_toks_t *toks, const trawl_lexicon_t *lx, const char *text, size_t i)
+{
+	const trawl_tok_t *k = &toks->v[i];
+	size_t n = k->end - k->start;
+	char buf[128];
+	unsigned m;
+	if (n == k->ncp && !(k->flags & TRAWL_TOK_JOINED) && n < sizeof buf) {
+		/* ASCII letters and digits alone, the most of mail: lower-cased
+		 * as trawl_detect__lower_tok() does and hashed in one loop */
+		uint32_t h = trawl_word_lower_hash(buf, text + k->start, n);
+		m = trawl_wordtab__get(&lx->words, buf, n, h);
+	} else {
+		size_t len = trawl_detect__lower_tok(buf, sizeof buf, text, k);
+		m = len ? trawl_lexicon__lists(lx, buf, len) : 0;
+	}
+	toks->lists[i] = TRAWL_TOKS_LISTS_KNOWN | m;
+	return m;
 }
 
 /* ---- tokens shared by the detectors of one text ---- */

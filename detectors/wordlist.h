@@ -52,6 +52,21 @@ trawl_word_hash(const char *s, size_t len)
 	return h;
 }
 
+/* Lower-cases s[0, n), ASCII letters and digits alone, into buf (each
+ * byte with 0x20 set, which digits have already; no NUL added) and returns
+ * its trawl_word_hash(): one loop for both. */
+static inline uint32_t
+trawl_word_lower_hash(char *buf, const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t j = 0; j < n; j++) {
+		unsigned char ch = (unsigned char)s[j] | 0x20;
+		buf[j] = (char)ch;
+		h = (h ^ ch) * 16777619u;
+	}
+	return h;
+}
+
 /* The value of the lower-cased s[0, len), whose trawl_word_hash() is hash;
  * 0 when absent. */
 uint32_t trawl_wordtab__get(const trawl_wordtab_t *t, const char *s, size_t len, uint32_t hash);
@@ -207,8 +222,28 @@ typedef struct {
 	/* per token: the index of the first token of its line (one whose nl
 	 * is not 0, or the first), which both detectors ask about */
 	uint32_t *line_first;
-	size_t n, cap; /* of both arrays */
+	/* per token: 0 until the lexicon's lists of the token are looked up
+	 * (trawl_toks__lists()), then TRAWL_TOKS_LISTS_KNOWN and their bits:
+	 * kept for every detector of the text, which ask about many of the
+	 * same words */
+	uint32_t *lists;
+	size_t n, cap; /* of the three arrays */
 } trawl_toks_t;
+
+#define TRAWL_TOKS_LISTS_KNOWN (1u << 31)
+
+/* trawl_toks__lists() when token i was not looked up yet. */
+unsigned trawl_toks__lists_lookup(const trawl_toks_t *toks, const trawl_lexicon_t *lx, const char *text, size_t i);
+
+/* The TRAWL_LX_* bits of the lists that token i of toks (the tokens of
+ * text), lower-cased as trawl_detect__lower_tok() does with room for 128
+ * bytes, is in; 0 for none, or when it cannot be lower-cased so. */
+static inline unsigned
+trawl_toks__lists(const trawl_toks_t *toks, const trawl_lexicon_t *lx, const char *text, size_t i)
+{
+	uint32_t m = toks->lists[i];
+	return m ? m & ~TRAWL_TOKS_LISTS_KNOWN : trawl_toks__lists_lookup(toks, lx, text, i);
+}
 
 /* The first of the tokens t[i, n) with any of the TRAWL_TOK_* flags, or n:
  * what a detector's walk over every token of a text uses to step over
