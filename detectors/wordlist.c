@@ -941,14 +941,50 @@ trawl_detect__tokens(const trawl_toks_t **out, const trawl_text_t *text)
 	return TRAWL_OK;
 }
 
+/* The bytes trawl_detect__fold() folds to a space, besides U+00A0. */
+static const bool fold_sep[128] = {
+	[' '] = true, ['\t'] = true, ['\n'] = true, ['\r'] = true, [','] = true,
+	[';'] = true, ['"'] = true, ['|'] = true, ['\f'] = true, ['\v'] = true,
+};
+
+/* trawl_detect__fold() of s[0, len) into out (len + 1 bytes) when s is
+ * ASCII without a NUL, the most text: lower-cased and folded in one pass
+ * (lower-casing changes no separator, and no letter into one). False,
+ * with out to be written afresh, at the first other byte. */
+static bool
+fold_ascii(char *out, const unsigned char *s, size_t len)
+{
+	size_t w = 0;
+	bool space = true; /* drops leading separators */
+	for (size_t r = 0; r < len; r++) {
+		unsigned char c = s[r];
+		if (c - 1u >= 0x7Fu)
+			return false;
+		if (fold_sep[c]) {
+			if (!space)
+				out[w++] = ' ';
+			space = true;
+			continue;
+		}
+		out[w++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		space = false;
+	}
+	while (w && out[w - 1] == ' ')
+		w--;
+	out[w] = '\0';
+	return true;
+}
+
 char *
 trawl_detect__fold(const char *text, size_t start, size_t end)
 {
-	/* lower-cased without glib for ASCII and Latin-1 text, the most of it */
 	size_t len = end - start;
 	char *low = malloc(len + 1);
 	if (!low)
 		return NULL;
+	if (fold_ascii(low, (const unsigned char *)text + start, len))
+		return low;
+	/* lower-cased without glib for Latin-1 text too, then folded */
 	if (!trawl_detect__lower(low, len + 1, text + start, len)) {
 		free(low);
 		gchar *g = g_utf8_strdown(text + start, (gssize)len);
