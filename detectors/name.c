@@ -209,6 +209,14 @@ tok_len_ok(const ctx_t *c, size_t i)
 	return c->t[i].end - c->t[i].start < WBUF / 2;
 }
 
+/* Token i lower-cased into buf (WBUF bytes) as trawl_detect__lower() has
+ * it: the phrases of the lists are looked up so, possessives and all. */
+static size_t
+word_lower(const ctx_t *c, size_t i, char *buf)
+{
+	return trawl_detect__lower_tok(buf, WBUF, c->text->text, &c->t[i]);
+}
+
 static size_t
 tok_lower(const ctx_t *c, size_t i, char *buf)
 {
@@ -770,8 +778,11 @@ local_supports(const ctx_t *c, size_t first, size_t last)
 				ok = true;
 		}
 	}
-	g_free(fc);
-	g_free(lc);
+	/* (most words are ASCII, folded in place: no copy to free) */
+	if (fc)
+		g_free(fc);
+	if (lc)
+		g_free(lc);
 	return ok;
 }
 
@@ -787,8 +798,7 @@ phrase(const ctx_t *c, size_t a, size_t b, char *buf, size_t cap)
 		if (k > a && (c->t[k].gap != 0 || c->t[k].nl))
 			return false;
 		char tb[WBUF];
-		size_t l = trawl_detect__lower(tb, sizeof tb, c->text->text + c->t[k].start,
-		                               c->t[k].end - c->t[k].start);
+		size_t l = word_lower(c, k, tb);
 		if (!l || w + l + 2 > cap)
 			return false;
 		if (k > a)
@@ -834,7 +844,7 @@ after_salutation(const ctx_t *c, size_t i)
 		if (k > ls && (c->t[k].gap != 0 || c->t[k].nl))
 			break;
 		char tb[WBUF];
-		size_t l = trawl_detect__lower(tb, sizeof tb, c->text->text + c->t[k].start, c->t[k].end - c->t[k].start);
+		size_t l = word_lower(c, k, tb);
 		if (!l || w + l + 2 > sizeof buf)
 			break;
 		if (k > ls)
@@ -860,8 +870,7 @@ line_is_closing(const ctx_t *c, size_t ls, size_t le)
 	size_t w = 0;
 	for (size_t k = ls; k <= le; k++) {
 		char tb[WBUF];
-		size_t l = trawl_detect__lower(tb, sizeof tb, c->text->text + c->t[k].start,
-		                               c->t[k].end - c->t[k].start);
+		size_t l = word_lower(c, k, tb);
 		if (!l || w + l + 2 > sizeof buf)
 			return false;
 		if (k > ls)
@@ -937,7 +946,7 @@ after_label(const ctx_t *c, size_t i)
 		if (g > 1 && (c->t[k + 1].gap != 0 || c->t[k + 1].nl))
 			break;
 		char tb[WBUF];
-		size_t l = trawl_detect__lower(tb, sizeof tb, c->text->text + c->t[k].start, c->t[k].end - c->t[k].start);
+		size_t l = word_lower(c, k, tb);
 		size_t need = l + (g > 1);
 		if (!l || need > pos)
 			break;
