@@ -817,6 +817,78 @@ phrase_in(const ctx_t *c, const trawl_wordlist_t *wl, size_t a, size_t b)
 	return phrase(c, a, b, buf, sizeof buf) && g_hash_table_contains(wl->set, buf);
 }
 
+/* The words that phrases of a list can start or end with, one bit for each
+ * length, first and last byte (hashed into EDGE_BITS): a token of ASCII
+ * letters and digits, lower-cased as it stands with 0x20 set, whose bit
+ * is not set is none of them, and no phrase of the list starting (ending)
+ * with it needs building and looking up. */
+#define EDGE_BITS 4096
+typedef struct {
+	uint8_t bits[EDGE_BITS / 8];
+} edge_bits_t;
+
+static unsigned
+edge_bit(unsigned char first, unsigned char last, size_t len)
+{
+	return (unsigned)(((first * 131u + last) * 41u + len) % EDGE_BITS);
+}
+
+/* Sets the bits of the first (last) words of the entries of set. */
+static void
+edge_bits_add(edge_bits_t *e, GHashTable *set, bool last)
+{
+	GHashTableIter it;
+	gpointer key;
+	g_hash_table_iter_init(&it, set);
+	while (g_hash_table_iter_next(&it, &key, NULL)) {
+		const char *w = key, *sp = last ? strrchr(w, ' ') : strchr(w, ' ');
+		size_t len = strlen(w);
+		if (last && sp) {
+			len -= (size_t)(sp + 1 - w);
+			w = sp + 1;
+		} else if (!last && sp) {
+			len = (size_t)(sp - w);
+		}
+		if (len) {
+			unsigned b = edge_bit((unsigned char)w[0], (unsigned char)w[len - 1], len);
+			e->bits[b / 8] |= (uint8_t)(1u << (b % 8));
+		}
+	}
+}
+
+static edge_bits_t greeting_first, closing_first, label_last;
+static bool edges_ok;
+static pthread_once_t edges_once = PTHREAD_ONCE_INIT;
+
+static void
+edges_build(void)
+{
+	const trawl_lexicon_t *lx = trawl_detect__lexicon(NULL);
+	if (!lx || !lx->greetings.set || !lx->closings.set || !lx->labels.set)
+		return;
+	edge_bits_add(&greeting_first, lx->greetings.set, false);
+	edge_bits_add(&closing_first, lx->closings.set, false);
+	edge_bits_add(&label_last, lx->labels.set, true);
+	edges_ok = true;
+}
+
+/* Token k may be a word of e: false only when it is ASCII letters and
+ * digits whose bit is not set. */
+static bool
+maybe_edge(const ctx_t *c, const edge_bits_t *e, size_t k)
+{
+	const trawl_tok_t *t = &c->t[k];
+	size_t n = t->end - t->start;
+	if (n != t->ncp || (t->flags & TRAWL_TOK_JOINED))
+		return true;
+	pthread_once(&edges_once, edges_build);
+	if (!edges_ok)
+		return true;
+	const char *s = c->text->text + t->start;
+	unsigned b = edge_bit((unsigned char)(s[0] | 0x20), (unsigned char)(s[n - 1] | 0x20), n);
+	return (e->bits[b / 8] >> (b % 8)) & 1;
+}
+
 /* Skips titles ("Frau", "Dr.") forward from k up to limit. */
 static size_t
 skip_titles(const ctx_t *c, size_t k, size_t limit)
@@ -831,7 +903,7 @@ static bool
 after_salutation(const ctx_t *c, size_t i)
 {
 	size_t ls = c->line_first[i];
-	if (ls == i)
+	if (ls == i || !maybe_edge(c, &greeting_first, ls))
 		return false;
 	size_t maxw = c->lx->greetings.max_words;
 	/* the phrases from ls, longer by a word each time: built in buf as
@@ -864,7 +936,7 @@ after_salutation(const ctx_t *c, size_t i)
 static bool
 line_is_closing(const ctx_t *c, size_t ls, size_t le)
 {
-	if (le - ls + 1 > c->lx->closings.max_words)
+	if (le - ls + 1 > c->lx->closings.max_words || !maybe_edge(c, &closing_first, ls))
 		return false;
 	char buf[256];
 	size_t w = 0;
@@ -929,9 +1001,10 @@ after_label(const ctx_t *c, size_t i)
 		if (!(gap & TRAWL_GAP_COLON))
 			return false;
 		size_t pe = i - 1, pls = c->line_first[pe];
-		return pe - pls + 1 <= maxw && phrase_in(c, &c->lx->labels, pls, pe);
+		return pe - pls + 1 <= maxw && maybe_edge(c, &label_last, pe) && phrase_in(c, &c->lx->labels, pls, pe);
 	}
-	if (gap & ~(TRAWL_GAP_COLON | TRAWL_GAP_DASH))
+	/* (every phrase tried below ends at token i - 1) */
+	if ((gap & ~(TRAWL_GAP_COLON | TRAWL_GAP_DASH)) || !maybe_edge(c, &label_last, i - 1))
 		return false;
 	size_t ls = c->line_first[i];
 	/* the phrases ending before i, longer by a word at their front each
