@@ -54,6 +54,7 @@ typedef struct {
 } cand_t;
 
 typedef struct scratch scratch_t;
+typedef struct word_bits word_bits_t;
 
 /* ---- a set of strings for one message ---- */
 
@@ -194,6 +195,7 @@ typedef struct {
 	bool message_read;
 	const strset_t *known;    /* sorted-token keys of names seen in the message */
 	const strset_t *known_words; /* the words of those names */
+	const word_bits_t *known_word_bits; /* ... as word bits */
 	const strset_t *locals;   /* ASCII-folded email local parts of the message */
 	GArray *cands;        /* cand_t */
 	struct cells *cells;  /* of a line of a table */
@@ -817,25 +819,49 @@ phrase_in(const ctx_t *c, const trawl_wordlist_t *wl, size_t a, size_t b)
 	return phrase(c, a, b, buf, sizeof buf) && g_hash_table_contains(wl->set, buf);
 }
 
-/* The words that phrases of a list can start or end with, one bit for each
- * length, first and last byte (hashed into EDGE_BITS): a token of ASCII
- * letters and digits, lower-cased as it stands with 0x20 set, whose bit
- * is not set is none of them, and no phrase of the list starting (ending)
- * with it needs building and looking up. */
-#define EDGE_BITS 4096
-typedef struct {
-	uint8_t bits[EDGE_BITS / 8];
-} edge_bits_t;
+/* A set of words as one bit for each length, first and last byte (hashed
+ * into WORD_BITS): a token of ASCII letters and digits, lower-cased as it
+ * stands with 0x20 set, whose bit is not set is none of them, which spares
+ * it lower-casing and a look-up. */
+#define WORD_BITS 4096
+struct word_bits {
+	uint8_t bits[WORD_BITS / 8];
+};
 
 static unsigned
-edge_bit(unsigned char first, unsigned char last, size_t len)
+word_bit(unsigned char first, unsigned char last, size_t len)
 {
-	return (unsigned)(((first * 131u + last) * 41u + len) % EDGE_BITS);
+	return (unsigned)(((first * 131u + last) * 41u + len) % WORD_BITS);
 }
 
-/* Sets the bits of the first (last) words of the entries of set. */
 static void
-edge_bits_add(edge_bits_t *e, GHashTable *set, bool last)
+word_bits_add(word_bits_t *e, const char *w, size_t len)
+{
+	if (len) {
+		unsigned b = word_bit((unsigned char)w[0], (unsigned char)w[len - 1], len);
+		e->bits[b / 8] |= (uint8_t)(1u << (b % 8));
+	}
+}
+
+/* Token k may be one of the words of e: false only when it is ASCII
+ * letters and digits whose bit is not set. */
+static bool
+word_bits_maybe(const word_bits_t *e, const ctx_t *c, size_t k)
+{
+	const trawl_tok_t *t = &c->t[k];
+	size_t n = t->end - t->start;
+	if (n != t->ncp || (t->flags & TRAWL_TOK_JOINED))
+		return true;
+	const char *s = c->text->text + t->start;
+	unsigned b = word_bit((unsigned char)(s[0] | 0x20), (unsigned char)(s[n - 1] | 0x20), n);
+	return (e->bits[b / 8] >> (b % 8)) & 1;
+}
+
+/* Adds the first (last) words of the entries of set to e: the words a
+ * phrase of the list can start (end) with, so that no phrase starting
+ * (ending) with another needs building and looking up. */
+static void
+word_bits_add_edges(word_bits_t *e, GHashTable *set, bool last)
 {
 	GHashTableIter it;
 	gpointer key;
@@ -849,14 +875,11 @@ edge_bits_add(edge_bits_t *e, GHashTable *set, bool last)
 		} else if (!last && sp) {
 			len = (size_t)(sp - w);
 		}
-		if (len) {
-			unsigned b = edge_bit((unsigned char)w[0], (unsigned char)w[len - 1], len);
-			e->bits[b / 8] |= (uint8_t)(1u << (b % 8));
-		}
+		word_bits_add(e, w, len);
 	}
 }
 
-static edge_bits_t greeting_first, closing_first, label_last;
+static word_bits_t greeting_first, closing_first, label_last;
 static bool edges_ok;
 static pthread_once_t edges_once = PTHREAD_ONCE_INIT;
 
@@ -866,27 +889,18 @@ edges_build(void)
 	const trawl_lexicon_t *lx = trawl_detect__lexicon(NULL);
 	if (!lx || !lx->greetings.set || !lx->closings.set || !lx->labels.set)
 		return;
-	edge_bits_add(&greeting_first, lx->greetings.set, false);
-	edge_bits_add(&closing_first, lx->closings.set, false);
-	edge_bits_add(&label_last, lx->labels.set, true);
+	word_bits_add_edges(&greeting_first, lx->greetings.set, false);
+	word_bits_add_edges(&closing_first, lx->closings.set, false);
+	word_bits_add_edges(&label_last, lx->labels.set, true);
 	edges_ok = true;
 }
 
-/* Token k may be a word of e: false only when it is ASCII letters and
- * digits whose bit is not set. */
+/* Token k may be a word of e, one of the edge words above. */
 static bool
-maybe_edge(const ctx_t *c, const edge_bits_t *e, size_t k)
+maybe_edge(const ctx_t *c, const word_bits_t *e, size_t k)
 {
-	const trawl_tok_t *t = &c->t[k];
-	size_t n = t->end - t->start;
-	if (n != t->ncp || (t->flags & TRAWL_TOK_JOINED))
-		return true;
 	pthread_once(&edges_once, edges_build);
-	if (!edges_ok)
-		return true;
-	const char *s = c->text->text + t->start;
-	unsigned b = edge_bit((unsigned char)(s[0] | 0x20), (unsigned char)(s[n - 1] | 0x20), n);
-	return (e->bits[b / 8] >> (b % 8)) & 1;
+	return !edges_ok || word_bits_maybe(e, c, k);
 }
 
 /* Skips titles ("Frau", "Dr.") forward from k up to limit. */
@@ -1170,7 +1184,9 @@ eval_run(ctx_t *c, const run_t *r)
 		size_t nk = 0;
 		for (size_t w = 0; w < r->nwords; w++) {
 			char buf[WBUF];
-			size_t l = tok_lower(c, r->words[w], buf);
+			size_t l = 0;
+			if (word_bits_maybe(c->known_word_bits, c, r->words[w]))
+				l = tok_lower(c, r->words[w], buf);
 			in_known[w] = l && strset_has(c->known_words, buf, l);
 			nk += in_known[w];
 		}
@@ -1644,6 +1660,7 @@ typedef struct {
 typedef struct {
 	strset_t known;       /* sorted-token keys of names seen in the message */
 	strset_t known_words; /* the words of those names */
+	word_bits_t known_word_bits; /* ... as word bits */
 	strset_t locals;      /* ASCII-folded email local parts of the message */
 	size_t locals_read;   /* the first of read whose local part is not in locals yet */
 	read_t *read;         /* of each finding read, in order */
@@ -1669,6 +1686,7 @@ msg_memo_reset(msg_memo_t *mm)
 {
 	strset_clear(&mm->known);
 	strset_clear(&mm->known_words);
+	memset(&mm->known_word_bits, 0, sizeof mm->known_word_bits);
 	strset_clear(&mm->locals);
 	mm->locals_read = 0;
 	mm->nread = 0;
@@ -1734,8 +1752,10 @@ msg_memo_add(msg_memo_t *mm, const trawl_finding_t *f)
 			g_free(key);
 		for (const char *p = f->norm; *p;) {
 			size_t l = strcspn(p, " ");
-			if (l)
+			if (l) {
 				strset_add(&mm->known_words, p, l);
+				word_bits_add(&mm->known_word_bits, p, l);
+			}
 			p += l;
 			if (*p)
 				p++;
@@ -1781,6 +1801,7 @@ read_message(ctx_t *c)
 	if (mm->known.n) {
 		c->known = &mm->known;
 		c->known_words = &mm->known_words;
+		c->known_word_bits = &mm->known_word_bits;
 	}
 	c->locals = &mm->locals;
 }
