@@ -1256,6 +1256,13 @@ typedef struct {
 	verdict_t v;
 } judged_t;
 
+/* A run of a number's count of digits, as the first pass read it, and
+ * where scanning went on after it. */
+typedef struct {
+	run_t r;
+	size_t next;
+} kept_run_t;
+
 /* What is known around the numbers of one text, worked out on first need. */
 typedef struct {
 	const trawl_detector_set_t *set;
@@ -1278,12 +1285,12 @@ typedef struct {
 	size_t ctx_at;
 	int ctx;
 	bool ctx_no, ctx_known;
-	/* where the runs of MIN_DIGITS to MAX_DIGITS digits start, noted by
-	 * the first pass so that the second need not read every byte, nor
-	 * every other run, again (starts_known) */
-	size_t *starts;
-	size_t nstarts, capstarts;
-	bool starts_known;
+	/* the runs of MIN_DIGITS to MAX_DIGITS digits, kept by the first pass
+	 * so that the second need not read every byte, every other run, nor
+	 * these runs again (runs_known) */
+	kept_run_t *runs;
+	size_t nruns, capruns;
+	bool runs_known;
 } scan_ctx_t;
 
 static trawl_status_t
@@ -1743,9 +1750,9 @@ next_start(const char *s, size_t len, size_t i)
 	return len;
 }
 
-/* One pass over the text: every run judged. The first pass notes where the
- * runs with a number's count of digits start; the second goes there
- * directly. */
+/* One pass over the text: every run judged. The first pass keeps the runs
+ * with a number's count of digits as it read them; the second takes them
+ * from there. */
 static trawl_status_t
 scan_runs(scan_ctx_t *c, hits_t *hits)
 {
@@ -1754,23 +1761,28 @@ scan_runs(scan_ctx_t *c, hits_t *hits)
 	run_t r;
 	size_t k = 0;
 	for (size_t i = 0;;) {
-		if (c->starts_known)
-			i = k < c->nstarts ? c->starts[k++] : len;
-		else
+		size_t next;
+		if (c->runs_known) {
+			if (k == c->nruns)
+				break;
+			r = c->runs[k].r;
+			next = c->runs[k++].next;
+		} else {
 			i = next_start(s, len, i);
-		if (i >= len)
-			break;
-		size_t next = read_run(s, len, i, &r);
+			if (i >= len)
+				break;
+			next = read_run(s, len, i, &r);
+		}
 		bool candidate = r.ngroups && r.ndigits >= MIN_DIGITS && r.ndigits <= MAX_DIGITS;
 		/* the second pass does nothing with a run of too few or too many
-		 * digits (most of them: years, times, amounts): it is told only
-		 * where the others start */
+		 * digits (most of them: years, times, amounts): it is given only
+		 * the others, which it would read again the same way */
 		if (c->collecting && candidate) {
-			void *p = grow(c->starts, c->nstarts, &c->capstarts, sizeof *c->starts);
+			void *p = grow(c->runs, c->nruns, &c->capruns, sizeof *c->runs);
 			if (!p)
 				return TRAWL_ENOMEM;
-			c->starts = p;
-			c->starts[c->nstarts++] = i;
+			c->runs = p;
+			c->runs[c->nruns++] = (kept_run_t){r, next};
 		}
 		/* collecting, only international numbers matter */
 		bool wanted = !c->collecting || r.plus || r.idd;
@@ -1831,7 +1843,7 @@ scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t 
 	if (memchr(text->text, '+', text->len) || has_double_zero(text->text, text->len)) {
 		if ((rc = scan_runs(&c, &hits)) < 0)
 			goto done;
-		c.starts_known = true;
+		c.runs_known = true;
 	}
 	c.collecting = false;
 	if ((rc = scan_runs(&c, &hits)) < 0)
@@ -1849,7 +1861,7 @@ done:
 	free(hits.items);
 	free(c.intl);
 	free(c.judged);
-	free(c.starts);
+	free(c.runs);
 	return rc;
 }
 
