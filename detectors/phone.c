@@ -1565,7 +1565,11 @@ judge(scan_ctx_t *c, const run_t *r, int a, int b, size_t start, verdict_t *v)
 	if (nd < MIN_DIGITS || nd > (intl ? 17 : 16))
 		return TRAWL_OK;
 	const char *digits = intl ? d + 1 : d;
-	if (!c->ctx_known || c->ctx_at != start) {
+	/* The shape or a currency sign vetoes a run whatever words stand
+	 * before it (dates, addresses and amounts are common): the words are
+	 * read only when they can matter. */
+	bool veto = looks_like_other(s, r, a, b, digits, nd) || bad_before(s, start);
+	if (!veto && (!c->ctx_known || c->ctx_at != start)) {
 		c->ctx = context_before(c->text, start, &c->ctx_no);
 		if (c->ctx == CTX_NONE && c->text->header)
 			c->ctx = header_context(c->text->header);
@@ -1573,10 +1577,8 @@ judge(scan_ctx_t *c, const run_t *r, int a, int b, size_t start, verdict_t *v)
 		c->ctx_known = true;
 	}
 	int ctx = c->ctx;
-	bool is_no = c->ctx_no;
 	trawl_status_t rc = TRAWL_OK;
-	if (looks_like_other(s, r, a, b, digits, nd) || ctx == CTX_NEG || (ctx == CTX_NUMBERWORD && is_no) ||
-	    bad_before(s, start))
+	if (veto || ctx == CTX_NEG || (ctx == CTX_NUMBERWORD && c->ctx_no))
 		v->kind = V_VETO;
 	else if (!intl)
 		return resolve_national(c, r, a, b, d, nd, ctx, v);
