@@ -193,6 +193,9 @@ struct lazy_re {
 	 * code is published) */
 	mutable bool have_first = false;
 	mutable uint8_t first[32] = {};
+	/* no match is shorter (PCRE2_INFO_MINLENGTH; set before code is
+	 * published) */
+	mutable uint32_t min_length = 0;
 
 	lazy_re() = default;
 	lazy_re(const lazy_re &) = delete;
@@ -241,6 +244,8 @@ lazy_re::get() const
 	}
 	/* without JIT it still matches, slower */
 	jit = pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) == 0;
+	if (pcre2_pattern_info(c, PCRE2_INFO_MINLENGTH, &min_length) != 0)
+		min_length = 0;
 	set_first();
 	code.store(c, std::memory_order_release);
 	return c;
@@ -440,7 +445,8 @@ append_replacement(std::string &out, const std::string &repl, const std::string 
 }
 
 /* RegexMatcher::replaceAll(): every match from the left, each searched for
- * where the last one ended (one on after an empty one). */
+ * where the last one ended (one on after an empty one). No match is
+ * searched for where too few bytes are left for one. */
 std::string
 replace_all(const lazy_re &re, const std::string &subject, const std::string &repl)
 {
@@ -454,7 +460,7 @@ replace_all(const lazy_re &re, const std::string &subject, const std::string &re
 		throw give_up();
 	std::string out;
 	size_t from = 0, tail = 0;
-	while (from <= subject.size()) {
+	while (from <= subject.size() && subject.size() - from >= re.min_length) {
 		int rc = run_match(re, c, subject, from, md);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			break;
@@ -646,6 +652,25 @@ national_format(const plan_t &pl, const std::string &nsn)
 			continue;
 		if (!f.rule_ok)
 			throw give_up();
+		/* The whole match stands at 0, so replaceAll()'s first match does
+		 * too: the first, in the order the pattern tries its ways, that
+		 * gets to the pattern's end. When no match is shorter than the
+		 * number, that one ends where the number does, and so is the
+		 * whole match (the first way to end there), and no second one
+		 * fits after it: the replacement is the whole match's, whose
+		 * groups are still in the match data. */
+		const pcre2_code *c = f.find.get();
+		if (c && f.find.min_length >= nsn.size()) {
+			uint32_t groups = 0;
+			pcre2_pattern_info(c, PCRE2_INFO_CAPTURECOUNT, &groups);
+			pcre2_match_data *md = thread_match_data();
+			const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+			if (groups + 1 <= pcre2_get_ovector_count(md) && ov[0] == 0 && ov[1] == nsn.size()) {
+				std::string out;
+				append_replacement(out, f.rule, nsn, ov, static_cast<int>(groups));
+				return out;
+			}
+		}
 		return replace_all(f.find, nsn, f.rule);
 	}
 	return nsn;
