@@ -208,7 +208,12 @@ struct lazy_re {
 		src = s;
 		options = opts;
 	}
-	pcre2_code *get() const;
+	/* the compiled pattern, or NULL when PCRE2 would not take it */
+	pcre2_code *get() const
+	{
+		pcre2_code *c = code.load(std::memory_order_acquire);
+		return c ? c : compile();
+	}
 	/* whether a match at from of subject s may start there at all */
 	bool may_start(const std::string &s, size_t from) const
 	{
@@ -221,16 +226,18 @@ struct lazy_re {
 	}
 
 private:
+	pcre2_code *compile() const;
 	void set_first() const;
 };
 
 std::mutex compile_mu;
 
+/* get() the first time: compiles the pattern, once for all threads. */
 pcre2_code *
-lazy_re::get() const
+lazy_re::compile() const
 {
-	pcre2_code *c = code.load(std::memory_order_acquire);
-	if (c || failed.load(std::memory_order_acquire))
+	pcre2_code *c = nullptr;
+	if (failed.load(std::memory_order_acquire))
 		return c;
 	std::lock_guard<std::mutex> lock(compile_mu);
 	if ((c = code.load(std::memory_order_relaxed)) || failed.load(std::memory_order_relaxed))
@@ -340,6 +347,9 @@ enum { RE_FULL = PCRE2_ANCHORED | PCRE2_ENDANCHORED, RE_PREFIX = PCRE2_ANCHORED,
 struct desc_t {
 	std::vector<int> lengths;
 	std::vector<int> local_lengths; /* possible_length_local_only */
+	/* lengths as bits (1 << n for each length n), asked for every type of
+	 * every question: a national number has at most 17 digits */
+	uint32_t length_bits = 0;
 	bool has_pattern = false;
 	lazy_re full;
 
@@ -347,6 +357,9 @@ struct desc_t {
 	{
 		lengths.assign(d.possible_length().begin(), d.possible_length().end());
 		local_lengths.assign(d.possible_length_local_only().begin(), d.possible_length_local_only().end());
+		for (int n : lengths)
+			if (n >= 0 && n < 32)
+				length_bits |= 1u << n;
 		has_pattern = !d.national_number_pattern().empty();
 		full.set(d.national_number_pattern(), RE_FULL);
 	}
@@ -359,8 +372,7 @@ struct desc_t {
 	/* PhoneNumberUtil::IsNumberMatchingDesc() */
 	bool matches(const std::string &nsn) const
 	{
-		if (!lengths.empty() && std::find(lengths.begin(), lengths.end(), static_cast<int>(nsn.size())) ==
-		                            lengths.end())
+		if (!lengths.empty() && (nsn.size() >= 32 || !((length_bits >> nsn.size()) & 1)))
 			return false;
 		return has_pattern && re_match(full, nsn);
 	}
@@ -930,10 +942,13 @@ parse_lib(trawl_phonelib_number_t *out, const char *text, size_t len, const char
 	return TRAWL_OK;
 }
 
+/* A question the cache does not answer: *out is cleared first, which
+ * parse_lib() counts on. */
 trawl_status_t
 parse(trawl_phonelib_number_t *out, const char *text, size_t len, const char *region)
 {
 	trawl_status_t rc;
+	std::memset(out, 0, sizeof *out);
 	if (parse_fast(out, text, len, region, &rc))
 		return rc;
 	return parse_lib(out, text, len, region);
@@ -947,6 +962,17 @@ geocoder()
 {
 	static const PhoneNumberOfflineGeocoder geo;
 	return geo;
+}
+
+/* The locale the geocoder is asked in, built once a thread (ICU promises
+ * const use of an object from several threads only for some classes): an
+ * icu::Locale takes about as long to build as the plans take to answer
+ * placed(). */
+const icu::Locale &
+english()
+{
+	thread_local const icu::Locale en("en");
+	return en;
 }
 
 /* The English name of a region, which is what the geocoder says of a number
@@ -1015,7 +1041,7 @@ placed_fast(const char *e164, bool *placed)
 			 * its cost) only to find what the plans just said: a valid
 			 * fixed line, which is geographical, for which it returns
 			 * GetDescriptionForValidNumber() */
-			std::string desc = geocoder().GetDescriptionForValidNumber(num, icu::Locale("en"));
+			std::string desc = geocoder().GetDescriptionForValidNumber(num, english());
 			*placed = !desc.empty() && desc != country_name(pl->region);
 			return true;
 		}
@@ -1039,7 +1065,7 @@ placed_lib(const char *e164)
 	PhoneNumberUtil::PhoneNumberType t = util->GetNumberType(num);
 	if (t != PhoneNumberUtil::FIXED_LINE && t != PhoneNumberUtil::FIXED_LINE_OR_MOBILE)
 		return true;
-	std::string desc = geocoder().GetDescriptionForNumber(num, icu::Locale("en"));
+	std::string desc = geocoder().GetDescriptionForNumber(num, english());
 	return !desc.empty() && desc != country_name(region);
 }
 
@@ -1193,8 +1219,8 @@ trawl_phonelib__parse(trawl_phonelib_number_t *out, const char *text, size_t len
 {
 	if (!out || (!text && len))
 		return TRAWL_EINVAL;
-	std::memset(out, 0, sizeof *out);
 	try {
+		/* an answer fills all of *out (a cached one is copied whole) */
 		return parse_cached(out, text ? text : "", len, region);
 	} catch (const std::bad_alloc &) {
 		return TRAWL_ENOMEM;
