@@ -608,8 +608,10 @@ sender_region(const trawl_text_t *text, char out[3])
 	char tld[3] = {(char)(dom[k] | 0x20), (char)(dom[k + 1] | 0x20), 0};
 	if (!trawl_is_alpha((unsigned char)tld[0]) || !trawl_is_alpha((unsigned char)tld[1]))
 		return false;
+	/* strcmp(tld, *v) == 0, for a tld of two letters, without a call for
+	 * each entry: asked for every text with a national number in it */
 	for (const char *const *v = vanity_tlds; *v; v++)
-		if (strcmp(tld, *v) == 0)
+		if ((*v)[0] == tld[0] && (*v)[1] == tld[1] && (*v)[2] == '\0')
 			return false;
 	if (strcmp(tld, "uk") == 0)
 		strcpy(tld, "gb");

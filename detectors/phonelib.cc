@@ -1323,8 +1323,23 @@ trawl_phonelib__country_code(const char *region) noexcept
 {
 	if (!region)
 		return 0;
+	/* Asked for the sender's country of every text that has a national
+	 * number, mostly the few countries of a mailbox, and the library builds
+	 * a std::string and searches a map each time: the thread's last answer
+	 * for a region of two letters is kept. */
+	thread_local char last[2];
+	thread_local int last_cc;
+	bool two = region[0] && region[1] && !region[2];
+	if (two && region[0] == last[0] && region[1] == last[1])
+		return last_cc;
 	try {
-		return lib()->GetCountryCodeForRegion(region);
+		int cc = lib()->GetCountryCodeForRegion(region);
+		if (two) {
+			last[0] = region[0];
+			last[1] = region[1];
+			last_cc = cc;
+		}
+		return cc;
 	} catch (...) {
 		return 0;
 	}
