@@ -416,14 +416,17 @@ struct plan_t {
 	/* PhoneNumberUtil::GetNumberTypeHelper() != UNKNOWN */
 	bool valid(const std::string &nsn) const
 	{
-		if (!general.matches(nsn))
-			return false;
+		/* GetNumberTypeHelper() asks the general pattern first, which takes
+		 * nearly every number of the right length; asked last, it is run
+		 * only for a number some type takes, and the answer is the same.
+		 * (A general pattern PCRE2 would not take then sends only those to
+		 * the library: for the others it says "not valid" too.) */
+		bool typed = false;
 		for (const desc_t &t : types)
-			if (t.matches(nsn))
-				return true;
-		if (fixed.matches(nsn))
-			return true;
-		return !same_fixed_mobile && mobile.matches(nsn);
+			if ((typed = t.matches(nsn)))
+				break;
+		typed = typed || fixed.matches(nsn) || (!same_fixed_mobile && mobile.matches(nsn));
+		return typed && general.matches(nsn);
 	}
 };
 
