@@ -1189,14 +1189,14 @@ region_allows(const region_info_t *ri, const char *d, int nd)
 	return true;
 }
 
-/* Tries one region: adds a reading when the digits are a valid national
- * number there, in the country's own national form. */
+/* Tries one region: adds a reading when the nd digits d are a valid
+ * national number there, in the country's own national form. */
 static trawl_status_t
-try_region(const char *region, const char *d, const run_t *r, int a, int b, reading_t *out, int *nout,
+try_region(const char *region, const char *d, int nd, const run_t *r, int a, int b, reading_t *out, int *nout,
            int max)
 {
 	trawl_phonelib_number_t num;
-	trawl_status_t rc = trawl_phonelib__parse(&num, d, strlen(d), region);
+	trawl_status_t rc = trawl_phonelib__parse(&num, d, (size_t)nd, region);
 	if (rc == TRAWL_ENOMEM || rc == TRAWL_EINTERNAL)
 		return rc;
 	if (rc != TRAWL_OK || !num.from_region)
@@ -1441,14 +1441,16 @@ resolve_national(scan_ctx_t *c, const run_t *r, int a, int b, const char *d, int
 	gather_evidence(c, false);
 	for (size_t k = 0; k < NREGIONS; k++) {
 		if (region_allows(&regions[k], d, nd) &&
-		    (rc = try_region(regions[k].region, d, r, a, b, rd, &n, MAX_READINGS)) < 0)
+		    (rc = try_region(regions[k].region, d, nd, r, a, b, rd, &n, MAX_READINGS)) < 0)
 			return rc;
 	}
 	for (int e = 0; e < c->nev; e++) {
-		bool listed = false;
-		for (size_t k = 0; k < NREGIONS; k++)
-			listed |= strcmp(c->ev[e], regions[k].region) == 0;
-		if (!listed && (rc = try_region(c->ev[e], d, r, a, b, rd, &n, MAX_READINGS)) < 0)
+		/* a region of the list was tried above */
+		const char *ev = c->ev[e];
+		size_t k = 0;
+		while (k < NREGIONS && !(regions[k].region[0] == ev[0] && regions[k].region[1] == ev[1] && !ev[2]))
+			k++;
+		if (k == NREGIONS && (rc = try_region(ev, d, nd, r, a, b, rd, &n, MAX_READINGS)) < 0)
 			return rc;
 	}
 	if (n == 0)
