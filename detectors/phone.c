@@ -1265,6 +1265,12 @@ typedef struct {
 	size_t next;
 } kept_run_t;
 
+/* How many runs of a text the first pass keeps as read (some 200 bytes
+ * each; a text has a few): past that, only where they start (8 bytes),
+ * so that a text of nothing but numbers does not take 25 times the
+ * memory its runs' starts take. */
+#define KEPT_RUNS 512
+
 /* What is known around the numbers of one text, worked out on first need. */
 typedef struct {
 	const trawl_detector_set_t *set;
@@ -1287,11 +1293,14 @@ typedef struct {
 	size_t ctx_at;
 	int ctx;
 	bool ctx_no, ctx_known;
-	/* the runs of MIN_DIGITS to MAX_DIGITS digits, kept by the first pass
-	 * so that the second need not read every byte, every other run, nor
-	 * these runs again (runs_known) */
-	kept_run_t *runs;
-	size_t nruns, capruns;
+	/* the runs of MIN_DIGITS to MAX_DIGITS digits, noted by the first
+	 * pass so that the second need not read every byte, nor every other
+	 * run, again (runs_known): the first KEPT_RUNS as read, which it need
+	 * not read again either, and where the others start */
+	kept_run_t *kept;
+	size_t nkept, capkept;
+	size_t *starts;
+	size_t nstarts, capstarts;
 	bool runs_known;
 } scan_ctx_t;
 
@@ -1769,10 +1778,16 @@ scan_runs(scan_ctx_t *c, hits_t *hits)
 	for (size_t i = 0;;) {
 		size_t next;
 		if (c->runs_known) {
-			if (k == c->nruns)
+			if (k < c->nkept) {
+				r = c->kept[k].r;
+				next = c->kept[k].next;
+			} else if (k - c->nkept < c->nstarts) {
+				i = c->starts[k - c->nkept];
+				next = read_run(s, len, i, &r);
+			} else {
 				break;
-			r = c->runs[k].r;
-			next = c->runs[k++].next;
+			}
+			k++;
 		} else {
 			i = next_start(s, len, i);
 			if (i >= len)
@@ -1784,11 +1799,18 @@ scan_runs(scan_ctx_t *c, hits_t *hits)
 		 * digits (most of them: years, times, amounts): it is given only
 		 * the others, which it would read again the same way */
 		if (c->collecting && candidate) {
-			void *p = grow(c->runs, c->nruns, &c->capruns, sizeof *c->runs);
-			if (!p)
-				return TRAWL_ENOMEM;
-			c->runs = p;
-			c->runs[c->nruns++] = (kept_run_t){r, next};
+			void *p;
+			if (c->nkept < KEPT_RUNS) {
+				if (!(p = grow(c->kept, c->nkept, &c->capkept, sizeof *c->kept)))
+					return TRAWL_ENOMEM;
+				c->kept = p;
+				c->kept[c->nkept++] = (kept_run_t){r, next};
+			} else {
+				if (!(p = grow(c->starts, c->nstarts, &c->capstarts, sizeof *c->starts)))
+					return TRAWL_ENOMEM;
+				c->starts = p;
+				c->starts[c->nstarts++] = i;
+			}
 		}
 		/* collecting, only international numbers matter */
 		bool wanted = !c->collecting || r.plus || r.idd;
@@ -1867,7 +1889,9 @@ done:
 	free(hits.items);
 	free(c.intl);
 	free(c.judged);
-	free(c.runs);
+	if (c.starts) /* a text rarely has more than KEPT_RUNS: no call for nothing */
+		free(c.starts);
+	free(c.kept);
 	return rc;
 }
 
