@@ -1854,6 +1854,16 @@ has_double_zero(const char *s, size_t len)
 	return false;
 }
 
+/* free(p) without the call when p is NULL: most texts leave most of the
+ * arrays of a scan unallocated, and jemalloc's free(NULL) costs some 80
+ * instructions. */
+static void
+free_some(void *p)
+{
+	if (p)
+		free(p);
+}
+
 static trawl_status_t
 scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t *text)
 {
@@ -1886,12 +1896,11 @@ scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t 
 			goto done;
 	}
 done:
-	free(hits.items);
-	free(c.intl);
-	free(c.judged);
-	if (c.starts) /* a text rarely has more than KEPT_RUNS: no call for nothing */
-		free(c.starts);
-	free(c.kept);
+	free_some(hits.items);
+	free_some(c.intl);
+	free_some(c.judged);
+	free_some(c.kept);
+	free_some(c.starts);
 	return rc;
 }
 
