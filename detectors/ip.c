@@ -2,9 +2,10 @@
  *
  * One pass from left to right. IPv6 candidates are the maximal runs of hex
  * digits, ':' and '.', looked at once each from where they start; IPv4
- * candidates start at a digit and read at most 15 bytes. inet_pton()
- * decides what is an IPv6 address and inet_ntop() writes its norm (glibc
- * writes the RFC 5952 form).
+ * candidates start at a digit and read at most 15 bytes. Runs without a
+ * ':' or a digit followed by '.' can hold neither and are jumped over, 16
+ * bytes at a time where SSE2 is there. inet_pton() decides what is an IPv6
+ * address and inet_ntop() writes its norm (glibc writes the RFC 5952 form).
  *
  * What is not taken: dotted version numbers ("version 10.2.3.4",
  * "1.2.3.4.5"), times (12:30:45) and MAC addresses, which inet_pton would
@@ -13,6 +14,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "detectors/detector.h"
+#include "detectors/skip.h"
 
 #include <string.h>
 #include <strings.h>
@@ -221,28 +223,62 @@ try_v6(trawl_findings_t *out, const trawl_text_t *text, size_t s, size_t e, size
 	return trawl_detect__emit(out, text, TRAWL_TYPE_IP, s, e, norm, c.conf, c.rule);
 }
 
+/* Every address holds a mark: an IPv6 one its colons, an IPv4 one a digit
+ * followed by '.'. Is there one at k? */
+static bool
+is_mark(const unsigned char *t, size_t k)
+{
+	return t[k] == ':' || (t[k] == '.' && k > 0 && trawl_is_digit(t[k - 1]));
+}
+
+/* The first mark at or after from, or len. */
+static size_t
+next_mark(const unsigned char *t, size_t len, size_t from)
+{
+	size_t k = from;
+	/* the vector loop reads the byte before each block: the text's first
+	 * byte is looked at alone */
+	if (k == 0) {
+		if (len > 0 && is_mark(t, 0))
+			return 0;
+		k = 1;
+	}
+#ifdef __SSE2__
+	for (; k + 16 <= len; k += 16) {
+		trawl_v16_t cur = trawl_v16_load(t + k), prev = trawl_v16_load(t + k - 1);
+		trawl_v16_t dot = trawl_v16_and(trawl_v16_eq(cur, '.'), trawl_v16_digit(prev));
+		unsigned m = trawl_v16_mask(trawl_v16_or(trawl_v16_eq(cur, ':'), dot));
+		if (m)
+			return k + (size_t)__builtin_ctz(m);
+	}
+#endif
+	for (; k < len; k++)
+		if (is_mark(t, k))
+			return k;
+	return len;
+}
+
 static trawl_status_t
 scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t *text)
 {
 	(void)set;
 	const unsigned char *t = (const unsigned char *)text->text;
 	size_t len = text->len;
-	size_t i = 0;
+	size_t i = 0, mark = next_mark(t, len, 0);
 	while (i < len) {
 		size_t end = 0;
 		trawl_status_t rc;
-		/* an address from i, i + 1, ... or i + MIN_IP - 1 on would take in
-		 * the byte at i + MIN_IP - 1: when that is none of its bytes, all
-		 * those starts are out at once */
-		if (i + MIN_IP <= len && !is_v6char(t[i + MIN_IP - 1])) {
-			i += MIN_IP;
-			continue;
-		}
-		if (!is_v6char(t[i])) {
-			i++; /* no address holds the byte */
-			continue;
-		}
 		if (i == 0 || !is_v6char(t[i - 1])) {
+			/* Between runs. An address lies inside one run and holds a
+			 * mark, so the runs before the one holding the next mark have
+			 * none: on to the start of that run. */
+			if (mark < i)
+				mark = next_mark(t, len, i);
+			if (mark == len)
+				break;
+			size_t from = i;
+			for (i = mark; i > from && is_v6char(t[i - 1]); i--)
+				;
 			size_t re = i, colons = 0, first_colon = 0;
 			while (re < len && is_v6char(t[re])) {
 				if (t[re] == ':' && colons++ == 0)
@@ -282,7 +318,14 @@ scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t 
 			i = re;
 			continue;
 		}
-		/* inside a run, where an address that was found ended */
+		/* inside a run, where an address that was found ended: an address
+		 * from i, i + 1, ... or i + MIN_IP - 1 on would take in the byte
+		 * at i + MIN_IP - 1, so when that is none of its bytes, all those
+		 * starts are out at once */
+		if (i + MIN_IP <= len && !is_v6char(t[i + MIN_IP - 1])) {
+			i += MIN_IP;
+			continue;
+		}
 		if (trawl_is_digit(t[i])) {
 			rc = try_v4(out, text, i, &end);
 			if (rc < 0)
