@@ -147,9 +147,12 @@ try_v4(trawl_findings_t *out, const trawl_text_t *text, size_t i, size_t *end)
 		return TRAWL_OK;
 	if (after_version_word(t, i))
 		return TRAWL_OK;
+	/* read_v4() takes four numbers up to 255 without leading zeros, so the
+	 * text is already the dotted decimal that inet_ntop() would write (and
+	 * at most 15 bytes) */
 	char norm[INET_ADDRSTRLEN];
-	if (!inet_ntop(AF_INET, a, norm, sizeof norm))
-		return TRAWL_OK;
+	memcpy(norm, t + i, e - i);
+	norm[e - i] = '\0';
 	ip_class_t c = class_v4(a, "ip.v4");
 	*end = e;
 	return trawl_detect__emit(out, text, TRAWL_TYPE_IP, i, e, norm, c.conf, c.rule);
