@@ -228,37 +228,28 @@ try_v6(trawl_findings_t *out, const trawl_text_t *text, size_t s, size_t e, size
 
 /* Every address holds a mark: an IPv6 one its colons, an IPv4 one a digit
  * followed by '.'. Is there one at k? */
-static bool
-is_mark(const unsigned char *t, size_t k)
+static inline bool
+is_mark(const unsigned char *t, size_t len, size_t k)
 {
+	(void)len;
 	return t[k] == ':' || (t[k] == '.' && k > 0 && trawl_is_digit(t[k - 1]));
 }
+
+#ifdef __SSE2__
+static inline unsigned
+mark_mask(const unsigned char *p)
+{
+	trawl_v16_t c = trawl_v16_load(p);
+	trawl_v16_t dot = trawl_v16_and(trawl_v16_eq(c, '.'), trawl_v16_digit(trawl_v16_load(p - 1)));
+	return trawl_v16_mask(trawl_v16_or(trawl_v16_eq(c, ':'), dot));
+}
+#endif
 
 /* The first mark at or after from, or len. */
 static size_t
 next_mark(const unsigned char *t, size_t len, size_t from)
 {
-	size_t k = from;
-	/* the vector loop reads the byte before each block: the text's first
-	 * byte is looked at alone */
-	if (k == 0) {
-		if (len > 0 && is_mark(t, 0))
-			return 0;
-		k = 1;
-	}
-#ifdef __SSE2__
-	for (; k + 16 <= len; k += 16) {
-		trawl_v16_t cur = trawl_v16_load(t + k), prev = trawl_v16_load(t + k - 1);
-		trawl_v16_t dot = trawl_v16_and(trawl_v16_eq(cur, '.'), trawl_v16_digit(prev));
-		unsigned m = trawl_v16_mask(trawl_v16_or(trawl_v16_eq(cur, ':'), dot));
-		if (m)
-			return k + (size_t)__builtin_ctz(m);
-	}
-#endif
-	for (; k < len; k++)
-		if (is_mark(t, k))
-			return k;
-	return len;
+	return trawl_detect__skip_to(t, len, from, 1, 0, TRAWL_V16_FN(mark_mask), is_mark);
 }
 
 static trawl_status_t

@@ -1,20 +1,23 @@
-/* detectors/skip.h: tests on 16 bytes at once, for the detectors that skip
- * ahead to the next byte where a match can start (internal to the
- * detectors module).
+/* detectors/skip.h: finding the next place where a match can start, 16
+ * bytes at a time (internal to the detectors module).
  *
- * A detector using these defines what every one of its matches must hold
- * (IPv4 a digit followed by '.', a card four digits in a row, ...), finds
- * the next such place with a loop over 16 bytes at a time, and says in a
- * comment why the bytes it jumps over can hold no match. The loop finds
- * exactly the byte a plain loop would: the first set bit of the mask is the
- * first byte of the 16 that qualifies. Each user also keeps that plain loop,
- * for the tail of a text and for builds without SSE2 (which every x86-64
- * has; other machines take the plain loop throughout).
+ * A detector using this defines a test that every place where one of its
+ * matches starts passes (IPv4: a dot between digits; cards: four digits and
+ * one more three bytes on; ...), and says in a comment why. It gives that
+ * test twice: as a plain function of one place, and as a function of 16
+ * places at once built from the trawl_v16_*() tests below, returning a bit
+ * for each place that passes. trawl_detect__skip_to() then finds the first
+ * place that passes, exactly as a plain loop would, since the lowest set
+ * bit of a block's mask is its first place that passes. Builds without SSE2
+ * (which every x86-64 has) run the plain loop.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #ifndef TRAWL_DETECTORS_SKIP_H
 #define TRAWL_DETECTORS_SKIP_H
+
+#include <stdbool.h>
+#include <stddef.h>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -35,14 +38,17 @@ trawl_v16_eq(trawl_v16_t v, unsigned char c)
 	return _mm_cmpeq_epi8(v, _mm_set1_epi8((char)c));
 }
 
-/* Bytes in [lo, hi], for ASCII bounds with lo > 0. SSE2 compares bytes as
- * signed, which is what makes that work: every byte from 0x80 up is
- * negative, so below lo, and never in. */
+/* Bytes in [lo, hi] (lo <= hi; not all of [0, 255]). SSE2 compares bytes
+ * only as signed numbers, so the range is first moved to end at 127, the
+ * largest: adding 127 - hi maps [lo, hi] on [127 - (hi - lo), 127], the
+ * bytes below lo below that, and those above hi past 127, where they wrap
+ * around to -128 and rise to at most 126 - hi, below it too. One compare
+ * then tells: two instructions where a pair of compares takes five. */
 static inline trawl_v16_t
 trawl_v16_in(trawl_v16_t v, unsigned char lo, unsigned char hi)
 {
-	return _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8((char)(lo - 1))),
-	                     _mm_cmplt_epi8(v, _mm_set1_epi8((char)(hi + 1))));
+	trawl_v16_t moved = _mm_add_epi8(v, _mm_set1_epi8((char)(unsigned char)(127 - hi)));
+	return _mm_cmpgt_epi8(moved, _mm_set1_epi8((char)(126 - (hi - lo))));
 }
 
 static inline trawl_v16_t
@@ -78,13 +84,64 @@ trawl_v16_upper(trawl_v16_t v)
 	return trawl_v16_in(v, 'A', 'Z');
 }
 
-/* Bit k set for a true lane k: the first qualifying byte is the lowest set
- * bit (__builtin_ctz of a non-zero mask). */
+/* Bit k set for a true lane k. */
 static inline unsigned
 trawl_v16_mask(trawl_v16_t v)
 {
 	return (unsigned)_mm_movemask_epi8(v);
 }
+
+/* A detector's 16-place test, or NULL without SSE2. */
+#define TRAWL_V16_FN(fn) (fn)
+#else
+#define TRAWL_V16_FN(fn) NULL
 #endif
+
+/* A detector's test of the place k in t (len bytes). */
+typedef bool (*trawl_skip_test_t)(const unsigned char *t, size_t len, size_t k);
+/* The same test of the 16 places from p: bit j for the place p + j. It
+ * reads the bytes from p - before to p + 15 + after (the numbers given to
+ * trawl_detect__skip_to()) and no others, and is used only where those are
+ * all in the text. */
+typedef unsigned (*trawl_skip_mask_t)(const unsigned char *p);
+
+/* The first place k at or after from that passes test, or len. mask
+ * (TRAWL_V16_FN(fn)) must agree with test wherever it is used. Inlined
+ * with constant functions, so that the compiler inlines those too. */
+static inline size_t
+trawl_detect__skip_to(const unsigned char *t, size_t len, size_t from, size_t before, size_t after,
+                      trawl_skip_mask_t mask, trawl_skip_test_t test)
+{
+	size_t k = from;
+#ifdef __SSE2__
+	/* the places a block cannot look back from */
+	for (; k < before && k < len; k++)
+		if (test(t, len, k))
+			return k;
+	for (; k + 16 + after <= len; k += 16) {
+		unsigned m = mask(t + k);
+		if (m)
+			return k + (size_t)__builtin_ctz(m);
+	}
+	/* The places left but the last `after`, fewer than 16, in one block
+	 * that ends where the text does: it starts at b, before k, and the
+	 * bits of the places before k, looked at already, are shifted out. */
+	if (k + after < len && len >= before + 16 + after) {
+		size_t b = len - 16 - after;
+		unsigned m = mask(t + b) >> (k - b);
+		if (m)
+			return k + (size_t)__builtin_ctz(m);
+		k = len - after;
+	}
+#else
+	(void)before;
+	(void)after;
+	(void)mask;
+#endif
+	for (; k < len; k++)
+		if (test(t, len, k))
+			return k;
+	return len;
+}
 
 #endif
