@@ -9,6 +9,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "detectors/detector.h"
+#include "detectors/skip.h"
 
 #include <string.h>
 
@@ -223,13 +224,63 @@ is_run_byte(unsigned char c)
 	       c == 0xAF;
 }
 
+/* Can a card start at k? It starts with four digits, and the byte three
+ * after them is a digit too: one of its 13 or more in a row, or one of the
+ * second group, which has at least four digits (only a last group has
+ * fewer, and two groups make no more than eight) and begins one to three
+ * bytes on, after the separator. */
+static inline bool
+can_start(const unsigned char *t, size_t len, size_t k)
+{
+	return k + 8 <= len && trawl_is_digit(t[k]) && trawl_is_digit(t[k + 1]) && trawl_is_digit(t[k + 2]) &&
+	       trawl_is_digit(t[k + 3]) && trawl_is_digit(t[k + 7]);
+}
+
+#ifdef __SSE2__
+static inline unsigned
+start_mask(const unsigned char *p)
+{
+	/* the first and the last digit first, which text seldom has; the
+	 * others only where it does */
+	unsigned m = trawl_v16_mask(trawl_v16_and(trawl_v16_digit(trawl_v16_load(p)),
+	                                          trawl_v16_digit(trawl_v16_load(p + 7))));
+	if (m) {
+		trawl_v16_t mid = trawl_v16_and(trawl_v16_digit(trawl_v16_load(p + 1)),
+		                                trawl_v16_digit(trawl_v16_load(p + 2)));
+		m &= trawl_v16_mask(trawl_v16_and(mid, trawl_v16_digit(trawl_v16_load(p + 3))));
+	}
+	return m;
+}
+#endif
+
+/* The first place at or after from where a card can start, or len. */
+static size_t
+next_start(const unsigned char *t, size_t len, size_t from)
+{
+	return trawl_detect__skip_to(t, len, from, 0, 7, TRAWL_V16_FN(start_mask), can_start);
+}
+
 static trawl_status_t
 scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t *text)
 {
 	(void)set;
 	const unsigned char *t = (const unsigned char *)text->text;
-	size_t len = text->len, i = 0;
+	size_t len = text->len, i = 0, start = next_start(t, len, 0);
 	while (i < len) {
+		/* i is where the last run ended or after a byte that is neither
+		 * digit nor separator, which no run takes in; so is the last such
+		 * byte before the next place a card can start. The runs that
+		 * start between the two end before that byte and hold no card:
+		 * on to it. */
+		if (start < i)
+			start = next_start(t, len, i);
+		if (start == len)
+			break;
+		if (i < start) {
+			size_t from = i;
+			for (i = start; i > from && is_run_byte(t[i - 1]); i--)
+				;
+		}
 		/* A run that starts at i, i + 1, ... or i + MIN_CARD - 1 and holds
 		 * a card takes in the byte at i + MIN_CARD - 1: when that is neither
 		 * digit nor separator, those runs are all too short, and the next
