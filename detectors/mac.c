@@ -6,6 +6,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "detectors/detector.h"
+#include "detectors/skip.h"
 
 #include <string.h>
 
@@ -78,13 +79,56 @@ is_mac_byte(unsigned char c)
 
 #define MIN_MAC 14 /* bytes of the shortest spelling, Cisco's */
 
+/* Is the byte at k a first separator: ':' or '-' with the same three bytes
+ * on (two pairs of hex digits joined so start two bytes before it), or
+ * '.' with another five bytes on (Cisco's groups start four before it)?
+ * Every address has one, two or four bytes in. */
+static inline bool
+is_first_sep(const unsigned char *t, size_t len, size_t k)
+{
+	if (t[k] == ':' || t[k] == '-')
+		return k + 3 < len && t[k + 3] == t[k];
+	return t[k] == '.' && k + 5 < len && t[k + 5] == '.';
+}
+
+#ifdef __SSE2__
+static inline unsigned
+first_sep_mask(const unsigned char *p)
+{
+	trawl_v16_t c = trawl_v16_load(p);
+	trawl_v16_t pairs = trawl_v16_and(trawl_v16_or(trawl_v16_eq(c, ':'), trawl_v16_eq(c, '-')),
+	                                  trawl_v16_same(c, trawl_v16_load(p + 3)));
+	trawl_v16_t cisco = trawl_v16_and(trawl_v16_eq(c, '.'), trawl_v16_eq(trawl_v16_load(p + 5), '.'));
+	return trawl_v16_mask(trawl_v16_or(pairs, cisco));
+}
+#endif
+
+/* The first such separator at or after from, or len. */
+static size_t
+next_first_sep(const unsigned char *t, size_t len, size_t from)
+{
+	return trawl_detect__skip_to(t, len, from, 0, 5, TRAWL_V16_FN(first_sep_mask), is_first_sep);
+}
+
 static trawl_status_t
 scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t *text)
 {
 	(void)set;
 	const unsigned char *t = (const unsigned char *)text->text;
-	size_t len = text->len;
+	size_t len = text->len, sep_at = 0;
 	for (size_t i = 0; i + MIN_MAC <= len; i++) {
+		/* an address from i on has its first separator at i + 2 or i + 4:
+		 * when the next one that can be is further on, the starts before
+		 * it - 4 are out */
+		if (sep_at < i + 2)
+			sep_at = next_first_sep(t, len, i + 2);
+		if (sep_at == len)
+			break;
+		if (i + 4 < sep_at) {
+			i = sep_at - 4;
+			if (i + MIN_MAC > len)
+				break;
+		}
 		/* an address from i, i + 1, ... or i + MIN_MAC - 1 on would take in
 		 * the byte at i + MIN_MAC - 1: when that is none of its bytes, all
 		 * those starts are out at once */

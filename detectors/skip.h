@@ -38,6 +38,13 @@ trawl_v16_eq(trawl_v16_t v, unsigned char c)
 	return _mm_cmpeq_epi8(v, _mm_set1_epi8((char)c));
 }
 
+/* Lanes where a and b hold the same byte. */
+static inline trawl_v16_t
+trawl_v16_same(trawl_v16_t a, trawl_v16_t b)
+{
+	return _mm_cmpeq_epi8(a, b);
+}
+
 /* Bytes in [lo, hi] (lo <= hi; not all of [0, 255]). SSE2 compares bytes
  * only as signed numbers, so the range is first moved to end at 127, the
  * largest: adding 127 - hi maps [lo, hi] on [127 - (hi - lo), 127], the
