@@ -144,9 +144,15 @@ line_advance(line_state_t *ls, const unsigned char *t, size_t len, size_t upto)
 		ls->msgid = line_is_msgid(t, len, 0, false);
 		ls->started = true;
 	}
-	for (; ls->pos < upto; ls->pos++)
-		if (t[ls->pos] == '\n')
-			ls->msgid = line_is_msgid(t, len, ls->pos + 1, ls->msgid);
+	while (ls->pos < upto) {
+		const unsigned char *nl = memchr(t + ls->pos, '\n', upto - ls->pos);
+		if (!nl) {
+			ls->pos = upto;
+			break;
+		}
+		ls->pos = (size_t)(nl - t) + 1;
+		ls->msgid = line_is_msgid(t, len, ls->pos, ls->msgid);
+	}
 }
 
 static bool
