@@ -59,16 +59,10 @@ utf8_alnum_before(const unsigned char *t, size_t lo, size_t pos)
 	return n;
 }
 
-/* Length of the letter or digit at p (ASCII or not), or 0. */
+/* Length of the non-ASCII letter or digit at p, or 0. */
 static size_t
-alnum_at(const unsigned char *p, size_t avail, bool *alpha)
+utf8_alnum_at(const unsigned char *p, size_t avail, bool *alpha)
 {
-	if (*p < 0x80) {
-		if (!trawl_is_alnum(*p))
-			return 0;
-		*alpha = trawl_is_alpha(*p);
-		return 1;
-	}
 	size_t n;
 	gunichar c = utf8_at(p, avail, &n);
 	if (c == (gunichar)-1 || !g_unichar_isalnum(c))
@@ -77,20 +71,47 @@ alnum_at(const unsigned char *p, size_t avail, bool *alpha)
 	return n;
 }
 
-/* RFC 5322 atext besides letters and digits, and the dot of a dot-atom. */
+/* Length of the letter or digit at p (ASCII or not), or 0. Inline: domains
+ * are read a character at a time, and nearly all of them are ASCII. */
+static inline size_t
+alnum_at(const unsigned char *p, size_t avail, bool *alpha)
+{
+	if (*p < 0x80) {
+		if (!trawl_is_alnum(*p))
+			return 0;
+		*alpha = trawl_is_alpha(*p);
+		return 1;
+	}
+	return utf8_alnum_at(p, avail, alpha);
+}
+
+/* RFC 5322 atext besides letters and digits, and the dot of a dot-atom:
+ * .!#$%&'*+-/=?^_`{|}~ (a table, as these are asked of every byte of a
+ * local part). */
+static const bool atext_punct[256] = {
+	['.'] = true, ['!'] = true, ['#'] = true, ['$'] = true, ['%'] = true, ['&'] = true, ['\''] = true,
+	['*'] = true, ['+'] = true, ['-'] = true, ['/'] = true, ['='] = true, ['?'] = true, ['^'] = true,
+	['_'] = true, ['`'] = true, ['{'] = true, ['|'] = true, ['}'] = true, ['~'] = true,
+};
+
 static bool
 is_atext_punct(unsigned char c)
 {
-	return c && strchr(".!#$%&'*+-/=?^_`{|}~", c) != NULL;
+	return atext_punct[c];
 }
 
 /* Of those, the ones that in running text join an address to a URL or to
  * markup before it far more often than they stand in one: the address
  * starts after the last of them. */
+static const bool breakers[256] = {
+	['!'] = true, ['#'] = true, ['$'] = true, ['&'] = true, ['*'] = true, ['/'] = true, ['?'] = true,
+	['^'] = true, ['`'] = true, ['{'] = true, ['|'] = true, ['}'] = true, ['~'] = true,
+};
+
 static bool
 is_breaker(unsigned char c)
 {
-	return c && strchr("!#$&*/?^`{|}~", c) != NULL;
+	return breakers[c];
 }
 
 static bool
