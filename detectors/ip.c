@@ -328,10 +328,11 @@ scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t 
 			size_t from = i;
 			for (i = mark; i > from && is_v6char(t[i - 1]); i--)
 				;
-			size_t re = i, colons = 0, first_colon = 0;
+			size_t re = i, colons = 0, first_colon = 0, dots = 0;
 			while (re < len && is_v6char(t[re])) {
 				if (t[re] == ':' && colons++ == 0)
 					first_colon = re;
+				dots += t[re] == '.';
 				re++;
 			}
 			if (colons >= 2) {
@@ -352,8 +353,9 @@ scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t 
 			}
 			/* No IPv6 address: IPv4 ones start at i or after a ':' or '.'
 			 * of the run (after a hex digit try_v4() takes none), and each
-			 * ends inside it. */
-			for (size_t j = i; j < re;) {
+			 * ends inside it, so the run needs three dots for one (times
+			 * such as 12:30:45 have none). */
+			for (size_t j = i; dots >= 3 && j < re;) {
 				if (trawl_is_digit(t[j]) && (j == i || t[j - 1] == ':' || t[j - 1] == '.')) {
 					if ((rc = try_v4(out, text, j, &end)) < 0)
 						return rc;
