@@ -34,16 +34,24 @@
  * the short bench mbox (210 MB, 1.8 million findings), two threads, three
  * runs each, on a quiet host: every 625 messages 6.9-7.3 s (fsync), 1250
  * 6.0-6.3 s, 2500 6.0-6.1 s (10.3-10.6 s user CPU, 99-113 MB peak RSS),
- * 5000 6.4-6.6 s (11.1-11.3 s), 20,000 6.5-6.7 s (11.0-11.4 s). */
-#define COMMIT_EVERY 2500
+ * 5000 6.4-6.6 s (11.1-11.3 s), 20,000 6.5-6.7 s (11.0-11.4 s). Since the
+ * workers got faster (af8d4ac) the writer is the narrowest part, and fewer
+ * commits pay: 44 commits of 2,500 took 2.1 s of its CPU, 22 of 5,000 1.6
+ * s; with QUEUE_RECORDS 4096, twelve alternating runs against 2,500 and
+ * 2048: faster in ten, 5.11-5.38 s against 5.37-5.78 s in the last four
+ * (writer CPU 3.11-3.25 s against 3.20-3.50 s); the 2 GB mbox in 60 s
+ * (77 s in af8d4ac's flatness check, on a slower host); peak RSS 94 -> 118
+ * MB, as flat as before (1.04x from 200 MB to 2 GB). */
+#define COMMIT_EVERY 5000
 #define COMMIT_FINDINGS 100000
 
 /* Records that may wait for this thread (trawl_scan_opts_t.queue_records):
  * enough for the workers to go on through a commit. With the default 256
  * they waited through every one (the short bench mbox, 210 MB, two
  * threads: 8.2-9.1 s); with 1024 7.7-8.1 s, 2048 6.8-7.0 s, 4096 6.5-7.2 s
- * (peak anonymous RSS 49, 60, 63, 67 MB). */
-#define QUEUE_RECORDS 2048
+ * (peak anonymous RSS 49, 60, 63, 67 MB). 4096 since commits come every
+ * 5,000 messages, each longer (COMMIT_EVERY). */
+#define QUEUE_RECORDS 4096
 
 static void
 usage(FILE *f)
