@@ -823,19 +823,12 @@ enum { HOT_UNKNOWN, HOT_NO, HOT_YES };
 /* The last words of the hotword phrases (the lexicon's strings), built
  * once: a phrase can end only at a token that is one of them. NULL when
  * it could not be built. With it, one bit for each length, first and last
- * byte of those words (hashed into HOT_BITS): a token of ASCII letters and
+ * byte of those words (a trawl_wordbits_t): a token of ASCII letters and
  * digits whose bit is not set is none of them, which spares most tokens
  * before an address their lower-casing and look-up. */
 static GHashTable *hot_last;
-#define HOT_BITS 4096
-static uint8_t hot_last_bits[HOT_BITS / 8];
+static trawl_wordbits_t hot_last_bits;
 static pthread_once_t hot_last_once = PTHREAD_ONCE_INIT;
-
-static unsigned
-hot_bit(unsigned char first, unsigned char last, size_t len)
-{
-	return (unsigned)(((first * 131u + last) * 41u + len) % HOT_BITS);
-}
 
 static void
 hot_last_build(void)
@@ -851,11 +844,7 @@ hot_last_build(void)
 		const char *last = strrchr(key, ' ');
 		last = last ? last + 1 : (const char *)key;
 		g_hash_table_add(h, (gpointer)last);
-		size_t len = strlen(last);
-		if (len) {
-			unsigned b = hot_bit((unsigned char)last[0], (unsigned char)last[len - 1], len);
-			hot_last_bits[b / 8] |= (uint8_t)(1u << (b % 8));
-		}
+		trawl_wordbits__add(&hot_last_bits, last, strlen(last));
 	}
 	hot_last = h;
 }
@@ -883,8 +872,7 @@ hotword_ends_at(const actx_t *c, low_cache_t *lc, size_t end)
 		 * 0x20 set: too short for a compound, so the token must be
 		 * the last word of a phrase for any to end here */
 		const char *s = c->text->text + k->start;
-		unsigned b = hot_bit((unsigned char)(s[0] | 0x20), (unsigned char)(s[n - 1] | 0x20), n);
-		if (!(hot_last_bits[b / 8] & (1u << (b % 8))))
+		if (!trawl_wordbits__maybe(&hot_last_bits, (unsigned char)(s[0] | 0x20), (unsigned char)(s[n - 1] | 0x20), n))
 			return false;
 	}
 	const char *low = cached_lower(c, lc, end, &l);

@@ -54,7 +54,7 @@ typedef struct {
 } cand_t;
 
 typedef struct scratch scratch_t;
-typedef struct word_bits word_bits_t;
+typedef trawl_wordbits_t word_bits_t;
 
 /* ---- a set of strings for one message ---- */
 
@@ -819,30 +819,6 @@ phrase_in(const ctx_t *c, const trawl_wordlist_t *wl, size_t a, size_t b)
 	return phrase(c, a, b, buf, sizeof buf) && g_hash_table_contains(wl->set, buf);
 }
 
-/* A set of words as one bit for each length, first and last byte (hashed
- * into WORD_BITS): a token of ASCII letters and digits, lower-cased as it
- * stands with 0x20 set, whose bit is not set is none of them, which spares
- * it lower-casing and a look-up. */
-#define WORD_BITS 4096
-struct word_bits {
-	uint8_t bits[WORD_BITS / 8];
-};
-
-static unsigned
-word_bit(unsigned char first, unsigned char last, size_t len)
-{
-	return (unsigned)(((first * 131u + last) * 41u + len) % WORD_BITS);
-}
-
-static void
-word_bits_add(word_bits_t *e, const char *w, size_t len)
-{
-	if (len) {
-		unsigned b = word_bit((unsigned char)w[0], (unsigned char)w[len - 1], len);
-		e->bits[b / 8] |= (uint8_t)(1u << (b % 8));
-	}
-}
-
 /* Token k may be one of the words of e: false only when it is ASCII
  * letters and digits whose bit is not set. */
 static bool
@@ -853,8 +829,7 @@ word_bits_maybe(const word_bits_t *e, const ctx_t *c, size_t k)
 	if (n != t->ncp || (t->flags & TRAWL_TOK_JOINED))
 		return true;
 	const char *s = c->text->text + t->start;
-	unsigned b = word_bit((unsigned char)(s[0] | 0x20), (unsigned char)(s[n - 1] | 0x20), n);
-	return (e->bits[b / 8] >> (b % 8)) & 1;
+	return trawl_wordbits__maybe(e, (unsigned char)(s[0] | 0x20), (unsigned char)(s[n - 1] | 0x20), n);
 }
 
 /* Adds the first (last) words of the entries of set to e: the words a
@@ -875,7 +850,7 @@ word_bits_add_edges(word_bits_t *e, GHashTable *set, bool last)
 		} else if (!last && sp) {
 			len = (size_t)(sp - w);
 		}
-		word_bits_add(e, w, len);
+		trawl_wordbits__add(e, w, len);
 	}
 }
 
@@ -1442,21 +1417,14 @@ cell_words(const ctx_t *c, const cell_t *cl, size_t *a, size_t *b, size_t *comma
 }
 
 /* The column headings of rules/names/columns.txt that are ASCII, one bit
- * for each length, first and last byte (hashed into COLUMN_BITS): a cell
+ * for each length, first and last byte (a trawl_wordbits_t): a cell
  * of ASCII whose bit is not set is no heading, without lower-casing and
  * looking it up (the cells of every line with a comma are asked). A cell
  * of ASCII (bytes 1 to 0x7F) lower-cases to ASCII of its length, so it
  * can only be one of these headings. Built once; column_ok is false when it could not be. */
-#define COLUMN_BITS 4096
-static uint8_t column_bits[COLUMN_BITS / 8];
+static trawl_wordbits_t column_bits;
 static bool column_ok;
 static pthread_once_t column_once = PTHREAD_ONCE_INIT;
-
-static unsigned
-column_bit(unsigned char first, unsigned char last, size_t len)
-{
-	return (unsigned)(((first * 131u + last) * 41u + len) % COLUMN_BITS);
-}
 
 static void
 column_bits_build(void)
@@ -1473,10 +1441,8 @@ column_bits_build(void)
 		bool ascii = len > 0;
 		for (size_t i = 0; i < len; i++)
 			ascii &= w[i] < 0x80;
-		if (ascii) {
-			unsigned b = column_bit(w[0], w[len - 1], len);
-			column_bits[b / 8] |= (uint8_t)(1u << (b % 8));
-		}
+		if (ascii)
+			trawl_wordbits__add(&column_bits, key, len);
 	}
 	column_ok = true;
 }
@@ -1500,8 +1466,7 @@ column_of(const ctx_t *c, const cell_t *cl)
 		bool ascii = true;
 		for (size_t i = 0; i < len; i++)
 			ascii &= s[i] - 1u < 0x7Fu;
-		unsigned b = column_bit(ascii_lower(s[0]), ascii_lower(s[len - 1]), len);
-		if (ascii && !(column_bits[b / 8] & (1u << (b % 8))))
+		if (ascii && !trawl_wordbits__maybe(&column_bits, ascii_lower(s[0]), ascii_lower(s[len - 1]), len))
 			return 0;
 	}
 	return trawl_wordlist__get(&c->lx->columns, c->text->text + cl->s, cl->e - cl->s);
@@ -1754,7 +1719,7 @@ msg_memo_add(msg_memo_t *mm, const trawl_finding_t *f)
 			size_t l = strcspn(p, " ");
 			if (l) {
 				strset_add(&mm->known_words, p, l);
-				word_bits_add(&mm->known_word_bits, p, l);
+				trawl_wordbits__add(&mm->known_word_bits, p, l);
 			}
 			p += l;
 			if (*p)

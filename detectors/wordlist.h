@@ -290,4 +290,37 @@ void trawl_detect__text_end(void);
  * caller to free, or NULL when memory is short. */
 char *trawl_detect__fold(const char *text, size_t start, size_t end);
 
+/* A set of words as one bit for each length, first and last byte, hashed
+ * into TRAWL_WORDBITS bits: a word whose bit is not set is none of them,
+ * which spares it lower-casing and a look-up (a set bit says "maybe").
+ * Callers lower-case the two bytes as their set's entries are. */
+#define TRAWL_WORDBITS 4096
+typedef struct {
+	uint8_t bits[TRAWL_WORDBITS / 8];
+} trawl_wordbits_t;
+
+static inline unsigned
+trawl_wordbits__bit(unsigned char first, unsigned char last, size_t len)
+{
+	return (unsigned)(((first * 131u + last) * 41u + len) % TRAWL_WORDBITS);
+}
+
+/* Adds the word w[0, len) (nothing when len is 0). */
+static inline void
+trawl_wordbits__add(trawl_wordbits_t *e, const char *w, size_t len)
+{
+	if (len) {
+		unsigned b = trawl_wordbits__bit((unsigned char)w[0], (unsigned char)w[len - 1], len);
+		e->bits[b / 8] |= (uint8_t)(1u << (b % 8));
+	}
+}
+
+/* Whether a word of len bytes from first to last may be in e. */
+static inline bool
+trawl_wordbits__maybe(const trawl_wordbits_t *e, unsigned char first, unsigned char last, size_t len)
+{
+	unsigned b = trawl_wordbits__bit(first, last, len);
+	return (e->bits[b / 8] >> (b % 8)) & 1;
+}
+
 #endif
