@@ -1,7 +1,8 @@
 /* trawl scan: read mail under PATHs into the index.
  *
- * This thread owns the index writer: the scanner's workers hand it records
- * through trawl_scan_run()'s callbacks, and it commits in batches. On Ctrl-C
+ * This thread owns the index writer: the scanner's workers, this thread
+ * among them while no record waits, hand it records through
+ * trawl_scan_run()'s callbacks, and it commits in batches. On Ctrl-C
  * or an error nothing after the last commit is kept, so the index answers as
  * of its last commit; sources finished by then need not be read again.
  *

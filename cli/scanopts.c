@@ -27,7 +27,8 @@ trawl_cli_catch_signals(void)
 }
 
 const char trawl_cli_scan_options_help[] =
-	"  --threads N           worker threads (default: number of cores)\n"
+	"  --threads N           threads that read mail (default: number of cores);\n"
+	"                        one of them also hands records to the index or output\n"
 	"  --rules DIR           extra rule files (see rules/README.md)\n"
 	"  --min-confidence X    drop findings below X, 0..1 (default 0.5)\n"
 	"  --default-region CC   region for national phone numbers without other evidence\n"

@@ -4,6 +4,15 @@
  * holds the workers back, and the workers hold the walker back, so memory
  * stays flat whatever the size of the input.
  *
+ * The caller's thread is one of the N: it hands over what is waiting first
+ * (on_message, on_event: for trawl scan the index writer, which only this
+ * thread touches), and reads files and batches itself while nothing is. So
+ * N threads keep N cores busy, a consumer that takes a third of the CPU
+ * included, and --threads 1 is one thread: no core stands idle waiting
+ * for the other. What it makes itself goes through the same queue, so the
+ * order of events below holds for it too; where a worker would wait for
+ * room there, it hands over the oldest instead.
+ *
  * One large mbox would keep one worker busy while the others idle, so the
  * worker that opens one splits it at message boundaries into batches of
  * consecutive messages and queues them; every worker takes batches before
@@ -166,16 +175,16 @@ typedef struct {
 	ring_t ring;
 	size_t weight, max_weight;
 	bool closed;
-	pthread_mutex_t mu;
+	pthread_mutex_t *mu; /* the pipeline's (pipeline_t.mu): one lock for work and records */
 	pthread_cond_t not_empty, not_full;
 } queue_t;
 
 static int
-queue_init(queue_t *q, size_t cap, size_t max_weight)
+queue_init(queue_t *q, size_t cap, size_t max_weight, pthread_mutex_t *mu)
 {
 	memset(q, 0, sizeof *q);
 	q->max_weight = max_weight;
-	pthread_mutex_init(&q->mu, NULL);
+	q->mu = mu;
 	pthread_cond_init(&q->not_empty, NULL);
 	pthread_cond_init(&q->not_full, NULL);
 	return ring_init(&q->ring, cap);
@@ -185,7 +194,6 @@ static void
 queue_destroy(queue_t *q)
 {
 	free(q->ring.items);
-	pthread_mutex_destroy(&q->mu);
 	pthread_cond_destroy(&q->not_empty);
 	pthread_cond_destroy(&q->not_full);
 }
@@ -208,37 +216,37 @@ queue_put(queue_t *q, out_t *o)
 static void
 queue_push(queue_t *q, out_t *o)
 {
-	pthread_mutex_lock(&q->mu);
+	pthread_mutex_lock(q->mu);
 	while (queue_full(q, o))
-		pthread_cond_wait(&q->not_full, &q->mu);
+		pthread_cond_wait(&q->not_full, q->mu);
 	queue_put(q, o);
 	pthread_cond_signal(&q->not_empty);
-	pthread_mutex_unlock(&q->mu);
+	pthread_mutex_unlock(q->mu);
 }
 
 /* NULL when the queue is closed and empty. */
 static out_t *
 queue_pop(queue_t *q)
 {
-	pthread_mutex_lock(&q->mu);
+	pthread_mutex_lock(q->mu);
 	while (q->ring.len == 0 && !q->closed)
-		pthread_cond_wait(&q->not_empty, &q->mu);
+		pthread_cond_wait(&q->not_empty, q->mu);
 	out_t *o = ring_pop(&q->ring);
 	if (o) {
 		q->weight -= o->weight;
 		pthread_cond_signal(&q->not_full);
 	}
-	pthread_mutex_unlock(&q->mu);
+	pthread_mutex_unlock(q->mu);
 	return o;
 }
 
 static void
 queue_close(queue_t *q)
 {
-	pthread_mutex_lock(&q->mu);
+	pthread_mutex_lock(q->mu);
 	q->closed = true;
 	pthread_cond_broadcast(&q->not_empty);
-	pthread_mutex_unlock(&q->mu);
+	pthread_mutex_unlock(q->mu);
 }
 
 /* ---- the pipeline ---------------------------------------------------- */
@@ -277,11 +285,15 @@ typedef struct {
 	const char *const *paths;
 	size_t n_paths;
 	trawl_skip_fn skip;
+	trawl_message_fn on_message;
+	trawl_event_fn on_event;
 	void *payload;
+	trawl_status_t rc; /* the first error of on_message; the caller's thread only */
 	queue_t out;
 	/* Work for the workers, under mu: files from the walker, and batches
 	 * of messages from a worker splitting a large mbox. work is signalled
-	 * when either arrives or when nothing more can come. */
+	 * when either arrives or when nothing more can come, and so is
+	 * out.not_empty, on which the caller's thread waits for both. */
 	pthread_mutex_t mu;
 	pthread_cond_t work, job_room;
 	ring_t jobs, batches;
@@ -332,12 +344,62 @@ out_free(out_t *o)
 	free(o);
 }
 
+/* Work for the workers arrived (or the end of it): the caller's thread,
+ * which waits for records and work at once, is told too. Under p->mu. */
+static void
+work_arrived(pipeline_t *p, bool all)
+{
+	if (all)
+		pthread_cond_broadcast(&p->work);
+	else
+		pthread_cond_signal(&p->work);
+	pthread_cond_signal(&p->out.not_empty);
+}
+
+/* On the caller's thread: hands one record or event to the callbacks. */
+static void
+deliver(pipeline_t *p, out_t *o)
+{
+	if (p->rc == TRAWL_OK && !stopped(p->opts)) {
+		if (o->msg) {
+			trawl_message_t *m = o->msg;
+			o->msg = NULL;
+			p->rc = p->on_message(m, p->payload);
+		} else if (p->on_event) {
+			p->on_event(&o->ev, p->payload);
+		}
+	}
+	out_free(o);
+	if (p->rc != TRAWL_OK)
+		trawl_scan__stop(p->opts); /* let the threads wind down */
+}
+
+/* On the caller's thread, under q->mu (unlocked meanwhile): hands over
+ * what waits, DRAIN_MAX at a time, until nothing does. */
+#define DRAIN_MAX 64
+static void
+drain_locked(queue_t *q, pipeline_t *p)
+{
+	out_t *got[DRAIN_MAX];
+	while (q->ring.len) {
+		size_t n = 0;
+		while (n < DRAIN_MAX && (got[n] = ring_pop(&q->ring)))
+			q->weight -= got[n++]->weight;
+		pthread_cond_broadcast(&q->not_full);
+		pthread_mutex_unlock(q->mu);
+		for (size_t i = 0; i < n; i++)
+			deliver(p, got[i]);
+		pthread_mutex_lock(q->mu);
+	}
+}
+
 /* A worker of the pipeline: its reader state, scratch space for the
  * messages of batches, and its records not yet queued. */
 #define OUT_BATCH 32
 typedef struct {
 	trawl_worker_t w;
 	pipeline_t *p;
+	bool caller; /* the caller's thread: hands over instead of waiting */
 	trawl_buf_t raw, loc;
 	trawl_buf_t file; /* the content of a small file (READ_MAX), reused */
 	out_t *pending[OUT_BATCH];
@@ -346,23 +408,32 @@ typedef struct {
 
 /* Queues the records held back, under one lock and with one wake-up of
  * the caller's thread instead of one each: with messages of a few
- * kilobytes the hand-over cost as much as a detector. */
+ * kilobytes the hand-over cost as much as a detector. The caller's thread
+ * then hands over everything waiting (its own records last, in order), so
+ * that the other workers find room. */
 static void
 flush_out(pworker_t *pw)
 {
 	queue_t *q = &pw->p->out;
 	if (!pw->n_pending)
 		return;
-	pthread_mutex_lock(&q->mu);
+	pthread_mutex_lock(q->mu);
 	for (size_t i = 0; i < pw->n_pending; i++) {
 		while (queue_full(q, pw->pending[i])) {
+			if (pw->caller) {
+				drain_locked(q, pw->p);
+				continue;
+			}
 			pthread_cond_signal(&q->not_empty);
-			pthread_cond_wait(&q->not_full, &q->mu);
+			pthread_cond_wait(&q->not_full, q->mu);
 		}
 		queue_put(q, pw->pending[i]);
 	}
-	pthread_cond_signal(&q->not_empty);
-	pthread_mutex_unlock(&q->mu);
+	if (pw->caller)
+		drain_locked(q, pw->p);
+	else
+		pthread_cond_signal(&q->not_empty);
+	pthread_mutex_unlock(q->mu);
 	pw->n_pending = 0;
 }
 
@@ -451,7 +522,7 @@ push_job(pipeline_t *p, const char *path, trawl_kind_t hint, const char *kind)
 	while (p->jobs.len == p->jobs.cap)
 		pthread_cond_wait(&p->job_room, &p->mu);
 	ring_push(&p->jobs, j);
-	pthread_cond_signal(&p->work);
+	work_arrived(p, false);
 	pthread_mutex_unlock(&p->mu);
 }
 
@@ -549,7 +620,7 @@ walker_main(void *arg)
 	}
 	pthread_mutex_lock(&p->mu);
 	p->jobs_closed = true;
-	pthread_cond_broadcast(&p->work);
+	work_arrived(p, true);
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
 }
@@ -605,7 +676,9 @@ read_file_fd(int fd, size_t len, trawl_buf_t *b)
  * pages are in memory), else a file. false when nothing is left. A worker
  * that could not start takes files only, to report them. What the worker
  * holds for the caller's thread goes before it waits, or when its buffer
- * is full: not after every file (a maildir is a file a message). */
+ * is full: not after every file (a maildir is a file a message). The
+ * caller's thread hands over what waits before it takes anything, and
+ * waits for records as well as work. */
 static bool
 take_work(pworker_t *pw, bool files_only, batch_t **b, job_t **j)
 {
@@ -614,6 +687,8 @@ take_work(pworker_t *pw, bool files_only, batch_t **b, job_t **j)
 	*j = NULL;
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
+		if (pw->caller)
+			drain_locked(&p->out, p);
 		if (!files_only && (*b = ring_pop(&p->batches)))
 			break;
 		if ((*j = ring_pop(&p->jobs))) {
@@ -635,7 +710,7 @@ take_work(pworker_t *pw, bool files_only, batch_t **b, job_t **j)
 			pthread_mutex_lock(&p->mu);
 			continue;
 		}
-		pthread_cond_wait(&p->work, &p->mu);
+		pthread_cond_wait(pw->caller ? &p->out.not_empty : &p->work, &p->mu);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return *b || *j;
@@ -758,7 +833,7 @@ submit_batch(splitter_t *sp)
 	if (p->batches.len == p->batches.cap)
 		mine = ring_pop(&p->batches);
 	ring_push(&p->batches, b);
-	pthread_cond_signal(&p->work);
+	work_arrived(p, false);
 	pthread_mutex_unlock(&p->mu);
 	if (mine)
 		run_batch(sp->pw, mine);
@@ -905,11 +980,11 @@ done:
 	trawl_buf_free(&in);
 }
 
-static void *
-worker_main(void *arg)
+/* A worker's life, on a thread of its own or on the caller's. */
+static void
+work(pipeline_t *p, bool caller)
 {
-	pipeline_t *p = arg;
-	pworker_t pw = {.p = p};
+	pworker_t pw = {.p = p, .caller = caller};
 	bool ok = trawl_scan__worker_init(&pw.w, p->opts) == TRAWL_OK;
 	pw.w.emit_message = queue_message;
 	pw.w.emit_event = queue_event;
@@ -924,15 +999,20 @@ worker_main(void *arg)
 			flush_out(&pw); /* the file's END, when this batch was its last */
 			continue;
 		}
-		if (!ok)
-			walker_skip(p, j->path, TRAWL_ENOMEM, "worker could not start");
-		else if (!stopped(p->opts))
+		if (!ok) {
+			/* through this worker's own hand-over: the caller's thread
+			 * must not wait for room that only it makes */
+			trawl_event_t ev = {.type = TRAWL_EVENT_SKIP, .source = j->path, .kind = "unreadable",
+			                    .location = j->path, .reason = "worker could not start",
+			                    .status = TRAWL_ENOMEM};
+			queue_event(&pw.w, &ev);
+		} else if (!stopped(p->opts))
 			process_job(&pw, j);
 		free(j->path);
 		free(j);
 		pthread_mutex_lock(&p->mu);
 		if (--p->reading == 0)
-			pthread_cond_broadcast(&p->work); /* the workers waiting for batches may be done */
+			work_arrived(p, true); /* the workers waiting for batches may be done */
 		pthread_mutex_unlock(&p->mu);
 	}
 	flush_out(&pw);
@@ -946,6 +1026,12 @@ worker_main(void *arg)
 	pthread_mutex_unlock(&p->mu);
 	if (last)
 		queue_close(&p->out);
+}
+
+static void *
+worker_main(void *arg)
+{
+	work(arg, false);
 	return NULL;
 }
 
@@ -960,9 +1046,11 @@ trawl_status_t
 trawl_scan_run(const trawl_scan_opts_t *opts, const char *const *paths, size_t n_paths,
                trawl_message_fn on_message, trawl_event_fn on_event, void *payload)
 {
-	trawl_status_t rc = TRAWL_OK;
-	pipeline_t p = {.opts = opts, .paths = paths, .n_paths = n_paths, .skip = opts->skip, .payload = payload};
+	trawl_status_t rc;
+	pipeline_t p = {.opts = opts, .paths = paths, .n_paths = n_paths, .skip = opts->skip,
+	                .on_message = on_message, .on_event = on_event, .payload = payload};
 	unsigned n = opts->threads ? opts->threads : default_threads();
+	/* n - 1 of their own, and this one */
 	pthread_t walker, *workers = calloc(n, sizeof *workers);
 	if (!workers)
 		return TRAWL_ENOMEM;
@@ -971,7 +1059,8 @@ trawl_scan_run(const trawl_scan_opts_t *opts, const char *const *paths, size_t n
 	trawl_scan__global_init();
 	/* batches: enough that no worker waits for the splitting one, few
 	 * enough that the pages they pin stay a few megabytes */
-	if (ring_init(&p.jobs, 64) < 0 || ring_init(&p.batches, 2 * n) < 0 || queue_init(&p.out, out_records, (size_t)out_records * OUT_WEIGHT_PER) < 0) {
+	if (ring_init(&p.jobs, 64) < 0 || ring_init(&p.batches, 2 * n) < 0 ||
+	    queue_init(&p.out, out_records, (size_t)out_records * OUT_WEIGHT_PER, &p.mu) < 0) {
 		free(p.jobs.items);
 		free(p.batches.items);
 		free(workers);
@@ -982,29 +1071,21 @@ trawl_scan_run(const trawl_scan_opts_t *opts, const char *const *paths, size_t n
 	pthread_cond_init(&p.job_room, NULL);
 	p.workers_left = n;
 	pthread_create(&walker, NULL, walker_main, &p);
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 1; i < n; i++)
 		pthread_create(&workers[i], NULL, worker_main, &p);
 
-	/* The caller's thread: every record and event passes through here. */
+	/* The caller's thread: every record and event passes through here,
+	 * and while none waits it reads as the others do; when nothing is
+	 * left to read, it hands over the rest. */
+	work(&p, true);
 	out_t *o;
-	while ((o = queue_pop(&p.out))) {
-		if (rc == TRAWL_OK && !stopped(opts)) {
-			if (o->msg) {
-				trawl_message_t *m = o->msg;
-				o->msg = NULL;
-				rc = on_message(m, payload);
-			} else if (on_event) {
-				on_event(&o->ev, payload);
-			}
-		}
-		out_free(o);
-		if (rc != TRAWL_OK)
-			trawl_scan__stop(opts); /* let the threads wind down */
-	}
+	while ((o = queue_pop(&p.out)))
+		deliver(&p, o);
 
 	pthread_join(walker, NULL);
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 1; i < n; i++)
 		pthread_join(workers[i], NULL);
+	rc = p.rc;
 	if (rc == TRAWL_OK && stopped(opts))
 		rc = TRAWL_EINTR;
 

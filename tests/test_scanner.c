@@ -5,6 +5,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -661,11 +662,11 @@ write_big_mbox(const char *path)
 }
 
 static void
-scan_big_mbox(unsigned threads)
+scan_big_mbox(unsigned threads, unsigned queue_records)
 {
 	static const trawl_detector_t *const none[] = {NULL};
 	static trawl_detector_set_t set = {.min_confidence = 0, .detectors = none};
-	trawl_scan_opts_t opts = {.detectors = &set, .threads = threads};
+	trawl_scan_opts_t opts = {.detectors = &set, .threads = threads, .queue_records = queue_records};
 	char dir[] = "/tmp/trawl-split-XXXXXX";
 	cr_assert_not_null(mkdtemp(dir));
 	char big[4200], small[4200];
@@ -699,12 +700,57 @@ scan_big_mbox(unsigned threads)
 
 Test(walk, large_mbox_split_among_workers_every_message_once_in_order_of_events)
 {
-	scan_big_mbox(3);
+	scan_big_mbox(3, 0);
 }
 
 Test(walk, large_mbox_split_with_one_worker_keeps_file_order)
 {
-	scan_big_mbox(1);
+	scan_big_mbox(1, 0);
+}
+
+/* Room for one record: the caller's thread, which reads too, hands over
+ * what waits instead of waiting for room only it can make. */
+Test(walk, record_queue_of_one_neither_stalls_nor_reorders)
+{
+	scan_big_mbox(1, 1);
+	scan_big_mbox(2, 1);
+}
+
+/* --threads 1 is one thread: every message is read on the caller's. */
+static pthread_t caller_thread;
+static atomic_int off_caller;
+
+static trawl_status_t
+note_caller(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t *t)
+{
+	(void)set, (void)out, (void)t;
+	if (!pthread_equal(pthread_self(), caller_thread))
+		atomic_fetch_add(&off_caller, 1);
+	return TRAWL_OK;
+}
+
+static trawl_status_t
+count_on_caller(trawl_message_t *m, void *payload)
+{
+	if (!pthread_equal(pthread_self(), caller_thread))
+		atomic_fetch_add(&off_caller, 1);
+	return count_msg(m, payload);
+}
+
+Test(walk, one_thread_reads_on_the_callers_thread)
+{
+	static const trawl_detector_t noter = {"caller", TRAWL_TYPE_CUSTOM, note_caller};
+	static const trawl_detector_t *const noters[] = {&noter, NULL};
+	static trawl_detector_set_t set = {.min_confidence = 0, .detectors = noters};
+	trawl_scan_opts_t opts = {.detectors = &set, .threads = 1};
+	char path[4096];
+	snprintf(path, sizeof path, "%s/fixtures/sample", getenv("TRAWL_SRC") ? getenv("TRAWL_SRC") : ".");
+	const char *paths[] = {path};
+	walk_t w = {0};
+	caller_thread = pthread_self();
+	cr_assert_eq(trawl_scan_run(&opts, paths, 1, count_on_caller, count_ev, &w), TRAWL_OK);
+	cr_assert_eq(w.messages, 7);
+	cr_assert_eq(atomic_load(&off_caller), 0, "%d calls on another thread", atomic_load(&off_caller));
 }
 
 /* A detector that notes which threads it runs on; the first call of each

@@ -1,9 +1,10 @@
 /* trawl/scan.h: walk paths, read every message in every container, and
  * run the detectors over every part.
  *
- * trawl_scan_run() drives a pipeline: a walker, N workers that read, parse,
- * extract text and detect, and the caller's thread, which receives every
- * message record and every event through callbacks. The callbacks are only
+ * trawl_scan_run() drives a pipeline: a walker, and N threads that read,
+ * parse, extract text and detect. One of the N is the caller's thread,
+ * which also receives every message record and every event through
+ * callbacks, before it reads anything more itself. The callbacks are only
  * ever called from the thread that called trawl_scan_run(), one at a time,
  * so that thread can own the index writer.
  *
@@ -93,7 +94,7 @@ typedef struct {
 } trawl_limits_t;
 
 typedef struct {
-	unsigned threads;                       /* workers; 0 = number of cores */
+	unsigned threads;                       /* readers, the caller's thread one of them; 0 = number of cores */
 	const trawl_detector_set_t *detectors;  /* required; borrowed */
 	trawl_limits_t limits;
 	volatile sig_atomic_t *stop;            /* set nonzero (e.g. by SIGINT) to stop; may be NULL */
