@@ -251,6 +251,8 @@ queue_close(queue_t *q)
 
 /* ---- the pipeline ---------------------------------------------------- */
 
+#define DONE_RING 512
+
 /* A file whose messages several workers read: mapped (or read from
  * standard input) once, freed by whoever drops the last reference. */
 typedef struct {
@@ -265,6 +267,11 @@ typedef struct {
 	/* under pipeline_t.mu: */
 	unsigned refs; /* the splitting worker's and one per batch not yet done */
 	uint64_t messages, contacts, appointments;
+	/* batch_t.seq + 1 of the batches done, at seq % DONE_RING (0: none):
+	 * whether the neighbour of a batch that ends is done (run_batch()).
+	 * Far fewer batches than that are ever read at once (the batch queue
+	 * holds 2 a worker, each worker reads one). */
+	unsigned long done[DONE_RING];
 } shared_src_t;
 
 typedef struct {
@@ -276,6 +283,8 @@ typedef struct {
 typedef struct {
 	shared_src_t *src;
 	unsigned long first;
+	unsigned long seq; /* 0 for the file's first batch, 1 for the next, ... */
+	bool last;         /* the file's last */
 	span_t *msgs;
 	size_t n, cap, bytes;
 } batch_t;
@@ -755,9 +764,48 @@ batch_free(batch_t *b)
 	}
 }
 
-/* Reads the messages of a batch and adds their counts to the file's; then
- * gives the pages back: nothing reads them again, and a file read once
- * should not stay resident (peak memory would grow with the file). */
+/* The kernel maps the pages around one that a read faults in, within
+ * an aligned block of this size (fault_around_bytes, 64 KiB by default). */
+#define FAULT_AROUND (64 * 1024)
+
+/* Gives the pages of a batch done back: nothing reads them again, and a
+ * file read once should not stay resident (peak memory would grow with
+ * the file). From the page it starts in, which may hold the end of the
+ * batch before, whose worker then reads it back from the page cache (the
+ * map is private and never written, so the bytes are the same): keeping
+ * each batch's first page kept one page a batch, 7 MB of a 2 GB mbox's
+ * peak RSS. The page it ends in is the next batch's to give back, unless
+ * that one is done already: the last of two neighbours to finish also
+ * gives back the block around the page they share, which the other's
+ * reads may have mapped again after it was given back (fault-around).
+ * Without that a 2 GB mbox kept a few pages a batch, ~8 MB with two
+ * threads; giving back the last page every time (which the next batch's
+ * worker, still reading it, maps again with the block around it) made the
+ * peak 138 MB instead of 99. */
+static void
+give_back(const shared_src_t *s, const batch_t *b, bool prev_done, bool next_done)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t start = (uintptr_t)s->map, end = (start + s->len + page - 1) & ~(page - 1);
+	uintptr_t lo = (uintptr_t)b->msgs[0].data & ~(page - 1);
+	uintptr_t hi = (uintptr_t)(b->msgs[b->n - 1].data + b->msgs[b->n - 1].len) & ~(page - 1);
+	/* the block that holds the page shared with a neighbour done */
+	if (prev_done) {
+		lo &= ~(uintptr_t)(FAULT_AROUND - 1);
+		if (lo < start)
+			lo = start;
+	}
+	if (next_done) {
+		hi = (hi & ~(uintptr_t)(FAULT_AROUND - 1)) + FAULT_AROUND;
+		if (hi > end)
+			hi = end;
+	}
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+}
+
+/* Reads the messages of a batch and adds their counts to the file's, then
+ * gives its pages back (give_back()). */
 static void
 run_batch(pworker_t *pw, batch_t *b)
 {
@@ -785,25 +833,12 @@ run_batch(pworker_t *pw, batch_t *b)
 	s->messages += w->n_messages;
 	s->contacts += w->n_contacts;
 	s->appointments += w->n_appointments;
+	s->done[b->seq % DONE_RING] = b->seq + 1;
+	bool prev_done = b->seq == 0 || s->done[(b->seq - 1) % DONE_RING] == b->seq;
+	bool next_done = b->last || s->done[(b->seq + 1) % DONE_RING] == b->seq + 2;
 	pthread_mutex_unlock(&p->mu);
-
-	if (s->map && b->n) {
-		uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-		uintptr_t lo = (uintptr_t)b->msgs[0].data, hi = (uintptr_t)(b->msgs[b->n - 1].data + b->msgs[b->n - 1].len);
-		/* from the page this batch starts in: it may hold the end of the
-		 * batch before, whose worker then reads it back from the page
-		 * cache (the map is private and never written, so the bytes are the
-		 * same). Keeping each batch's first page kept one page a batch,
-		 * 7 MB of a 2 GB mbox's peak RSS. The page this batch ends in goes
-		 * with the next batch: giving it back here too made the 2 GB mbox's
-		 * peak 138 MB instead of 99 (BENCH_FLAT=1, bdd4cab), likely because
-		 * the next batch's worker, reading it again, has the kernel map the
-		 * pages around it (fault-around), this batch's included. */
-		lo &= ~(page - 1);
-		hi &= ~(page - 1);
-		if (hi > lo)
-			madvise((void *)lo, hi - lo, MADV_DONTNEED);
-	}
+	if (s->map && b->n)
+		give_back(s, b, prev_done, next_done);
 	w->source = source;
 	w->source_kind = source_kind;
 	w->n_messages = nm, w->n_contacts = nc, w->n_appointments = na;
@@ -818,7 +853,8 @@ typedef struct {
 	pworker_t *pw;
 	shared_src_t *src;
 	batch_t *cur;
-	unsigned long n; /* messages so far */
+	unsigned long n;       /* messages so far */
+	unsigned long batches; /* batches so far */
 } splitter_t;
 
 /* Queues a full batch. When the queue is full the splitting worker reads
@@ -855,6 +891,7 @@ split_message(const char *msg, size_t len, void *payload)
 			return TRAWL_ENOMEM;
 		b->src = sp->src;
 		b->first = sp->n;
+		b->seq = sp->batches++;
 		sp->cur = b;
 	}
 	if (b->n == b->cap) {
@@ -880,8 +917,10 @@ split_mbox(pworker_t *pw, shared_src_t *src)
 	splitter_t sp = {.pw = pw, .src = src};
 	flush_out(pw); /* the file's BEGIN, before any other worker's records of it */
 	trawl_status_t rc = trawl_scan__mbox_split(src->map ? src->map : src->in.data, src->len, split_message, &sp);
-	if (sp.cur && sp.cur->n)
+	if (sp.cur && sp.cur->n) {
+		sp.cur->last = true;
 		submit_batch(&sp);
+	}
 	batch_free(sp.cur);
 	if (rc == TRAWL_EFORMAT)
 		trawl_scan__skip(&pw->w, src->path, rc, "not an mbox: no From_ line at the start");
