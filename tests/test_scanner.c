@@ -804,3 +804,47 @@ Test(walk, one_large_mbox_alone_is_read_by_every_worker)
 	unlink(big);
 	rmdir(dir);
 }
+
+/* An error from on_message stops the scan and is what trawl_scan_run()
+ * returns; no record is handed over after it, whichever thread reads. */
+typedef struct {
+	int calls, fail_at;
+} failing_t;
+
+static trawl_status_t
+fail_msg(trawl_message_t *m, void *payload)
+{
+	failing_t *f = payload;
+	trawl_message_free(m);
+	return ++f->calls == f->fail_at ? TRAWL_EIO : TRAWL_OK;
+}
+
+static void
+scan_failing(unsigned threads, bool with_stop)
+{
+	static const trawl_detector_t *const none[] = {NULL};
+	static trawl_detector_set_t set = {.min_confidence = 0, .detectors = none};
+	volatile sig_atomic_t stop = 0;
+	trawl_scan_opts_t opts = {.detectors = &set, .threads = threads, .queue_records = 8,
+	                          .stop = with_stop ? &stop : NULL};
+	char dir[] = "/tmp/trawl-fail-XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	char big[4200];
+	snprintf(big, sizeof big, "%s/big.mbox", dir);
+	unsigned n = write_big_mbox(big);
+	const char *paths[] = {big};
+	failing_t f = {.fail_at = 10};
+	cr_assert_eq(trawl_scan_run(&opts, paths, 1, fail_msg, NULL, &f), TRAWL_EIO, "threads %u", threads);
+	cr_assert_eq(f.calls, 10, "no record after the error (%d of %u)", f.calls, n);
+	if (with_stop)
+		cr_assert(stop, "the stop flag is set for the other threads");
+	unlink(big);
+	rmdir(dir);
+}
+
+Test(walk, error_from_on_message_stops_and_is_returned)
+{
+	scan_failing(1, true);
+	scan_failing(2, true);
+	scan_failing(2, false);
+}
