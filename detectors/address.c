@@ -7,8 +7,9 @@
  * and inward codes of the UK ("SW1A 1AA") and a US state and ZIP code
  * ("NY 10001", "CA 94105-1234"). The town stands after the postcode, or
  * before it in the UK and the US. Before that, on the same line after a comma
- * or on the line above (a line "Apt 5" or "c/o ..." may stand between), comes
- * the street:
+ * or on the line above (a line "Apt 5" or "c/o ..." may stand between, and
+ * a floor and door: "3º B", "2º izq.", "3. OG", "3e étage"), comes the
+ * street:
  *
  *   name then number   Ahornweg 70, Am Frankenberg 108, Via Roma 12,
  *                      ul. Długa 5/7, Calle Mayor, 5
@@ -613,6 +614,17 @@ street_name_number(const actx_t *c, size_t k, size_t floor_tok, street_t *st)
 	}
 	if (first >= h)
 		return false;
+	/* a street word that stands before the name, after a lower-case word
+	 * of the sentence, starts the street: "Vive en Avenida de la
+	 * Constitución 12" (but "Auf dem End 92a", "Auf dem Markt 5": the
+	 * street word is the name's last) */
+	for (size_t p = first + 1; p + 1 < h; p++) {
+		if (in_list(c, TRAWL_LX_STREET_WORD, p) && is_lower_word(&c->t[p - 1]) &&
+		    !in_list(c, TRAWL_LX_STREET_WORD, p - 1)) {
+			first = p;
+			break;
+		}
+	}
 	/* "Version 5", "Seite 12", "März 2024" */
 	if (in_list(c, TRAWL_LX_NOT_STREET, h - 1) || in_list(c, TRAWL_LX_NOT_NAME, h - 1)) {
 		if (!in_list(c, TRAWL_LX_STREET_WORD, h - 1) && !is_street_type(c, h - 1))
@@ -747,6 +759,28 @@ street_pobox(const actx_t *c, size_t s, size_t k, street_t *st)
 	return false;
 }
 
+/* A floor or storey: a number of one or two digits with an ordinal mark
+ * ("3º", "2ª", "1°", "3e", "2er", "4ème", "1st") or a full stop ("3."). */
+static bool
+is_floor_number(const actx_t *c, size_t i)
+{
+	static const char *const marks[] = {"º", "ª", "°", "o", "a", "e", "er", "re", "ème", "eme", NULL};
+	size_t len, d = 0;
+	const char *s = tok_text(c, i, &len);
+	while (d < len && s[d] >= '0' && s[d] <= '9')
+		d++;
+	if (d == 0 || d > 2)
+		return false;
+	if (d == len)
+		return i + 1 < c->n && (c->t[i].flags & TRAWL_TOK_DOT) && same_line(c, i + 1);
+	if (is_ordinal(c, i))
+		return true;
+	for (const char *const *p = marks; *p; p++)
+		if (strlen(*p) == len - d && memcmp(*p, s + d, len - d) == 0)
+			return true;
+	return false;
+}
+
 /* A line or segment holding only a unit: "Apt 5", "Suite 200", "Whg. 3". */
 static bool
 is_unit_segment(const actx_t *c, size_t s, size_t k)
@@ -756,6 +790,22 @@ is_unit_segment(const actx_t *c, size_t s, size_t k)
 	for (size_t m = s + 1; m <= k; m++)
 		if (!(c->t[m].flags & TRAWL_TOK_DIGIT) && c->t[m].ncp > 2)
 			return false;
+	return true;
+}
+
+/* A segment holding only a floor and a door or side: "3º B", "2º izq.",
+ * "3. OG", "4e étage", "2nd floor"; not "5th Avenue" (a street word). */
+static bool
+is_floor_segment(const actx_t *c, size_t s, size_t k)
+{
+	if (k - s > 2 || k == s || !is_floor_number(c, s))
+		return false;
+	for (size_t m = s + 1; m <= k; m++) {
+		if (in_list(c, TRAWL_LX_STREET_WORD, m) || is_street_type(c, m))
+			return false;
+		if (!is_unit_word(c, m) && !((c->t[m].flags & TRAWL_TOK_ALPHA) && c->t[m].ncp <= 5))
+			return false;
+	}
 	return true;
 }
 
@@ -774,6 +824,10 @@ find_street(const actx_t *c, size_t j, size_t floor_tok, street_t *st)
 			return false;
 		size_t k = j - 1;
 		size_t s = segment_start(c, k, floor_tok);
+		if (is_floor_segment(c, s, k)) {
+			j = s; /* skip "3º B" and look again before it */
+			continue;
+		}
 		if (street_pobox(c, s, k, st))
 			return true;
 		if (street_number_name(c, s, k, floor_tok, st))
@@ -783,8 +837,14 @@ find_street(const actx_t *c, size_t j, size_t floor_tok, street_t *st)
 			if (house_number(c, m) == (size_t)-1 || !same_line(c, m + 1) || c->t[m + 1].gap ||
 			    !(is_cap_word(&c->t[m + 1]) || is_direction(c, m + 1) || is_lower_word(&c->t[m + 1])))
 				continue;
-			if (street_number_name(c, m, k, floor_tok, st))
+			if (street_number_name(c, m, k, floor_tok, st)) {
+				/* "350 5th Ave": the number before an ordinal name */
+				street_t st2;
+				if (m > s && is_ordinal(c, m) && house_number(c, m - 1) == m - 1 && !c->t[m].gap &&
+				    same_line(c, m) && street_number_name(c, m - 1, k, floor_tok, &st2))
+					*st = st2;
 				return true;
+			}
 			break;
 		}
 		if (street_name_number(c, k, floor_tok, st))

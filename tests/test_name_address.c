@@ -501,6 +501,31 @@ Test(address, france_italy_spain)
 	EXPECT_ADDR("Dirección: Calle Mayor, 5, 28013 Madrid", "calle mayor 5 28013 madrid");
 }
 
+/* A floor and door between the street and the town, as Spain, France,
+ * Germany and Britain write them. */
+Test(address, floor_and_door_between_street_and_town)
+{
+	EXPECT_ADDR("Dirección: Calle de Alcalá 45, 3º B, 28014 Madrid", "calle de alcalá 45 3º b 28014 madrid");
+	EXPECT_ADDR("Contacto: María, calle Mayor 5, 2º izq., 28013 Madrid", "calle mayor 5 2º izq. 28013 madrid");
+	EXPECT_ADDR("Neue Anschrift: Hauptstraße 5, 3. OG, 10115 Berlin", "hauptstraße 5 3. og 10115 berlin");
+	EXPECT_ADDR("Nouvelle adresse : 12 rue des Lilas, 3e étage, 69003 Lyon",
+	            "12 rue des lilas 3e étage 69003 lyon");
+	EXPECT_ADDR("New address: 22 Kingsley Road, 2nd floor, Manchester M14 6QT",
+	            "22 kingsley road 2nd floor manchester m14 6qt");
+	/* an ordinal street name is a street, not a floor */
+	EXPECT_ADDR("Ship to 350 5th Ave, New York, NY 10118", "350 5th ave new york ny 10118");
+	EXPECT_NO_ADDR("Wir treffen uns am 3. Mai, 10115 Berlin ist schön.");
+}
+
+/* A street word that comes before the name starts the street; one that
+ * ends it does not cut what stands before. */
+Test(address, street_word_before_the_name_starts_the_street)
+{
+	EXPECT_ADDR("Vive en Avenida de la Constitución 12, 41001 Sevilla.",
+	            "avenida de la constitución 12 41001 sevilla");
+	expect_both_ways("Auf dem Markt 5", "24103 Kiel", "auf dem markt 5 24103 kiel");
+}
+
 Test(address, netherlands_and_poland)
 {
 	expect_both_ways("Damrak 1", "1012 LG Amsterdam", "damrak 1 1012 lg amsterdam");
