@@ -275,7 +275,7 @@ lists_lookup(const ctx_t *c, size_t i)
 		char buf[WBUF];
 		size_t len = tok_lower(c, i, buf);
 		if (len) {
-			m |= trawl_lexicon__lists(c->lx, buf, len) << 1;
+			m |= trawl_lexicon__lists_accented(c->lx, buf, len) << 1;
 			if (!(m & LX_GIVEN) && given_word_parts(c, buf))
 				m |= LX_GIVEN;
 		}
@@ -1251,6 +1251,15 @@ eval_run(ctx_t *c, const run_t *r)
 		/* "Will", "Joy", "Grant": the surname must not be an ordinary word at all */
 		if (ok && first_common && is_common(c, last) && !is_surname(c, last))
 			ok = false;
+		/* a second surname of the list right after the first ("María José
+		 * Martín Sánchez", "Ana Isabel García López"): Spain and Portugal
+		 * give two */
+		if (ok && !weak && r->nwords > use) {
+			size_t k2 = r->words[use];
+			if (k2 == last + 1 && c->t[k2].gap == 0 && is_surname(c, k2) && !is_street_word(c, k2) &&
+			    !(k2 + 1 < c->n && same_line(c, k2 + 1) && (c->t[k2 + 1].flags & TRAWL_TOK_LEAD_DIGIT)))
+				last = k2;
+		}
 		if (ok) {
 			double cf = weak ? 0.6 : first_common ? 0.62 : 0.72;
 			if (is_surname(c, last))

@@ -842,6 +842,48 @@ trawl_detect__tokenize(trawl_toks_t *out, const char *text, size_t len)
 	return TRAWL_OK;
 }
 
+/* The lower-cased word w[0, len) with the accents of Latin-1's letters
+ * taken off ("sánchez" -> "sanchez", "müller" -> "muller") into out
+ * (size cap): its length, or 0 when it holds another letter outside
+ * ASCII, or no accent at all. */
+static size_t
+fold_latin1(char *out, size_t cap, const char *w, size_t len)
+{
+	/* U+00E0 to U+00FF; 0: no ASCII form */
+	static const char plain[32] = {'a', 'a', 'a', 'a', 'a', 'a', 0,   'c', 'e', 'e', 'e',
+	                               'e', 'i', 'i', 'i', 'i', 0,   'n', 'o', 'o', 'o', 'o',
+	                               'o', 0,   'o', 'u', 'u', 'u', 'u', 'y', 0,   'y'};
+	size_t n = 0;
+	bool folded = false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)w[i];
+		if (ch < 0x80) {
+			if (n + 1 >= cap)
+				return 0;
+			out[n++] = (char)ch;
+			continue;
+		}
+		unsigned char nx = i + 1 < len ? (unsigned char)w[i + 1] : 0;
+		if (ch != 0xC3 || nx < 0xA0 || nx > 0xBF || !plain[nx - 0xA0] || n + 1 >= cap)
+			return 0;
+		out[n++] = plain[nx - 0xA0];
+		folded = true;
+		i++;
+	}
+	return folded ? n : 0;
+}
+
+unsigned
+trawl_lexicon__lists_accented(const trawl_lexicon_t *lx, const char *lower, size_t len)
+{
+	unsigned m = trawl_lexicon__lists(lx, lower, len);
+	char plain[128];
+	size_t pl = m & (TRAWL_LX_GIVEN | TRAWL_LX_SURNAME) ? 0 : fold_latin1(plain, sizeof plain, lower, len);
+	if (pl)
+		m |= trawl_lexicon__lists(lx, plain, pl) & (TRAWL_LX_GIVEN | TRAWL_LX_SURNAME);
+	return m;
+}
+
 unsigned
 trawl_toks__lists_lookup(const trawl_toks_t *toks, const trawl_lexicon_t *lx, const char *text, size_t i)
 {
@@ -856,7 +898,7 @@ trawl_toks__lists_lookup(const trawl_toks_t *toks, const trawl_lexicon_t *lx, co
 		m = trawl_wordtab__get(&lx->words, buf, n, h);
 	} else {
 		size_t len = trawl_detect__lower_tok(buf, sizeof buf, text, k);
-		m = len ? trawl_lexicon__lists(lx, buf, len) : 0;
+		m = len ? trawl_lexicon__lists_accented(lx, buf, len) : 0;
 	}
 	toks->lists[i] = TRAWL_TOKS_LISTS_KNOWN | m;
 	return m;

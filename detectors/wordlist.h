@@ -144,6 +144,13 @@ trawl_lexicon__lists(const trawl_lexicon_t *lx, const char *lower, size_t len)
 	return trawl_wordtab__get(&lx->words, lower, len, trawl_word_hash(lower, len));
 }
 
+/* trawl_lexicon__lists(), and for a word written with Latin-1 accents
+ * ("sánchez", "josé") the given-name and surname bits of the word without
+ * them: the name lists come mostly from ASCII sources (the US census and
+ * Social Security). A word that holds other letters outside ASCII is
+ * looked up as it is. */
+unsigned trawl_lexicon__lists_accented(const trawl_lexicon_t *lx, const char *lower, size_t len);
+
 enum { TRAWL_COL_FULL = 1, TRAWL_COL_GIVEN = 2, TRAWL_COL_FAMILY = 3 };
 
 /* The folder of the built-in rules and word lists: $TRAWL_RULES_DIR, else

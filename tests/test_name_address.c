@@ -418,6 +418,16 @@ Test(name, companies_are_not_names)
 	EXPECT_NO_NAME("Our supplier is Jordan Brothers Inc.");
 }
 
+/* Spain and Portugal give two surnames; the lists (US census and Social
+ * Security, in ASCII) hold "sanchez" and "jose", the mail "Sánchez" and
+ * "José". */
+Test(name, two_surnames_and_accents_the_lists_do_not_write)
+{
+	EXPECT_NAME("Contacto: María José Martín Sánchez", "maría josé martín sánchez");
+	EXPECT_NAME("Titular de la cuenta: Ana Isabel García López", "ana isabel garcía lópez");
+	EXPECT_NAME("Contacto: Maria Jose Martin Sanchez", "maria jose martin sanchez");
+}
+
 Test(name, products_and_places_are_not_names)
 {
 	EXPECT_NO_NAME("Following up on Ergonomic Bamboo Computer, the team agreed.");
