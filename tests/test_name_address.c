@@ -428,6 +428,15 @@ Test(name, two_surnames_and_accents_the_lists_do_not_write)
 	EXPECT_NAME("Contacto: Maria Jose Martin Sanchez", "maria jose martin sanchez");
 }
 
+/* A relation or role word before a name in no list ("my husband ..."),
+ * in the languages of rules/names/labels.txt. */
+Test(name, after_a_relation_word)
+{
+	EXPECT_NAME("Please add my husband Oluwaseun Adeyemi to the policy.", "oluwaseun adeyemi");
+	EXPECT_NAME("Mi hermana Itziar Etxeberria llamará mañana.", "itziar etxeberria");
+	EXPECT_NO_NAME("Our partner Acme Solutions will deliver.");
+}
+
 Test(name, products_and_places_are_not_names)
 {
 	EXPECT_NO_NAME("Following up on Ergonomic Bamboo Computer, the team agreed.");
