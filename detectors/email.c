@@ -14,6 +14,10 @@
  * are told by their local parts (numbers and dots, long random tokens,
  * hex) and reported below the default confidence.
  *
+ * Addresses written against harvesters, "jane.doe(at)firma.de", "jane
+ * [at] acme-corp [dot] com", are read too (obfuscated()): the "at" in
+ * brackets, the dots as dots or as "dot" in brackets or between blanks.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "detectors/detector.h"
@@ -22,6 +26,7 @@
 #include <string.h>
 #include <strings.h>
 #include <glib.h>
+#include "detectors/skip.h"
 #include "util/util.h"
 
 #define MAX_LOCAL 64   /* characters, RFC 5321 */
@@ -358,6 +363,164 @@ in_url_userinfo(const unsigned char *t, size_t start)
 	return false;
 }
 
+/* ---- "jane(at)firma.de" ---- */
+
+static bool
+is_open(unsigned char c)
+{
+	return c == '(' || c == '[' || c == '{' || c == '<';
+}
+
+static unsigned char
+closing(unsigned char c)
+{
+	return c == '(' ? ')' : c == '[' ? ']' : c == '{' ? '}' : '>';
+}
+
+/* Is k the 'a' of "(at)", "[at]", "{at}" or "<at>", any case? Every
+ * obfuscated address has one. */
+static inline bool
+is_at_word(const unsigned char *t, size_t len, size_t k)
+{
+	return k > 0 && k + 2 < len && (t[k] | 0x20) == 'a' && (t[k + 1] | 0x20) == 't' && is_open(t[k - 1]) &&
+	       t[k + 2] == closing(t[k - 1]);
+}
+
+#ifdef __SSE2__
+static inline unsigned
+at_word_mask(const unsigned char *p)
+{
+	trawl_v16_t a = trawl_v16_load(p), t = trawl_v16_load(p + 1), c = trawl_v16_load(p + 2),
+	            o = trawl_v16_load(p - 1);
+	trawl_v16_t m = trawl_v16_and(trawl_v16_or(trawl_v16_eq(a, 'a'), trawl_v16_eq(a, 'A')),
+	                              trawl_v16_or(trawl_v16_eq(t, 't'), trawl_v16_eq(t, 'T')));
+	m = trawl_v16_and(m, trawl_v16_or(trawl_v16_or(trawl_v16_eq(c, ')'), trawl_v16_eq(c, ']')),
+	                                  trawl_v16_or(trawl_v16_eq(c, '}'), trawl_v16_eq(c, '>'))));
+	m = trawl_v16_and(m, trawl_v16_or(trawl_v16_or(trawl_v16_eq(o, '('), trawl_v16_eq(o, '[')),
+	                                  trawl_v16_or(trawl_v16_eq(o, '{'), trawl_v16_eq(o, '<'))));
+	return trawl_v16_mask(m);
+}
+#endif
+
+/* The length of a spelt-out separator word at i ("(dot)", " [dot] ",
+ * " dot ", with word "dot"), blanks around included, or 0. Bare " dot "
+ * only when bare is true. */
+static size_t
+word_sep_at(const unsigned char *t, size_t len, size_t i, const char *word, bool bare)
+{
+	size_t j = i, wl = strlen(word);
+	while (j < len && t[j] == ' ')
+		j++;
+	bool spaced = j > i;
+	unsigned char open = j < len ? t[j] : 0;
+	bool bracket = is_open(open);
+	if (bracket)
+		j++;
+	else if (!bare || !spaced)
+		return 0;
+	if (j + wl > len || strncasecmp((const char *)t + j, word, wl) != 0)
+		return 0;
+	j += wl;
+	if (bracket) {
+		if (j >= len || t[j] != closing(open))
+			return 0;
+		j++;
+	} else if (j >= len || t[j] != ' ') {
+		return 0;
+	}
+	while (j < len && t[j] == ' ')
+		j++;
+	return j - i;
+}
+
+/* The obfuscated address around the at-word whose 'a' is at k: appends
+ * "local@domain" to b and sets [*start, *end), or false. */
+static bool
+obfuscated(const unsigned char *t, size_t len, size_t lo, size_t k, trawl_buf_t *b, size_t *start, size_t *end)
+{
+	/* the local part: ASCII dot-atom right before, blanks between */
+	size_t e = k - 1;
+	while (e > lo && t[e - 1] == ' ')
+		e--;
+	size_t s = e;
+	while (s > lo && e - s < MAX_LOCAL && (trawl_is_alnum(t[s - 1]) || t[s - 1] == '.' || t[s - 1] == '_' ||
+	                                       t[s - 1] == '-' || t[s - 1] == '+'))
+		s--;
+	while (s < e && !trawl_is_alnum(t[s]))
+		s++;
+	if (s == e || t[e - 1] == '.')
+		return false;
+	b->len = 0;
+	if (trawl_buf_put(b, (const char *)t + s, e - s) < 0 || trawl_buf_putc(b, '@') < 0)
+		return false;
+	/* the domain: labels, each after a dot or a spelt-out one */
+	size_t i = k + 3, labels = 0, last = 0, dend = 0;
+	while (i < len && t[i] == ' ')
+		i++;
+	/* "jane [at] acme dot com": blanks around the at-word, so the dots may be too */
+	bool bare = k >= 2 && t[k - 2] == ' ' && k + 3 < len && t[k + 3] == ' ';
+	for (;;) {
+		size_t ls = i;
+		while (i < len && i - ls <= MAX_LABEL && (trawl_is_alnum(t[i]) || t[i] == '-'))
+			i++;
+		if (i == ls || t[ls] == '-' || t[i - 1] == '-')
+			break;
+		if (labels && trawl_buf_putc(b, '.') < 0)
+			return false;
+		if (trawl_buf_put(b, (const char *)t + ls, i - ls) < 0)
+			return false;
+		labels++;
+		last = ls;
+		dend = i;
+		size_t n;
+		if (i + 1 < len && t[i] == '.' && trawl_is_alnum(t[i + 1]))
+			i++;
+		else if ((n = word_sep_at(t, len, i, "dot", bare)) && i + n < len && trawl_is_alnum(t[i + n]))
+			i += n;
+		else
+			break;
+	}
+	if (labels < 2)
+		return false;
+	for (size_t j = last; j < dend; j++)
+		if (!trawl_is_alpha(t[j]))
+			return false;
+	if (dend - last < 2)
+		return false;
+	*start = s;
+	*end = dend;
+	return true;
+}
+
+static trawl_status_t
+scan_obfuscated(trawl_findings_t *out, const trawl_text_t *text)
+{
+	const unsigned char *t = (const unsigned char *)text->text;
+	size_t len = text->len, lo = 0;
+	trawl_buf_t b = {0};
+	trawl_status_t rc = TRAWL_OK;
+	for (size_t k = 1; rc == TRAWL_OK && k + 2 < len; k++) {
+		k = trawl_detect__skip_to(t, len, k, 1, 2, TRAWL_V16_FN(at_word_mask), is_at_word);
+		if (k + 2 >= len)
+			break;
+		size_t start, end;
+		if (!obfuscated(t, len, lo, k, &b, &start, &end))
+			continue;
+		char *norm = trawl_norm_email(b.data, b.len);
+		if (!norm)
+			continue;
+		const char *dom = strrchr(norm, '@') + 1;
+		bool example = is_example_domain(dom);
+		rc = trawl_detect__emit(out, text, TRAWL_TYPE_EMAIL, start, end, norm, example ? 0.3 : 0.85,
+		                        example ? "email.example" : "email.spelt-out");
+		free(norm);
+		lo = end;
+		k = end;
+	}
+	trawl_buf_free(&b);
+	return rc;
+}
+
 static trawl_status_t
 scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t *text)
 {
@@ -408,6 +571,8 @@ scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t 
 		lo = end;
 		p = t + end;
 	}
+	if (rc == TRAWL_OK)
+		rc = scan_obfuscated(out, text);
 	return rc;
 }
 

@@ -94,6 +94,26 @@ Test(email, finds_address_and_lower_cases_norm)
 	cr_assert_eq(count(TRAWL_TYPE_EMAIL), 1);
 }
 
+/* Written against harvesters: the "at" in brackets, the dots as dots or
+ * as "dot"; not a time or a price with "(at)" in it. */
+Test(email, spelt_out_at_and_dot)
+{
+	const char *s = "Kontakt: jan.kowalski(at)firma-mueller.de, Lena [AT] acme-corp [dot] com, "
+	                "or max_b {at} posteo {dot} de; jo [at] lab dot uni-koeln dot de";
+	run(s);
+	const trawl_finding_t *f =
+		expect(s, TRAWL_TYPE_EMAIL, "jan.kowalski@firma-mueller.de", "jan.kowalski(at)firma-mueller.de");
+	cr_assert_str_eq(f->rule, "email.spelt-out");
+	expect(s, TRAWL_TYPE_EMAIL, "lena@acme-corp.com", "Lena [AT] acme-corp [dot] com");
+	expect(s, TRAWL_TYPE_EMAIL, "max_b@posteo.de", "max_b {at} posteo {dot} de");
+	expect(s, TRAWL_TYPE_EMAIL, "jo@lab.uni-koeln.de", "jo [at] lab dot uni-koeln dot de");
+	cr_assert_eq(count(TRAWL_TYPE_EMAIL), 4);
+	run("Meeting (at) 10.30, price [at] 5.99 EUR, see (at) home.");
+	cr_assert_eq(count(TRAWL_TYPE_EMAIL), 0);
+	run("(at)x.de [at] a.b (at)");
+	cr_assert_eq(count(TRAWL_TYPE_EMAIL), 0);
+}
+
 Test(email, strips_trailing_dots_and_brackets)
 {
 	const char *s = "Mail me at jan.k@posteo.de. Or (lena_b+news@gmx.net).";
