@@ -379,26 +379,30 @@ closing(unsigned char c)
 
 /* Is k the 'a' of "(at)", "[at]", "{at}" or "<at>", any case? Every
  * obfuscated address has one. */
-static inline bool
+static bool
 is_at_word(const unsigned char *t, size_t len, size_t k)
 {
 	return k > 0 && k + 2 < len && (t[k] | 0x20) == 'a' && (t[k + 1] | 0x20) == 't' && is_open(t[k - 1]) &&
 	       t[k + 2] == closing(t[k - 1]);
 }
 
+/* Is k a 't' or 'T' before a closing bracket? Where is_at_word() holds
+ * for k - 1 this does for k: looked for first, with half the tests. */
+static inline bool
+is_t_bracket(const unsigned char *t, size_t len, size_t k)
+{
+	return k + 1 < len && (t[k] | 0x20) == 't' &&
+	       (t[k + 1] == ')' || t[k + 1] == ']' || t[k + 1] == '}' || t[k + 1] == '>');
+}
+
 #ifdef __SSE2__
 static inline unsigned
-at_word_mask(const unsigned char *p)
+t_bracket_mask(const unsigned char *p)
 {
-	trawl_v16_t a = trawl_v16_load(p), t = trawl_v16_load(p + 1), c = trawl_v16_load(p + 2),
-	            o = trawl_v16_load(p - 1);
-	trawl_v16_t m = trawl_v16_and(trawl_v16_or(trawl_v16_eq(a, 'a'), trawl_v16_eq(a, 'A')),
-	                              trawl_v16_or(trawl_v16_eq(t, 't'), trawl_v16_eq(t, 'T')));
-	m = trawl_v16_and(m, trawl_v16_or(trawl_v16_or(trawl_v16_eq(c, ')'), trawl_v16_eq(c, ']')),
-	                                  trawl_v16_or(trawl_v16_eq(c, '}'), trawl_v16_eq(c, '>'))));
-	m = trawl_v16_and(m, trawl_v16_or(trawl_v16_or(trawl_v16_eq(o, '('), trawl_v16_eq(o, '[')),
-	                                  trawl_v16_or(trawl_v16_eq(o, '{'), trawl_v16_eq(o, '<'))));
-	return trawl_v16_mask(m);
+	trawl_v16_t t = trawl_v16_load(p), c = trawl_v16_load(p + 1);
+	trawl_v16_t m = trawl_v16_or(trawl_v16_eq(t, 't'), trawl_v16_eq(t, 'T'));
+	return trawl_v16_mask(trawl_v16_and(m, trawl_v16_or(trawl_v16_or(trawl_v16_eq(c, ')'), trawl_v16_eq(c, ']')),
+	                                                    trawl_v16_or(trawl_v16_eq(c, '}'), trawl_v16_eq(c, '>')))));
 }
 #endif
 
@@ -499,12 +503,12 @@ scan_obfuscated(trawl_findings_t *out, const trawl_text_t *text)
 	size_t len = text->len, lo = 0;
 	trawl_buf_t b = {0};
 	trawl_status_t rc = TRAWL_OK;
-	for (size_t k = 1; rc == TRAWL_OK && k + 2 < len; k++) {
-		k = trawl_detect__skip_to(t, len, k, 1, 2, TRAWL_V16_FN(at_word_mask), is_at_word);
-		if (k + 2 >= len)
+	for (size_t k = 2; rc == TRAWL_OK && k + 1 < len; k++) {
+		k = trawl_detect__skip_to(t, len, k, 0, 1, TRAWL_V16_FN(t_bracket_mask), is_t_bracket);
+		if (k + 1 >= len)
 			break;
 		size_t start, end;
-		if (!obfuscated(t, len, lo, k, &b, &start, &end))
+		if (!is_at_word(t, len, k - 1) || !obfuscated(t, len, lo, k - 1, &b, &start, &end))
 			continue;
 		char *norm = trawl_norm_email(b.data, b.len);
 		if (!norm)
