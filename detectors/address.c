@@ -3,7 +3,8 @@
  *
  * An address is anchored on its postcode, in the forms of the countries it
  * knows: five digits (DE, FR, IT, ES; also "D-10115"), four digits (AT, CH,
- * BE, DK; "A-1010", "CH-8001"), "1234 AB" (NL), "12-345" (PL), the outward
+ * BE, DK; "A-1010", "CH-8001"), "1234 AB" (NL), "12-345" (PL), "1234-567"
+ * (PT, after a street word or a hotword only), the outward
  * and inward codes of the UK ("SW1A 1AA") and a US state and ZIP code
  * ("NY 10001", "CA 94105-1234"). The town stands after the postcode, or
  * before it in the UK and the US. Before that, on the same line after a comma
@@ -59,7 +60,7 @@ typedef struct {
 	uint8_t *hot_end;
 } actx_t;
 
-enum { PC_NONE, PC_5, PC_4, PC_NL, PC_PL, PC_US, PC_GB };
+enum { PC_NONE, PC_5, PC_4, PC_NL, PC_PL, PC_PT, PC_US, PC_GB };
 
 typedef struct {
 	int kind;
@@ -171,6 +172,14 @@ house_number(const actx_t *c, size_t i)
 		return (size_t)-1;
 	size_t rest = len - d;
 	if (rest == 0) {
+		/* "3 bis", "12 ter" (France, Italy) */
+		if (i + 1 < c->n && same_line(c, i + 1) && c->t[i + 1].gap == 0 && is_lower_word(&c->t[i + 1]) &&
+		    c->t[i + 1].ncp <= 6) {
+			char w[WBUF];
+			if (tok_lower(c, i + 1, w) &&
+			    (strcmp(w, "bis") == 0 || strcmp(w, "ter") == 0 || strcmp(w, "quater") == 0))
+				return i + 1;
+		}
 		/* "12 a" */
 		if (i + 1 < c->n && same_line(c, i + 1) && c->t[i + 1].gap == 0 && c->t[i + 1].ncp == 1 &&
 		    (c->t[i + 1].flags & TRAWL_TOK_ALPHA) && !(c->t[i + 1].flags & TRAWL_TOK_DOT) &&
@@ -187,6 +196,9 @@ house_number(const actx_t *c, size_t i)
 		if (letters)
 			return i;
 	}
+	/* "123-A" (the Netherlands) */
+	if (s[d] == '-' && len == d + 2 && ((s[d + 1] | 0x20) >= 'a' && (s[d + 1] | 0x20) <= 'z'))
+		return i;
 	/* ranges and fractions: 12-14, 10/12, 3/1a */
 	if (s[d] == '-' || s[d] == '/') {
 		size_t e = d + 1, dd = 0;
@@ -233,7 +245,8 @@ is_unit_word(const actx_t *c, size_t i)
 	                                     "room", "rm", "bldg", "building", "wohnung", "whg", "top", "stiege",
 	                                     "etage", "stock", "app", "appt", "bâtiment", "bat", "escalera",
 	                                     "esc", "piso", "puerta", "lok", "lokal", "m", "no", "nr", "interno",
-	                                     "int", "scala", NULL };
+	                                     "int", "scala", "planta", "andar", "piano", "étage", "verdieping",
+	                                     "etaż", "geschoss", "obergeschoss", NULL };
 	char buf[WBUF];
 	if (!tok_lower(c, i, buf))
 		return false;
@@ -468,12 +481,14 @@ anchor_at(const actx_t *c, size_t i, anchor_t *a)
 		a->end = end;
 		return true;
 	}
-	if (dl == 6 && d[2] == '-' && digits_only(d, 2) && digits_only(d + 3, 3)) {
+	/* "12-345" (Poland), "1100-053" (Portugal) */
+	if ((dl == 6 && d[2] == '-' && digits_only(d, 2) && digits_only(d + 3, 3)) ||
+	    (dl == 8 && d[4] == '-' && digits_only(d, 4) && digits_only(d + 5, 3))) {
 		size_t end;
 		size_t last = town_after(c, i, &end);
 		if (last == (size_t)-1)
 			return false;
-		a->kind = PC_PL;
+		a->kind = dl == 6 ? PC_PL : PC_PT;
 		a->first = i;
 		a->last = last;
 		a->end = end;
@@ -820,8 +835,8 @@ find_street(const actx_t *c, size_t j, size_t floor_tok, street_t *st)
 		/* the street ends the line above, or this line before a comma */
 		if (t->nl > 1)
 			return false;
-		if (t->nl == 0 && !(t->gap & TRAWL_GAP_COMMA) && t->gap != 0)
-			return false;
+		if (t->nl == 0 && !(t->gap & TRAWL_GAP_COMMA) && t->gap != 0 && t->gap != TRAWL_GAP_DASH)
+			return false; /* (" - ": "Piazza del Duomo, 1 - 50122 Firenze") */
 		size_t k = j - 1;
 		size_t s = segment_start(c, k, floor_tok);
 		if (is_floor_segment(c, s, k)) {
@@ -1127,6 +1142,10 @@ address_scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl
 			conf = 0.85 + (st.typed ? 0.05 : 0) + (hot ? 0.05 : 0);
 			if (a.kind == PC_4 && !a.prefixed && !st.typed && !hot)
 				conf = a.year_like ? 0 : 0.7;
+			/* "5 EUR, 1100-053 Stück": four and three digits are a
+			 * Portuguese code only after a street word or a hotword */
+			if (a.kind == PC_PT && !st.typed && !hot)
+				conf = 0;
 			if (st.pobox)
 				rule = "address.po-box";
 			start = c.t[care_of_before(&c, st.first)].start;

@@ -536,6 +536,21 @@ Test(address, floor_and_door_between_street_and_town)
 	EXPECT_NO_ADDR("Wir treffen uns am 3. Mai, 10115 Berlin ist schön.");
 }
 
+/* House numbers and separators of other countries: "3 bis", "123-A",
+ * " - " before the postcode, Portugal's "1234-567". */
+Test(address, house_number_forms_and_separators_of_other_countries)
+{
+	EXPECT_ADDR("Sede: Piazza del Duomo, 1 - 50122 Firenze (FI)", "piazza del duomo 1 - 50122 firenze (fi)");
+	EXPECT_ADDR("Adresse : 3 bis rue Victor Hugo, 75016 Paris", "3 bis rue victor hugo 75016 paris");
+	EXPECT_ADDR("Adres: Keizersgracht 123-A, 1015 CJ Amsterdam", "keizersgracht 123-a 1015 cj amsterdam");
+	EXPECT_ADDR("Morada: Rua Augusta 100, 1100-053 Lisboa", "rua augusta 100 1100-053 lisboa");
+	EXPECT_ADDR("Dirección: Av. Diagonal 640, 6ª planta, 08017 Barcelona",
+	            "av. diagonal 640 6ª planta 08017 barcelona");
+	EXPECT_NO_ADDR("Seite 12 - 12345 Exemplare wurden gedruckt.");
+	EXPECT_NO_ADDR("Artikel 123-A kostet 5 EUR, 1100-053 Stück.");
+	EXPECT_NO_ADDR("Termin 2 bis 3 Uhr, Raum 4 ter Stock.");
+}
+
 /* A street word that comes before the name starts the street; one that
  * ends it does not cut what stands before. */
 Test(address, street_word_before_the_name_starts_the_street)
