@@ -1,10 +1,12 @@
 /* International bank account numbers (ISO 13616): country code, two check
  * digits and the national account number (BBAN), at the length the SWIFT
- * IBAN registry fixes for the country, written either unbroken or in the
- * print format of groups of four, and passing the ISO 7064 mod-97 check.
+ * IBAN registry fixes for the country, written either unbroken or in
+ * groups of four (the print format's spaces, or hyphens or dots as forms
+ * and people write them), in capitals or not, and passing the ISO 7064
+ * mod-97 check.
  *
- * Anchored on "CCdd" at the start of a word, found 16 bytes at a time;
- * each anchor reads at most one IBAN's length ahead.
+ * Anchored on "CCdd" (or "ccdd") at the start of a word, found 16 bytes at
+ * a time; each anchor reads at most one IBAN's length ahead.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -63,9 +65,21 @@ is_upper(unsigned char c)
 }
 
 static bool
+is_lower(unsigned char c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+static bool
 is_bban_char(unsigned char c)
 {
-	return is_upper(c) || trawl_is_digit(c);
+	return is_upper(c) || is_lower(c) || trawl_is_digit(c);
+}
+
+static bool
+is_group_sep(unsigned char c)
+{
+	return c == ' ' || c == '-' || c == '.';
 }
 
 /* ISO 7064 MOD 97-10 over the rearranged IBAN: BBAN, country, check. */
@@ -88,47 +102,66 @@ mod97_ok(const char *s, size_t n)
 static size_t
 read_iban(const unsigned char *t, size_t len, size_t i, size_t want, char *out)
 {
-	memcpy(out, t + i, 4);
-	size_t n = 4, j = i + 4;
-	/* print format: a single space before every group of four */
-	bool spaced = j + 1 < len && t[j] == ' ' && is_bban_char(t[j + 1]);
+	size_t n = 0, j = i;
+	for (; n < 4; n++)
+		out[n] = (char)(is_lower(t[i + n]) ? t[i + n] - 'a' + 'A' : t[i + n]);
+	j = i + 4;
+	/* groups of four, each after the same single separator: the print
+	 * format's space, or a hyphen or a dot */
+	unsigned char sep = j + 1 < len && is_group_sep(t[j]) && is_bban_char(t[j + 1]) ? t[j] : 0;
 	while (n < want) {
-		if (spaced && n % 4 == 0) {
-			if (j + 1 >= len || t[j] != ' ')
+		if (sep && n % 4 == 0) {
+			if (j + 1 >= len || t[j] != sep)
 				return 0;
 			j++;
 		}
 		if (j >= len || !is_bban_char(t[j]))
 			return 0;
-		out[n++] = (char)t[j++];
+		out[n++] = (char)(is_lower(t[j]) ? t[j] - 'a' + 'A' : t[j]);
+		j++;
 	}
 	out[n] = '\0';
+	/* "DE44-5001-...-31-77": a hyphen or dot then more is a longer code */
+	if (sep && sep != ' ' && j + 1 < len && t[j] == sep && trawl_is_wordish(t[j + 1]))
+		return 0;
+	/* lower case only in groups: "de89370400440532013000" unbroken is
+	 * as likely a token of some machine's */
+	if (!sep && (is_lower(t[i]) || is_lower(t[i + 1])))
+		return 0;
 	/* and then the word must end */
 	if (j < len && trawl_is_wordish(t[j]))
 		return 0;
 	return j;
 }
 
-/* Does "CCdd" (two capitals, two digits), with which every IBAN starts,
- * stand at k? */
+/* Does "CCdd" or "ccdd" (two letters of one case, two digits), with which
+ * every IBAN starts, stand at k? */
 static inline bool
 is_anchor(const unsigned char *t, size_t len, size_t k)
 {
-	return k + 4 <= len && is_upper(t[k]) && is_upper(t[k + 1]) && trawl_is_digit(t[k + 2]) &&
-	       trawl_is_digit(t[k + 3]);
+	return k + 4 <= len && ((is_upper(t[k]) && is_upper(t[k + 1])) || (is_lower(t[k]) && is_lower(t[k + 1]))) &&
+	       trawl_is_digit(t[k + 2]) && trawl_is_digit(t[k + 3]);
 }
 
 #ifdef __SSE2__
+static inline trawl_v16_t
+v16_letter(trawl_v16_t v)
+{
+	return trawl_v16_or(trawl_v16_upper(v), trawl_v16_in(v, 'a', 'z'));
+}
+
 static inline unsigned
 anchor_mask(const unsigned char *p)
 {
-	/* capitals with digits two bytes on first, which text seldom has;
+	/* letters with digits two bytes on first, which text seldom has;
 	 * the rest only where it does */
-	unsigned m = trawl_v16_mask(trawl_v16_and(trawl_v16_upper(trawl_v16_load(p)),
-	                                          trawl_v16_digit(trawl_v16_load(p + 2))));
-	if (m)
-		m &= trawl_v16_mask(trawl_v16_and(trawl_v16_upper(trawl_v16_load(p + 1)),
-		                                  trawl_v16_digit(trawl_v16_load(p + 3))));
+	unsigned m = trawl_v16_mask(trawl_v16_and(v16_letter(trawl_v16_load(p)), trawl_v16_digit(trawl_v16_load(p + 2))));
+	if (m) {
+		trawl_v16_t a = trawl_v16_load(p), b = trawl_v16_load(p + 1);
+		trawl_v16_t same_case = trawl_v16_or(trawl_v16_and(trawl_v16_upper(a), trawl_v16_upper(b)),
+		                                     trawl_v16_and(trawl_v16_in(a, 'a', 'z'), trawl_v16_in(b, 'a', 'z')));
+		m &= trawl_v16_mask(trawl_v16_and(same_case, trawl_v16_digit(trawl_v16_load(p + 3))));
+	}
 	return m;
 }
 #endif
@@ -155,7 +188,9 @@ scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t 
 		i = anchor;
 		if (i > 0 && trawl_is_wordish(t[i - 1]))
 			continue;
-		size_t want = country_len(t + i);
+		unsigned char cc[2] = {is_lower(t[i]) ? t[i] - 'a' + 'A' : t[i],
+		                       is_lower(t[i + 1]) ? t[i + 1] - 'a' + 'A' : t[i + 1]};
+		size_t want = country_len(cc);
 		if (!want)
 			continue;
 		char iban[MAX_IBAN + 1];

@@ -387,6 +387,21 @@ Test(iban, finds_german_iban_with_and_without_spaces)
 	cr_assert_eq(compact, (size_t)(strstr(s, "DE89370400440532013000") - s));
 }
 
+/* As forms and people write them: hyphens or dots between the groups,
+ * lower case; the norm is the compact capitals. Separators must be one
+ * kind throughout, and the code must end where the IBAN does. */
+Test(iban, hyphens_dots_and_lower_case)
+{
+	const char *s = "IBAN de44 5001 0517 5407 3249 31; DE62-3704-0044-0532-0130-01; gb29.nwbk.6016.1331.9268.19.";
+	run(s);
+	cr_assert_eq(count(TRAWL_TYPE_IBAN), 3);
+	expect(s, TRAWL_TYPE_IBAN, "DE44500105175407324931", "de44 5001 0517 5407 3249 31");
+	expect(s, TRAWL_TYPE_IBAN, "DE62370400440532013001", "DE62-3704-0044-0532-0130-01");
+	expect(s, TRAWL_TYPE_IBAN, "GB29NWBK60161331926819", "gb29.nwbk.6016.1331.9268.19");
+	run("DE44-5001 0517.5407-3249-31 and DE44-5001-0517-5407-3249-31-77");
+	cr_assert_eq(count(TRAWL_TYPE_IBAN), 0);
+}
+
 Test(iban, finds_british_iban_with_letters)
 {
 	const char *s = "GB29 NWBK 6016 1331 9268 19 and GB29NWBK60161331926819";
