@@ -1226,6 +1226,21 @@ eval_run(ctx_t *c, const run_t *r)
 		streetish = k < c->n && same_line(c, k) && (c->t[k].flags & TRAWL_TOK_LEAD_DIGIT) &&
 		            (c->t[k].gap & ~TRAWL_GAP_COMMA) == 0;
 	}
+	/* "8 avenue Jean Jaurès", "3 bis rue Victor Hugo": a house number (and
+	 * bis, ter) and a street word before the run name a street after a
+	 * person */
+	if (a >= 2 && same_line(c, a) && same_line(c, a - 1) && c->t[a].gap == 0 && c->t[a - 1].gap == 0 &&
+	    is_street_word(c, a - 1)) {
+		size_t h = a - 2;
+		if (h > 0 && same_line(c, h + 1) && c->t[h + 1].gap == 0 && c->t[h].ncp <= 6 &&
+		    !(c->t[h].flags & TRAWL_TOK_DIGIT) && (c->t[h - 1].flags & TRAWL_TOK_LEAD_DIGIT)) {
+			char w[WBUF];
+			size_t l = tok_lower(c, h, w);
+			if (l && (strcmp(w, "bis") == 0 || strcmp(w, "ter") == 0 || strcmp(w, "quater") == 0))
+				h--;
+		}
+		streetish |= (c->t[h].flags & TRAWL_TOK_LEAD_DIGIT) && c->t[h].ncp <= 6;
+	}
 	/* "EULA Online", "DE FreePhone": an acronym before a word is no given name */
 	bool acronym = (c->t[r->words[0]].flags & TRAWL_TOK_UPPER) &&
 	               ((c->t[r->words[1]].flags & TRAWL_TOK_CAP) || c->t[r->words[0]].ncp <= 2);

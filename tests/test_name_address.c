@@ -466,6 +466,8 @@ Test(name, streets_and_towns_are_not_names)
 	EXPECT_NO_NAME("Ship to 229 Jennifer Park, Lowe Hill CF79 1ZZ.");
 	EXPECT_NO_NAME("Lake Bridie, MN 35680");
 	EXPECT_NO_NAME("Dirección: Calle Mayor, 5, 28013 Madrid");
+	EXPECT_NO_NAME("Adresse : 8 avenue Jean Jaurès, 69007 Lyon");
+	EXPECT_NO_NAME("Adresse : 3 bis rue Victor Hugo, 75016 Paris");
 }
 
 /* ---- addresses, country by country: one line and several ---- */
