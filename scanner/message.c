@@ -1134,6 +1134,8 @@ scan_blob_as_attachment(msg_ctx_t *c, const char *data, size_t len, const char *
 			if (trawl_scan__html_to_text(&c->text, text, tlen) < 0)
 				return;
 			text = c->text.data ? c->text.data : "", tlen = c->text.len;
+		} else if (trawl_scan__vcard_text(text, tlen, &c->text) == TRAWL_OK) {
+			text = c->text.data ? c->text.data : "", tlen = c->text.len;
 		}
 		detect(c, text, tlen, where, part, NULL);
 		return;

@@ -243,6 +243,11 @@ trawl_status_t trawl_scan__mbox_unquote(trawl_buf_t *out, const char *msg, size_
  * breaks, table cells tabs, mailto:/tel: link targets kept. out is reset. */
 trawl_status_t trawl_scan__html_to_text(trawl_buf_t *out, const char *html, size_t len);
 
+/* A vCard (text that starts with BEGIN:VCARD) into out (emptied first): the
+ * text as it is, then each ADR property's address as the lines of a
+ * letter (scanner/vcard.c). TRAWL_EUNSUPPORTED when text is no vCard. */
+trawl_status_t trawl_scan__vcard_text(const char *text, size_t len, trawl_buf_t *out);
+
 /* Extracts the text of an office document or PDF into out (reset first), UTF-8.
  * Returns TRAWL_EUNSUPPORTED when data is not a document this build reads, TRAWL_EENCRYPTED for
  * password-protected documents, TRAWL_EFORMAT for corrupt ones, TRAWL_ELIMIT when past w->limits.

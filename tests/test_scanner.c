@@ -848,3 +848,55 @@ Test(walk, error_from_on_message_stops_and_is_returned)
 	scan_failing(2, true);
 	scan_failing(2, false);
 }
+
+/* ---- vCards ---- */
+
+static char *
+vcard_text(const char *card)
+{
+	trawl_buf_t b = {0};
+	cr_assert_eq(trawl_scan__vcard_text(card, strlen(card), &b), TRAWL_OK);
+	char *s = trawl_strndup(b.data, b.len);
+	trawl_buf_free(&b);
+	return s;
+}
+
+Test(vcard, adr_becomes_the_lines_of_a_letter)
+{
+	char *s = vcard_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Agnieszka Kowalczyk\r\n"
+	                     "ADR;TYPE=HOME:;;ul. Długa 5/7;Gdańsk;;80-827;Poland\r\nEND:VCARD\r\n");
+	cr_assert(strstr(s, "FN:Agnieszka Kowalczyk"), "the card itself stays");
+	cr_assert(strstr(s, "\nul. Długa 5/7\n80-827 Gdańsk\nPoland\n"), "%s", s);
+	free(s);
+	/* a folded line, escapes, a grouped property, the US and British orders */
+	s = vcard_text("begin:vcard\nitem1.ADR;type=WORK:;Suite 200;1600 Amphitheatre\n  Pkwy\\, Bldg 4;Mountain View;CA;94043;USA\n"
+	               "ADR:;;10 Downing Street;London;;SW1A 2AA;United Kingdom\nEND:VCARD\n");
+	cr_assert(strstr(s, "\nSuite 200\n1600 Amphitheatre Pkwy, Bldg 4\nMountain View, CA 94043\nUSA\n"), "%s", s);
+	cr_assert(strstr(s, "\n10 Downing Street\nLondon SW1A 2AA\nUnited Kingdom\n"), "%s", s);
+	free(s);
+	trawl_buf_t b = {0};
+	cr_assert_eq(trawl_scan__vcard_text("ADR:;;x;y;;1;z", 14, &b), TRAWL_EUNSUPPORTED, "no BEGIN:VCARD");
+	trawl_buf_free(&b);
+}
+
+Test(vcard, attached_card_address_is_found)
+{
+	trawl_detector_set_t *set = NULL;
+	cr_assert_eq(trawl_detector_set_new(&set, NULL, NULL), TRAWL_OK);
+	trawl_scan_opts_t opts = {.detectors = set};
+	const char *eml = "From: a@b.pl\nSubject: x\nMessage-ID: <v@t>\nMIME-Version: 1.0\n"
+	                  "Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nhi\n"
+	                  "--B\nContent-Type: text/x-vcard; charset=utf-8\n\nBEGIN:VCARD\nVERSION:2.1\n"
+	                  "N:Kowalczyk;Agnieszka\nADR;HOME:;;ul. Długa 5/7;Gdańsk;;80-827;Poland\nEND:VCARD\n--B--\n";
+	got_t g = {0};
+	cr_assert_eq(trawl_scan_buffer(&opts, "card.eml", eml, strlen(eml), keep, event, &g), TRAWL_OK);
+	cr_assert_eq(g.n, 1);
+	bool found = false;
+	for (size_t i = 0; i < g.msgs[0]->findings.len; i++) {
+		const trawl_finding_t *f = &g.msgs[0]->findings.items[i];
+		found |= f->type == TRAWL_TYPE_ADDRESS && strstr(f->norm, "80-827 gdańsk");
+	}
+	cr_assert(found, "the card's address");
+	free_got(&g);
+	trawl_detector_set_free(set);
+}
