@@ -92,4 +92,12 @@ trawl_fuzz__scan_as(const uint8_t *data, size_t size, const char *name, int kind
 	w.source = name;
 	trawl_scan__blob(&w, size ? (const char *)data : "", size, name, 0, (trawl_kind_t)kind);
 	trawl_buf_free(&w.scratch);
+	/* the converters this input opened (the prototype has none): what
+	 * trawl_scan__worker_fini() closes, but for the shared libmagic cookie */
+	for (size_t i = 0; i < sizeof w.conv / sizeof *w.conv; i++) {
+		if (w.conv[i].from) {
+			g_iconv_close(w.conv[i].cd);
+			g_free(w.conv[i].from);
+		}
+	}
 }
