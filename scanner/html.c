@@ -224,7 +224,8 @@ close_frame(sax_t *x)
 			t = h + 4;
 		if (t) {
 			size_t tl = strcspn(t, "?");
-			bool shown = out->len >= tl && memmem(out->data + (out->len > 512 ? out->len - 512 : 0),
+			/* (tl first: with nothing written yet out->data is NULL) */
+			bool shown = tl && out->len >= tl && memmem(out->data + (out->len > 512 ? out->len - 512 : 0),
 			                                      out->len > 512 ? 512 : out->len, t, tl);
 			if (tl && !shown) {
 				trawl_buf_puts(out, " (");
