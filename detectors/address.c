@@ -176,8 +176,7 @@ house_number(const actx_t *c, size_t i)
 		if (i + 1 < c->n && same_line(c, i + 1) && c->t[i + 1].gap == 0 && is_lower_word(&c->t[i + 1]) &&
 		    c->t[i + 1].ncp <= 6) {
 			char w[WBUF];
-			if (tok_lower(c, i + 1, w) &&
-			    (strcmp(w, "bis") == 0 || strcmp(w, "ter") == 0 || strcmp(w, "quater") == 0))
+			if (tok_lower(c, i + 1, w) && trawl_is_house_number_suffix(w))
 				return i + 1;
 		}
 		/* "12 a" */

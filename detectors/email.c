@@ -442,17 +442,13 @@ word_sep_at(const unsigned char *t, size_t len, size_t i, const char *word, bool
 static bool
 obfuscated(const unsigned char *t, size_t len, size_t lo, size_t k, trawl_buf_t *b, size_t *start, size_t *end)
 {
-	/* the local part: ASCII dot-atom right before, blanks between */
+	/* the local part right before, blanks between: read as before an '@' */
 	size_t e = k - 1;
+	bool too_long;
 	while (e > lo && t[e - 1] == ' ')
 		e--;
-	size_t s = e;
-	while (s > lo && e - s < MAX_LOCAL && (trawl_is_alnum(t[s - 1]) || t[s - 1] == '.' || t[s - 1] == '_' ||
-	                                       t[s - 1] == '-' || t[s - 1] == '+'))
-		s--;
-	while (s < e && !trawl_is_alnum(t[s]))
-		s++;
-	if (s == e || t[e - 1] == '.')
+	size_t s = scan_local(t, lo, e, &too_long);
+	if (s == e)
 		return false;
 	b->len = 0;
 	if (trawl_buf_put(b, (const char *)t + s, e - s) < 0 || trawl_buf_putc(b, '@') < 0)

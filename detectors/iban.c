@@ -70,6 +70,12 @@ is_lower(unsigned char c)
 	return c >= 'a' && c <= 'z';
 }
 
+static char
+upper(unsigned char c)
+{
+	return (char)(is_lower(c) ? c - 'a' + 'A' : c);
+}
+
 static bool
 is_bban_char(unsigned char c)
 {
@@ -104,7 +110,7 @@ read_iban(const unsigned char *t, size_t len, size_t i, size_t want, char *out)
 {
 	size_t n = 0, j = i;
 	for (; n < 4; n++)
-		out[n] = (char)(is_lower(t[i + n]) ? t[i + n] - 'a' + 'A' : t[i + n]);
+		out[n] = upper(t[i + n]);
 	j = i + 4;
 	/* groups of four, each after the same single separator: the print
 	 * format's space, or a hyphen or a dot */
@@ -117,7 +123,7 @@ read_iban(const unsigned char *t, size_t len, size_t i, size_t want, char *out)
 		}
 		if (j >= len || !is_bban_char(t[j]))
 			return 0;
-		out[n++] = (char)(is_lower(t[j]) ? t[j] - 'a' + 'A' : t[j]);
+		out[n++] = upper(t[j]);
 		j++;
 	}
 	out[n] = '\0';
@@ -188,8 +194,7 @@ scan(const trawl_detector_set_t *set, trawl_findings_t *out, const trawl_text_t 
 		i = anchor;
 		if (i > 0 && trawl_is_wordish(t[i - 1]))
 			continue;
-		unsigned char cc[2] = {is_lower(t[i]) ? t[i] - 'a' + 'A' : t[i],
-		                       is_lower(t[i + 1]) ? t[i + 1] - 'a' + 'A' : t[i + 1]};
+		unsigned char cc[2] = {(unsigned char)upper(t[i]), (unsigned char)upper(t[i + 1])};
 		size_t want = country_len(cc);
 		if (!want)
 			continue;

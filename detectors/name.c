@@ -1236,7 +1236,7 @@ eval_run(ctx_t *c, const run_t *r)
 		    !(c->t[h].flags & TRAWL_TOK_DIGIT) && (c->t[h - 1].flags & TRAWL_TOK_LEAD_DIGIT)) {
 			char w[WBUF];
 			size_t l = tok_lower(c, h, w);
-			if (l && (strcmp(w, "bis") == 0 || strcmp(w, "ter") == 0 || strcmp(w, "quater") == 0))
+			if (l && trawl_is_house_number_suffix(w))
 				h--;
 		}
 		streetish |= (c->t[h].flags & TRAWL_TOK_LEAD_DIGIT) && c->t[h].ncp <= 6;

@@ -15,6 +15,7 @@
 #define TRAWL_DETECTORS_WORDLIST_H
 
 #include <stdbool.h>
+#include <string.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <glib.h>
@@ -150,6 +151,16 @@ trawl_lexicon__lists(const trawl_lexicon_t *lx, const char *lower, size_t len)
  * Social Security). A word that holds other letters outside ASCII is
  * looked up as it is. */
 unsigned trawl_lexicon__lists_accented(const trawl_lexicon_t *lx, const char *lower, size_t len);
+
+/* Does the lower-cased word follow a house number as part of it ("3 bis",
+ * "12 ter": France, Italy)? Asked by the address detector, which reads
+ * the number, and the name detector, which must not read the street
+ * after it as a person. */
+static inline bool
+trawl_is_house_number_suffix(const char *lower)
+{
+	return strcmp(lower, "bis") == 0 || strcmp(lower, "ter") == 0 || strcmp(lower, "quater") == 0;
+}
 
 enum { TRAWL_COL_FULL = 1, TRAWL_COL_GIVEN = 2, TRAWL_COL_FAMILY = 3 };
 
